@@ -7,8 +7,8 @@
  */
 import type { LeveledTemplate } from '../template/schema.js';
 import { outline } from '../template/outline.js';
-import { indicatorStats, type DisagreementKind, type IndicatorStats } from './indicator.js';
-import { isAgreed, ratedValues, type AssessmentRatings } from './ratings.js';
+import { ratingStats, type DisagreementKind, type IndicatorStats } from './indicator.js';
+import { isAgreed, type AssessmentRatings } from './ratings.js';
 
 export type AgendaKind = DisagreementKind | 'adjacent' | 'unanimous';
 
@@ -32,7 +32,8 @@ const GROUP: Record<AgendaKind, number> = {
 };
 
 function classify(stats: IndicatorStats): Pick<AgendaItem, 'kind' | 'reason' | 'detail'> {
-  if (stats.flag) return { kind: stats.flag.kind, reason: stats.flag.reason, detail: stats.flag.detail };
+  if (stats.flag)
+    return { kind: stats.flag.kind, reason: stats.flag.reason, detail: stats.flag.detail };
   if (stats.range !== null && stats.range > 0) {
     return { kind: 'adjacent', reason: 'adjacent ratings', detail: 'ratings differ by one level' };
   }
@@ -40,7 +41,10 @@ function classify(stats: IndicatorStats): Pick<AgendaItem, 'kind' | 'reason' | '
   return {
     kind: 'unanimous',
     reason: stats.n > 1 ? 'unanimous' : 'one rating',
-    detail: stats.n > 1 ? `all chose ${only?.label ?? ''}; confirm` : `only one rating: ${only?.label ?? ''}`,
+    detail:
+      stats.n > 1
+        ? `all chose ${only?.label ?? ''}; confirm`
+        : `only one rating: ${only?.label ?? ''}`,
   };
 }
 
@@ -58,9 +62,15 @@ export function discussionAgenda(
     const id = entry.indicator.id;
     const r = ratings[id];
     if (isAgreed(r)) continue;
-    const s = stats?.get(id) ?? indicatorStats(ratedValues(r), entry.scale);
+    const s = stats?.get(id) ?? ratingStats(r?.ratings, entry.scale);
     if (s.n === 0) continue;
-    items.push({ indicatorId: id, order: entry.order, sectionPath: entry.sectionPath, ...classify(s), stats: s });
+    items.push({
+      indicatorId: id,
+      order: entry.order,
+      sectionPath: entry.sectionPath,
+      ...classify(s),
+      stats: s,
+    });
   }
   return items.sort(
     (a, b) =>

@@ -4,7 +4,7 @@
  */
 import type { Scale } from '../template/schema.js';
 import type { TemplateIssue } from '../template/parse.js';
-import { positionsOf } from './indicator.js';
+import { positionOf } from './indicator.js';
 import type { ConsensusRecord, RaterRating } from './ratings.js';
 
 export interface ConsensusInput {
@@ -17,8 +17,7 @@ export interface ConsensusInput {
 }
 
 export type ConsensusResult =
-  | { ok: true; value: ConsensusRecord }
-  | { ok: false; issues: TemplateIssue[] };
+  { ok: true; value: ConsensusRecord } | { ok: false; issues: TemplateIssue[] };
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
@@ -42,7 +41,10 @@ export function recordConsensus(input: ConsensusInput, scale: Scale): ConsensusR
   }
   input.ratings.forEach((r, i) => {
     if (r.value !== null && !scale.levels.some((l) => l.value === r.value)) {
-      issues.push({ path: `ratings[${i}].value`, message: `${r.value} is not a level of the scale` });
+      issues.push({
+        path: `ratings[${i}].value`,
+        message: `${r.value} is not a level of the scale`,
+      });
     }
   });
   if (issues.length > 0) return { ok: false, issues };
@@ -77,12 +79,12 @@ export interface Movement {
 
 /** How far each rater's original rating is from the consensus (raters who did not rate omitted). */
 export function movement(record: ConsensusRecord, scale: Scale): Movement {
-  const [to] = positionsOf([record.value], scale);
+  const to = positionOf(record.value, scale);
   const perRater: RaterMovement[] = [];
   for (const r of record.ratings) {
     if (r.value === null) continue;
-    const [from] = positionsOf([r.value], scale);
-    perRater.push({ raterId: r.raterId, from: r.value, to: record.value, levels: to! - from! });
+    const from = positionOf(r.value, scale);
+    perRater.push({ raterId: r.raterId, from: r.value, to: record.value, levels: to - from });
   }
   const abs = perRater.map((m) => Math.abs(m.levels));
   return {

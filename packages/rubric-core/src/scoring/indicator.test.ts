@@ -22,10 +22,24 @@ describe('indicatorStats', () => {
 
   it('handles no ratings and one rating', () => {
     const none = indicatorStats([], scale);
-    expect(none).toMatchObject({ n: 0, median: null, mean: null, range: null, rwg: null, flag: null });
+    expect(none).toMatchObject({
+      n: 0,
+      median: null,
+      mean: null,
+      range: null,
+      rwg: null,
+      flag: null,
+    });
     expect(none.modes).toEqual([]);
     const one = indicatorStats([2], scale);
-    expect(one).toMatchObject({ n: 1, median: 2, range: 0, exactAgreement: null, rwg: null, flag: null });
+    expect(one).toMatchObject({
+      n: 1,
+      median: 2,
+      range: 0,
+      exactAgreement: null,
+      rwg: null,
+      flag: null,
+    });
   });
 
   it('gives the mean of the middle two as median for an even count, and several modes', () => {

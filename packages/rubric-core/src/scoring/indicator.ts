@@ -19,6 +19,7 @@
  *  5. otherwise                                -> no flag (unanimous or adjacent ratings)
  */
 import type { Scale } from '../template/schema.js';
+import type { RaterRating } from './ratings.js';
 
 export type DisagreementKind = 'one-outlier' | 'split' | 'spread';
 
@@ -69,31 +70,51 @@ export interface IndicatorStats {
   flag: DisagreementFlag | null;
 }
 
-/** Position of each value on the scale; throws on a value that is not a level. */
-export function positionsOf(values: readonly number[], scale: Scale): number[] {
-  return values.map((v) => {
-    const i = scale.levels.findIndex((l) => l.value === v);
-    if (i < 0) {
-      throw new RangeError(
-        `rating ${v} is not a level of this scale (${scale.levels.map((l) => l.value).join(', ')})`,
-      );
-    }
-    return i;
-  });
+const positionCache = new WeakMap<Scale, ReadonlyMap<number, number>>();
+
+function positionMap(scale: Scale): ReadonlyMap<number, number> {
+  let map = positionCache.get(scale);
+  if (!map) {
+    map = new Map(scale.levels.map((l, i) => [l.value, i]));
+    positionCache.set(scale, map);
+  }
+  return map;
 }
 
-function medianOf(sorted: readonly number[]): number | null {
-  const n = sorted.length;
-  if (n === 0) return null;
+/** Position of a value on the scale; throws on a value that is not a level. */
+export function positionOf(value: number, scale: Scale): number {
+  const i = positionMap(scale).get(value);
+  if (i === undefined) {
+    throw new RangeError(
+      `rating ${value} is not a level of this scale (${scale.levels.map((l) => l.value).join(', ')})`,
+    );
+  }
+  return i;
+}
+
+/** The median from counts per position, in values (mean of the middle two for an even n). */
+function medianFromCounts(positionCounts: readonly number[], n: number, scale: Scale): number {
+  const valueAtRank = (rank: number) => {
+    let seen = 0;
+    for (let i = 0; i < positionCounts.length; i++) {
+      seen += positionCounts[i]!;
+      if (seen > rank) return scale.levels[i]!.value;
+    }
+    return scale.levels[scale.levels.length - 1]!.value;
+  };
   const mid = n >> 1;
-  return n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return n % 2 === 1 ? valueAtRank(mid) : (valueAtRank(mid - 1) + valueAtRank(mid)) / 2;
 }
 
 function label(scale: Scale, position: number): string {
   return scale.levels[position]?.label ?? String(position);
 }
 
-function flagFor(positionCounts: readonly number[], n: number, scale: Scale): DisagreementFlag | null {
+function flagFor(
+  positionCounts: readonly number[],
+  n: number,
+  scale: Scale,
+): DisagreementFlag | null {
   if (n < 2) return null;
   let lo = -1;
   let hi = -1;
@@ -160,13 +181,36 @@ function flagFor(positionCounts: readonly number[], n: number, scale: Scale): Di
   return null;
 }
 
-/** Statistics for one indicator. `values` are level values; missing ratings are left out. */
+/**
+ * Statistics for one indicator. `values` are level values; missing ratings are left out.
+ * Everything after the one pass over the ratings works on counts per level, so the cost is
+ * O(ratings + levels^2) whatever the number of raters.
+ */
 export function indicatorStats(values: readonly number[], scale: Scale): IndicatorStats {
-  const positions = positionsOf(values, scale);
-  const n = positions.length;
+  const positionCounts = new Array<number>(scale.levels.length).fill(0);
+  for (const v of values) positionCounts[positionOf(v, scale)]!++;
+  return statsFromCounts(positionCounts, values.length, scale);
+}
+
+/** The same, read straight from raters' ratings (nulls skipped) without copying them. */
+export function ratingStats(
+  ratings: readonly RaterRating[] | undefined,
+  scale: Scale,
+): IndicatorStats {
+  const positionCounts = new Array<number>(scale.levels.length).fill(0);
+  let n = 0;
+  if (ratings) {
+    for (const r of ratings) {
+      if (r.value === null) continue;
+      positionCounts[positionOf(r.value, scale)]!++;
+      n++;
+    }
+  }
+  return statsFromCounts(positionCounts, n, scale);
+}
+
+function statsFromCounts(positionCounts: number[], n: number, scale: Scale): IndicatorStats {
   const A = scale.levels.length;
-  const positionCounts = new Array<number>(A).fill(0);
-  for (const p of positions) positionCounts[p]!++;
   const counts = scale.levels.map((l, i) => ({
     value: l.value,
     label: l.label,
@@ -191,20 +235,30 @@ export function indicatorStats(values: readonly number[], scale: Scale): Indicat
     };
   }
 
-  const sortedValues = [...values].sort((a, b) => a - b);
   let sum = 0;
-  for (const v of values) sum += v;
-  const maxCount = Math.max(...positionCounts);
+  let maxCount = 0;
+  let minPos = -1;
+  let maxPos = -1;
+  let pSum = 0;
+  let pSqSum = 0;
+  for (let i = 0; i < A; i++) {
+    const c = positionCounts[i]!;
+    if (c === 0) continue;
+    if (minPos < 0) minPos = i;
+    maxPos = i;
+    sum += c * scale.levels[i]!.value;
+    pSum += c * i;
+    pSqSum += c * i * i;
+    if (c > maxCount) maxCount = c;
+  }
   const modes = counts.filter((c) => c.count === maxCount).map((c) => c.value);
-  const minPos = positionCounts.findIndex((c) => c > 0);
-  const maxPos = A - 1 - [...positionCounts].reverse().findIndex((c) => c > 0);
 
   let exact: number | null = null;
   let adjacent: number | null = null;
   let rwg: number | null = null;
   let disagreement = 0;
   if (n >= 2) {
-    // Pairs counted from level counts: O(levels^2), not O(raters^2).
+    // Pairs counted from level counts, not by comparing raters pairwise.
     const pairs = (n * (n - 1)) / 2;
     let same = 0;
     let near = 0;
@@ -215,25 +269,19 @@ export function indicatorStats(values: readonly number[], scale: Scale): Indicat
     }
     exact = same / pairs;
     adjacent = (same + near) / pairs;
-
-    let pSum = 0;
-    for (const p of positions) pSum += p;
-    const pMean = pSum / n;
-    let ss = 0;
-    for (const p of positions) ss += (p - pMean) ** 2;
-    const variance = ss / (n - 1);
-    const expected = (A * A - 1) / 12;
-    disagreement = variance / expected;
+    // Sample variance of positions from the sums: (sum x^2 - (sum x)^2 / n) / (n - 1).
+    const variance = Math.max(0, (pSqSum - (pSum * pSum) / n) / (n - 1));
+    disagreement = variance / ((A * A - 1) / 12);
     rwg = Math.max(0, 1 - disagreement);
   }
 
   return {
     n,
     counts,
-    median: medianOf(sortedValues),
+    median: medianFromCounts(positionCounts, n, scale),
     mean: sum / n,
-    min: sortedValues[0]!,
-    max: sortedValues[n - 1]!,
+    min: scale.levels[minPos]!.value,
+    max: scale.levels[maxPos]!.value,
     range: maxPos - minPos,
     modes,
     exactAgreement: exact,

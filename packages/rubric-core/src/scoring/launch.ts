@@ -45,7 +45,8 @@ export function launchReadiness(
       continue;
     }
     undecided.push({ indicatorId: id, title });
-    const raters = entry?.ratings.filter((r) => r.value !== null && blocking.has(r.value)).length ?? 0;
+    const raters =
+      entry?.ratings.filter((r) => r.value !== null && blocking.has(r.value)).length ?? 0;
     if (raters > 0) possibleBlockers.push({ indicatorId: id, title, raters });
   }
   const status = blockers.length ? 'blocked' : undecided.length ? 'incomplete' : 'ready';

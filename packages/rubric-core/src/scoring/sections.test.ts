@@ -21,7 +21,13 @@ describe('scoreTemplate', () => {
       'auto.1': rate(1, 1),
     });
     const s1 = sections.find((s) => s.sectionId === 's1')!;
-    expect(s1).toMatchObject({ indicators: 3, scored: 2, basis: 'median', mean: 2.75, atOrAbove: 0.5 });
+    expect(s1).toMatchObject({
+      indicators: 3,
+      scored: 2,
+      basis: 'median',
+      mean: 2.75,
+      atOrAbove: 0.5,
+    });
     expect(s1.readiness?.label).toBe('Initial Steps');
     const s2 = sections.find((s) => s.sectionId === 's2')!;
     expect(s2).toMatchObject({ indicators: 2, scored: 2, mean: 2.5 });
@@ -60,11 +66,21 @@ describe('scoreTemplate', () => {
 
   it('reports nothing scored as such', () => {
     const { overall } = scoreTemplate(rubric, {});
-    expect(overall).toMatchObject({ scored: 0, mean: null, basis: 'none', atOrAbove: null, readiness: null });
+    expect(overall).toMatchObject({
+      scored: 0,
+      mean: null,
+      basis: 'none',
+      atOrAbove: null,
+      readiness: null,
+    });
   });
 
   it('accepts another threshold', () => {
-    const { overall } = scoreTemplate(rubric, { 's1.1': rate(2), 's1.2': rate(4) }, { threshold: 2 });
+    const { overall } = scoreTemplate(
+      rubric,
+      { 's1.1': rate(2), 's1.2': rate(4) },
+      { threshold: 2 },
+    );
     expect(overall.atOrAbove).toBe(1);
   });
 });

@@ -7,7 +7,8 @@
  * (e.g. a yes/no autonomy checklist) are scored on that scale and never mixed into the overall.
  */
 import type { Level, LeveledTemplate, Scale } from '../template/schema.js';
-import { outline, sectionsOf, type OutlineEntry } from '../template/outline.js';
+import { outline, sectionsOf } from '../template/outline.js';
+import type { IndicatorStats } from './indicator.js';
 import { ratedValues, type AssessmentRatings } from './ratings.js';
 
 export type ScoreBasis = 'consensus' | 'median' | 'mixed' | 'none';
@@ -56,56 +57,63 @@ function median(values: number[]): number {
 export function indicatorScore(
   ratings: AssessmentRatings,
   id: string,
+  stats?: IndicatorStats,
 ): { value: number; basis: 'consensus' | 'median' } | null {
   const entry = ratings[id];
   if (entry?.consensus) return { value: entry.consensus.value, basis: 'consensus' };
+  if (stats) return stats.median === null ? null : { value: stats.median, basis: 'median' };
   const values = ratedValues(entry);
   return values.length ? { value: median(values), basis: 'median' } : null;
 }
 
-function scoreGroup(
-  entries: readonly OutlineEntry[],
-  ratings: AssessmentRatings,
-  scale: Scale,
-  options: ScoreOptions,
-): ScoreGroup {
-  const threshold = options.threshold ?? defaultThreshold(scale);
-  let sum = 0;
-  let scored = 0;
-  let withConsensus = 0;
-  let above = 0;
-  for (const e of entries) {
-    const s = indicatorScore(ratings, e.indicator.id);
-    if (!s) continue;
-    scored++;
-    sum += s.value;
-    if (s.basis === 'consensus') withConsensus++;
-    if (s.value >= threshold) above++;
+/** Running totals for one group of indicators on one scale. */
+class Tally {
+  indicators = 0;
+  scored = 0;
+  withConsensus = 0;
+  sum = 0;
+  above = 0;
+  constructor(
+    readonly scale: Scale,
+    readonly threshold: number,
+  ) {}
+
+  add(score: ReturnType<typeof indicatorScore>): void {
+    this.indicators++;
+    if (!score) return;
+    this.scored++;
+    this.sum += score.value;
+    if (score.basis === 'consensus') this.withConsensus++;
+    if (score.value >= this.threshold) this.above++;
   }
-  const mean = scored ? sum / scored : null;
-  let readiness: Level | null = null;
-  if (mean !== null) {
-    // Tolerate float noise (e.g. 2.9999999) so an earned level is not missed.
-    for (const level of scale.levels) if (mean + 1e-9 >= level.value) readiness = level;
-    readiness ??= scale.levels[0]!;
+
+  result(): ScoreGroup {
+    const { scored, withConsensus, scale } = this;
+    const mean = scored ? this.sum / scored : null;
+    let readiness: Level | null = null;
+    if (mean !== null) {
+      // Tolerate float noise (e.g. 2.9999999) so an earned level is not missed.
+      for (const level of scale.levels) if (mean + 1e-9 >= level.value) readiness = level;
+      readiness ??= scale.levels[0]!;
+    }
+    return {
+      indicators: this.indicators,
+      scored,
+      withConsensus,
+      mean,
+      basis:
+        scored === 0
+          ? 'none'
+          : withConsensus === scored
+            ? 'consensus'
+            : withConsensus === 0
+              ? 'median'
+              : 'mixed',
+      threshold: this.threshold,
+      atOrAbove: scored ? this.above / scored : null,
+      readiness,
+    };
   }
-  return {
-    indicators: entries.length,
-    scored,
-    withConsensus,
-    mean,
-    basis:
-      scored === 0
-        ? 'none'
-        : withConsensus === scored
-          ? 'consensus'
-          : withConsensus === 0
-            ? 'median'
-            : 'mixed',
-    threshold,
-    atOrAbove: scored ? above / scored : null,
-    readiness,
-  };
 }
 
 export interface TemplateScores {
@@ -118,24 +126,36 @@ export function scoreTemplate(
   template: LeveledTemplate,
   ratings: AssessmentRatings,
   options: ScoreOptions = {},
+  /** Per-indicator statistics already computed (the summary passes them) to reuse medians. */
+  stats?: ReadonlyMap<string, IndicatorStats>,
 ): TemplateScores {
-  const { entries } = outline(template);
-  const sections = sectionsOf(template).map(({ section, depth, scale }) => {
-    // A section's indicators include its sub-sections' that share its scale.
-    const own = entries.filter((e) => e.sectionPath.includes(section.id) && e.scale === scale);
-    return {
+  const thresholdFor = (scale: Scale) =>
+    scale === template.scale && options.threshold !== undefined
+      ? options.threshold
+      : defaultThreshold(scale);
+  const sections = sectionsOf(template);
+  const tallies = new Map(
+    sections.map(({ section, scale }) => [section.id, new Tally(scale, thresholdFor(scale))]),
+  );
+  const overall = new Tally(template.scale, thresholdFor(template.scale));
+  // One pass: each indicator counts toward every enclosing section that shares its scale
+  // (a sub-section with its own scale is reported on its own, not mixed into its parent).
+  for (const e of outline(template).entries) {
+    const score = indicatorScore(ratings, e.indicator.id, stats?.get(e.indicator.id));
+    for (const sectionId of e.sectionPath) {
+      const tally = tallies.get(sectionId)!;
+      if (tally.scale === e.scale) tally.add(score);
+    }
+    if (e.scored && !e.ownScale) overall.add(score);
+  }
+  return {
+    sections: sections.map(({ section, depth, scale }) => ({
       sectionId: section.id,
       title: section.title,
       depth,
       ownScale: scale !== template.scale,
-      ...scoreGroup(own, ratings, scale, scale === template.scale ? options : {}),
-    };
-  });
-  const overall = scoreGroup(
-    entries.filter((e) => e.scored && !e.ownScale),
-    ratings,
-    template.scale,
-    options,
-  );
-  return { sections, overall };
+      ...tallies.get(section.id)!.result(),
+    })),
+    overall: overall.result(),
+  };
 }

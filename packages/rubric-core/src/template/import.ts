@@ -11,7 +11,10 @@ export interface ImportContext {
   existing: readonly Template[];
 }
 
-export function importTemplate(input: string | unknown, context: ImportContext): ParseResult<Template> {
+export function importTemplate(
+  input: string | unknown,
+  context: ImportContext,
+): ParseResult<Template> {
   const parsed = typeof input === 'string' ? parseTemplateJson(input) : parseTemplate(input);
   if (!parsed.ok) return parsed;
   const template = parsed.value;

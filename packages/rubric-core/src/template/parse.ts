@@ -123,23 +123,75 @@ function checkSections(template: Template & { kind: 'rubric' | 'checklist' }): T
 
 function checkPlan(template: Template & { kind: 'plan' }): TemplateIssue[] {
   const issues: TemplateIssue[] = [];
+  // Goals and metrics refer to these by id, each list in its own namespace.
   const lists = {
     areas: template.areas,
     themes: template.themes,
     phases: template.phases,
-    metricGroups: template.metricGroups,
     subgroups: template.subgroups,
     goalStatuses: template.goalStatuses,
+    assuranceAreas: template.assuranceAreas ?? [],
   } as const;
   for (const [name, list] of Object.entries(lists)) {
-    const seen = new Set<string>();
+    const seen = new Map<string, number>();
     list.forEach((item, i) => {
-      if (seen.has(item.id)) {
-        issues.push({ path: `${name}[${i}].id`, message: `id "${item.id}" is already used` });
+      const first = seen.get(item.id);
+      if (first !== undefined) {
+        issues.push({
+          path: `${name}[${i}].id`,
+          message: `id "${item.id}" is already used at ${name}[${first}].id; ids must be unique`,
+        });
+      } else {
+        seen.set(item.id, i);
       }
-      seen.add(item.id);
     });
   }
+
+  // A metric is seeded from a group or one of its indicators, so those ids share one namespace.
+  const metricIds = new Map<string, string>();
+  const claimMetric = (id: string, path: string) => {
+    const first = metricIds.get(id);
+    if (first !== undefined) {
+      issues.push({ path, message: `id "${id}" is already used at ${first}; ids must be unique` });
+    } else {
+      metricIds.set(id, path);
+    }
+  };
+
+  // Goals are phased by year: the phases are a timeline, so years ascend with none repeated.
+  template.phases.forEach((phase, i) => {
+    const prev = template.phases[i - 1];
+    if (prev && phase.year <= prev.year) {
+      issues.push({
+        path: `phases[${i}].year`,
+        message: `phases must be in ascending order of year, each year once (${phase.year} after ${prev.year})`,
+      });
+    }
+  });
+  const years = new Set(template.phases.map((p) => p.year));
+
+  template.metricGroups.forEach((group, gi) => {
+    claimMetric(group.id, `metricGroups[${gi}].id`);
+    group.indicators.forEach((ind, ii) =>
+      claimMetric(ind.id, `metricGroups[${gi}].indicators[${ii}].id`),
+    );
+    group.years?.forEach((year, yi) => {
+      const path = `metricGroups[${gi}].years[${yi}]`;
+      if (!years.has(year)) {
+        issues.push({
+          path,
+          message: `year ${year} is not the year of any phase (${[...years].join(', ')})`,
+        });
+      }
+      const prev = group.years?.[yi - 1];
+      if (prev !== undefined && year <= prev) {
+        issues.push({
+          path,
+          message: `years must be in ascending order, each year once (${year} after ${prev})`,
+        });
+      }
+    });
+  });
   return issues;
 }
 
@@ -166,9 +218,39 @@ export function parseTemplateJson(json: string): ParseResult<Template> {
   return parseTemplate(data);
 }
 
+/** Validates untrusted JSON as guidance (glossary, guidance text, facilitator checks). Never throws. */
 export function parseGuidance(input: unknown): ParseResult<Guidance> {
   const parsed = GuidanceSchema.safeParse(input);
-  return parsed.success
-    ? { ok: true, value: parsed.data }
-    : { ok: false, issues: fromZod(parsed.error) };
+  if (!parsed.success) return { ok: false, issues: fromZod(parsed.error) };
+  const guidance = parsed.data;
+  const issues: TemplateIssue[] = [];
+  // Ticks on check entries and links into the glossary are stored by id: one namespace for all.
+  const ids = new Map<string, string>();
+  const claim = (id: string, path: string) => {
+    const first = ids.get(id);
+    if (first !== undefined) {
+      issues.push({ path, message: `id "${id}" is already used at ${first}; ids must be unique` });
+    } else {
+      ids.set(id, path);
+    }
+  };
+  guidance.groups.forEach((group, gi) => {
+    claim(group.id, `groups[${gi}].id`);
+    group.entries.forEach((entry, ei) => {
+      const path = `groups[${gi}].entries[${ei}]`;
+      claim(entry.id, `${path}.id`);
+      // "Strive to" / "Be wary of" only mean something on an entry a facilitator ticks off.
+      if (group.use !== 'check') {
+        for (const key of ['striveTo', 'bewareOf'] as const) {
+          if (entry[key] !== undefined) {
+            issues.push({
+              path: `${path}.${key}`,
+              message: `${key} is only allowed in a group with use "check" (this group is "${group.use}")`,
+            });
+          }
+        }
+      }
+    });
+  });
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, value: guidance };
 }

@@ -213,7 +213,9 @@ export const ChecklistTemplateSchema = z.strictObject({
 });
 
 export const PlanAreaSchema = z.strictObject({
+  /** Goals are filed under an area by this id, so it must stay stable. */
   id,
+  /** The source's own number for the area, as printed (e.g. "1".."10"). */
   number: z.string().min(1).max(20).optional(),
   title: text,
   description: text.optional(),
@@ -223,7 +225,8 @@ export const PlanAreaSchema = z.strictObject({
 
 export const PlanPhaseSchema = z.strictObject({
   id,
-  /** Year number in the plan (1-5). */
+  /** Year number in the plan (1-5 in the built-in framework). Goals are phased by year, so
+   * parse.ts requires phases in ascending order of year with no year given twice. */
   year: z.number().int().min(1).max(20),
   title: text,
   description: text.optional(),
@@ -234,6 +237,11 @@ export const MetricGroupSchema = z.strictObject({
   id,
   title: text,
   description: text.optional(),
+  /** Plan years in which the source says to evaluate these indicators (e.g. climate measures in
+   * Years 1 and 2, performance in Years 3-5), so a dashboard can show what is due when. Each
+   * must be the year of a declared phase. */
+  years: z.array(z.number().int().min(1).max(20)).min(1).optional(),
+  /** Outcome metrics start from these; their ids share one namespace with the group ids. */
   indicators: z.array(z.strictObject({ id, text })).min(1),
 });
 
@@ -241,14 +249,23 @@ export const PlanTemplateSchema = z.strictObject({
   ...templateBase,
   kind: z.literal('plan'),
   areas: z.array(PlanAreaSchema).min(1),
+  /** Cross-cutting themes that connect the areas (e.g. vision, culture); not goal containers. */
   themes: z.array(z.strictObject({ id, title: text, description: text.optional() })),
   phases: z.array(PlanPhaseSchema).min(1),
   metricGroups: z.array(MetricGroupSchema),
+  /** Student subgroups every outcome metric can be broken down by. */
   subgroups: z.array(z.strictObject({ id, label: text })),
   /** Statuses and confidence levels a goal may take. */
   goalStatuses: z.array(z.strictObject({ id, label: text })).min(2),
-  /** What a plan must contain to meet the framework's assurances. */
+  /** What a plan must contain to meet the framework's assurances, in the source's words (e.g.
+   * "goals and objectives", "timelines for completion"), so the plan editor can check for them. */
   assurances: z.array(text).optional(),
+  /**
+   * The source's areas of assurance: the commitments a district makes in return for flexibility
+   * (e.g. a planning process, continuous improvement). Titled entries with the source's paragraph,
+   * shown next to the plan; `assurances` keeps the checkable list of what the plan must contain.
+   */
+  assuranceAreas: z.array(z.strictObject({ id, title: text, text })).optional(),
 });
 
 export const TemplateSchema = z.discriminatedUnion('kind', [
@@ -258,12 +275,21 @@ export const TemplateSchema = z.discriminatedUnion('kind', [
 ]);
 
 export const GuidanceEntrySchema = z.strictObject({
+  /** Stable: a facilitator's tick on a `check` entry is stored against this id. */
   id,
   title: text,
+  /** The name the source's summary chart gives the entry, where it differs from the heading
+   * (e.g. "Community Engagement" for "Communication"). */
+  shortTitle: text.optional(),
   /** Paragraphs, in order. */
   body: z.array(text).min(1),
   /** Bulleted points where the source lists them. */
   points: z.array(text).optional(),
+  /** For a `check` entry: the practice to aim for, as the source's "Strive to..." column puts it. */
+  striveTo: text.optional(),
+  /** For a `check` entry: the pitfall the facilitator ticks off, as the source's "Be wary of..."
+   * column puts it. */
+  bewareOf: text.optional(),
 });
 
 export const GuidanceSchema = z.strictObject({
@@ -272,11 +298,13 @@ export const GuidanceSchema = z.strictObject({
   version: z.number().int().min(1),
   title: text,
   source: SourceSchema,
+  /** Group and entry ids share one namespace; parse.ts rejects duplicates. */
   groups: z
     .array(
       z.strictObject({
         id,
         title: text,
+        /** Lead-in text the source puts before the entries (e.g. a definition). */
         description: text.optional(),
         /** `check`: the facilitator can tick these off (e.g. pitfalls to avoid). */
         use: z.enum(['glossary', 'guidance', 'check']),

@@ -65,11 +65,17 @@ export function checkNewVersion(prev: Template, next: Template): TemplateIssue[]
   }
   for (const [old, neu] of Object.entries(replaces)) {
     if (!before.has(old) && !(prev.replaces && old in prev.replaces)) {
-      issues.push({ path: `replaces.${old}`, message: `"${old}" is not an indicator of version ${prev.version}` });
+      issues.push({
+        path: `replaces.${old}`,
+        message: `"${old}" is not an indicator of version ${prev.version}`,
+      });
     }
     const target = after.get(neu);
     if (!target || target.retired) {
-      issues.push({ path: `replaces.${old}`, message: `"${neu}" is not an active indicator of this version` });
+      issues.push({
+        path: `replaces.${old}`,
+        message: `"${neu}" is not an active indicator of this version`,
+      });
     } else if (before.has(neu)) {
       issues.push({
         path: `replaces.${old}`,
@@ -84,7 +90,10 @@ export function checkNewVersion(prev: Template, next: Template): TemplateIssue[]
  * How ratings on `prev` carry over to `next`: kept ids map to themselves, replaced ids to their
  * replacement, retired ids to null.
  */
-export function idMapping(prev: LeveledTemplate, next: LeveledTemplate): Map<string, string | null> {
+export function idMapping(
+  prev: LeveledTemplate,
+  next: LeveledTemplate,
+): Map<string, string | null> {
   const after = indicators(next);
   const replaces = next.replaces ?? {};
   const map = new Map<string, string | null>();

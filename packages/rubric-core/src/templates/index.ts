@@ -3,9 +3,10 @@
  * is validated on load with the same parser a user's import goes through, so a bad edit to a
  * built-in fails loudly at start-up and in the tests, never silently in front of a user.
  */
-import { describeIssues, parseTemplate } from '../template/parse.js';
+import { describeIssues, parseGuidance, parseTemplate } from '../template/parse.js';
 import type {
   ChecklistTemplate,
+  Guidance,
   PlanTemplate,
   RubricTemplate,
   Template,
@@ -14,11 +15,10 @@ import districtConditions from './ma-pln-district-conditions.json' with { type: 
 import schoolPlanning from './ma-pln-school-planning.json' with { type: 'json' };
 import prerequisites from './schoolworks-prerequisites.json' with { type: 'json' };
 import fundamentalPractices from './schoolworks-fundamental-practices.json' with { type: 'json' };
+import knowledgeworksPlan from './knowledgeworks-plan.json' with { type: 'json' };
+import cceGuidance from './cce-guidance.json' with { type: 'json' };
 
-function load<K extends Template['kind']>(
-  kind: K,
-  data: unknown,
-): Extract<Template, { kind: K }> {
+function load<K extends Template['kind']>(kind: K, data: unknown): Extract<Template, { kind: K }> {
   const result = parseTemplate(data);
   if (!result.ok) {
     throw new Error(`a built-in template is invalid:\n${describeIssues(result.issues)}`);
@@ -33,6 +33,7 @@ export const maPlnDistrictConditions: RubricTemplate = load('rubric', districtCo
 export const maPlnSchoolPlanning: RubricTemplate = load('rubric', schoolPlanning);
 export const schoolworksPrerequisites: ChecklistTemplate = load('checklist', prerequisites);
 export const schoolworksFundamentalPractices: RubricTemplate = load('rubric', fundamentalPractices);
+export const knowledgeworksPlanTemplate: PlanTemplate = load('plan', knowledgeworksPlan);
 
 /** Every built-in template, in the order a facilitator meets them when setting up a workspace. */
 export const builtinTemplates: readonly Template[] = [
@@ -40,10 +41,19 @@ export const builtinTemplates: readonly Template[] = [
   maPlnDistrictConditions,
   maPlnSchoolPlanning,
   schoolworksFundamentalPractices,
+  knowledgeworksPlanTemplate,
 ];
 
 export function getBuiltinTemplate(id: string): Template | undefined {
   return builtinTemplates.find((t) => t.id === id);
 }
 
-export type { PlanTemplate };
+function loadGuidance(data: unknown): Guidance {
+  const result = parseGuidance(data);
+  if (!result.ok)
+    throw new Error(`built-in guidance is invalid:\n${describeIssues(result.issues)}`);
+  return result.value;
+}
+
+/** Glossary, guidance and the facilitator's pitfalls check, from the CCE paper (seed 003). */
+export const guidance: Guidance = loadGuidance(cceGuidance);

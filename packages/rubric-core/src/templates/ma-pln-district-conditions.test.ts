@@ -6,7 +6,8 @@ import type { RubricTemplate, Section } from '../template/schema.js';
 function load(): RubricTemplate {
   const result = parseTemplate(data);
   if (!result.ok) throw new Error(JSON.stringify(result.issues, null, 2));
-  if (result.value.kind !== 'rubric') throw new Error(`expected a rubric, got ${result.value.kind}`);
+  if (result.value.kind !== 'rubric')
+    throw new Error(`expected a rubric, got ${result.value.kind}`);
   return result.value;
 }
 
@@ -35,7 +36,8 @@ function allTexts(t: RubricTemplate): [string, string][] {
   for (const s of t.sections) {
     out.push([`${s.id}.title`, s.title]);
     if (s.description) out.push([`${s.id}.description`, s.description]);
-    for (const level of s.scale?.levels ?? []) out.push([`${s.id} scale ${level.value}`, level.label]);
+    for (const level of s.scale?.levels ?? [])
+      out.push([`${s.id} scale ${level.value}`, level.label]);
     for (const i of s.indicators) {
       out.push([`${i.id}.text`, i.text]);
       if (i.title) out.push([`${i.id}.title`, i.title]);

@@ -6,7 +6,8 @@ import type { Indicator, RubricTemplate, Section } from '../template/schema.js';
 function load(): RubricTemplate {
   const result = parseTemplate(data);
   if (!result.ok) throw new Error(describeIssues(result.issues));
-  if (result.value.kind !== 'rubric') throw new Error(`expected a rubric, got ${result.value.kind}`);
+  if (result.value.kind !== 'rubric')
+    throw new Error(`expected a rubric, got ${result.value.kind}`);
   return result.value;
 }
 

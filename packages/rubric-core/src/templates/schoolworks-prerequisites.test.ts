@@ -112,7 +112,7 @@ describe('schoolworks-prerequisites template', () => {
     for (const [path, s] of strings(data)) {
       expect(s, path).not.toMatch(/<[a-z/]|&amp;|&lt;|&gt;|&#?\w+;/i);
       expect(s, path).not.toMatch(/ {2}|[\n\r\t]/);
-      expect(s, path).not.toMatch(/^\s|\s$|^[•\-] /);
+      expect(s, path).not.toMatch(/^\s|\s$|^[•-] /);
     }
   });
 });
