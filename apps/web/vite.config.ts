@@ -1,0 +1,24 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defaultClientConditions, defaultServerConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Workspace packages (e.g. @concord/rubric-core) export a "@concord/source" condition that points
+ * at their TypeScript source. Putting it first, in both the client and the SSR environment, makes
+ * `vite dev` and `vite build` compile the packages from source: no need to build them first, edits
+ * show up with HMR, and the production server bundle (adapter-node) is self-contained because
+ * linked workspace packages are never externalized by Vite's SSR build.
+ */
+const SOURCE = '@concord/source';
+
+export default defineConfig({
+  plugins: [sveltekit()],
+  resolve: { conditions: [SOURCE, ...defaultClientConditions] },
+  ssr: {
+    resolve: { conditions: [SOURCE, ...defaultServerConditions] },
+  },
+  test: {
+    include: ['src/**/*.test.ts'],
+    passWithNoTests: true,
+  },
+});

@@ -1,0 +1,103 @@
+/**
+ * Starting and stopping the PRODUCTION build of apps/web (`node apps/web/build/index.js`), for
+ * the browser tests' globalSetup and for scripts. Builds nothing: a missing build is an error that
+ * says what to run.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const WEB_BUILD_ENTRY = resolve(REPO_ROOT, 'apps/web/build/index.js');
+
+export interface RunningServer {
+  url: string;
+  pid: number;
+  stop: () => Promise<void>;
+}
+
+/** Asks the OS for a free port on 127.0.0.1 (adapter-node does not report the port for PORT=0). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      if (address === null || typeof address === 'string') {
+        probe.close();
+        reject(new Error('could not get a free port'));
+        return;
+      }
+      probe.close(() => resolvePort(address.port));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => child.once('exit', () => r()));
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const pid = child.pid;
+  process.kill(pid, 'SIGTERM');
+  const timer = setTimeout(() => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(pid, 'SIGKILL');
+  }, 5_000);
+  await exited(child);
+  clearTimeout(timer);
+}
+
+export async function startWebServer(options: { timeoutMs?: number } = {}): Promise<RunningServer> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  if (!existsSync(WEB_BUILD_ENTRY)) {
+    throw new Error(
+      `The production build of the web app is missing (${WEB_BUILD_ENTRY}).\n` +
+        'Run `pnpm build` first (or `pnpm --filter @concord/web build`); the browser tests build nothing themselves.',
+    );
+  }
+  const port = await freePort();
+  const host = '127.0.0.1';
+  const url = `http://${host}:${port}`;
+  const child = spawn(process.execPath, [WEB_BUILD_ENTRY], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: String(port), HOST: host, ORIGIN: url, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(
+        `The web server exited (code ${child.exitCode}, signal ${child.signalCode}) before answering.\n${output}`,
+      );
+    }
+    try {
+      const res = await fetch(`${url}/`, { signal: AbortSignal.timeout(2_000) });
+      await res.arrayBuffer();
+      if (res.ok) {
+        return {
+          url,
+          pid: child.pid ?? -1,
+          stop: () => stopChild(child),
+        };
+      }
+      lastError = `HTTP ${res.status}`;
+    } catch (e) {
+      lastError = (e as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  await stopChild(child);
+  throw new Error(
+    `The web server at ${url} did not answer within ${timeoutMs} ms (last: ${lastError}).\n${output}`,
+  );
+}
