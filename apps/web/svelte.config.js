@@ -9,6 +9,8 @@ const config = {
   },
   kit: {
     adapter: adapter(),
+    // Absolute links in server-rendered HTML: the same markup before and after hydration.
+    paths: { relative: false },
   },
 };
 
