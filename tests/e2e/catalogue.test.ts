@@ -4,7 +4,7 @@
  * a working skip link and visible focus, and unknown ids are a proper 404.
  */
 import type { Section, Template } from '@concord/rubric-core';
-import { builtinTemplates } from '@concord/rubric-core/templates';
+import { builtinTemplates, guidance } from '@concord/rubric-core/templates';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, runAxe } from './browser.js';
@@ -104,7 +104,12 @@ describe('template pages', () => {
 });
 
 describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
-  const paths = ['/', '/templates', ...builtinTemplates.map((t) => `/templates/${t.id}`)];
+  const paths = [
+    '/',
+    '/templates',
+    '/guidance',
+    ...builtinTemplates.map((t) => `/templates/${t.id}`),
+  ];
   for (const path of paths) {
     it(`${path}: no serious or critical violations`, async () => {
       const page = await open(path);
@@ -192,6 +197,27 @@ describe('unknown template', () => {
       expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual(
         [],
       );
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('guidance', () => {
+  it('shows every group of the CCE guidance, with the pitfalls as a facilitator check', async () => {
+    const page = await context.newPage();
+    try {
+      await page.goto(`${baseUrl}/guidance`);
+      const groups = await page
+        .locator('[data-guidance-group]')
+        .evaluateAll((els) => els.map((el) => el.getAttribute('data-guidance-group')));
+      expect(groups).toEqual(guidance.groups.map((g) => g.id));
+      const entries = await page.locator('[data-guidance-group] article h3').count();
+      expect(entries).toBe(guidance.groups.reduce((n, g) => n + g.entries.length, 0));
+      const check = guidance.groups.find((g) => g.use === 'check')!;
+      await expect(
+        page.locator(`[data-guidance-group="${check.id}"] .extra-label`).textContent(),
+      ).resolves.toBe('Facilitator check');
     } finally {
       await page.close();
     }
