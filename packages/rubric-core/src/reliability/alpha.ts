@@ -120,6 +120,10 @@ function coincide(tally: Tally): Coincidences {
   return { forEach, marginals, n };
 }
 
+function emptyStats(level: AlphaLevel): AlphaStats {
+  return { level, observed: 0, expected: 0, pairable: 0, units: 0, droppedUnits: 0, values: [] };
+}
+
 /**
  * The coincidence matrix of Krippendorff (2011) over the distinct pairable values, for showing
  * which values raters confuse. Returns a reason instead when the data are invalid.
@@ -227,15 +231,7 @@ function expectedSum(
  */
 export function krippendorffAlpha(data: ReliabilityData, options: AlphaOptions): AlphaResult {
   const level = options.level;
-  const empty: AlphaStats = {
-    level,
-    observed: 0,
-    expected: 0,
-    pairable: 0,
-    units: 0,
-    droppedUnits: 0,
-    values: [],
-  };
+  const empty = emptyStats(level);
   if (!ALPHA_LEVELS.includes(level)) {
     return {
       ...empty,
@@ -245,8 +241,15 @@ export function krippendorffAlpha(data: ReliabilityData, options: AlphaOptions):
   }
   const check = checkReliabilityData(data);
   if (!check.ok) return { ...empty, alpha: null, reason: check.reason };
+  return alphaFromTally(tallyUnits(data, 2), level);
+}
 
-  const tally = tallyUnits(data, 2);
+/**
+ * Alpha from per-unit value counts (units with at least two ratings), for callers that already
+ * hold counts (the assessment summary tallies each indicator once for all its statistics).
+ */
+export function alphaFromTally(tally: Tally, level: AlphaLevel): AlphaResult {
+  const empty = emptyStats(level);
   const { values } = tally;
   const { forEach, marginals, n } = coincide(tally);
   const stats: AlphaStats = {

@@ -13,6 +13,7 @@ export {
 } from './matrix.js';
 export {
   krippendorffAlpha,
+  alphaFromTally,
   coincidenceMatrix,
   ALPHA_LEVELS,
   type AlphaLevel,
@@ -22,6 +23,7 @@ export {
 } from './alpha.js';
 export {
   fleissKappa,
+  kappaFromTally,
   type FleissKappa,
   type FleissKappaResult,
   type KappaCategory,

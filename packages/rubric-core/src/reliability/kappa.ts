@@ -22,7 +22,7 @@
  * has p_j = 0 and contributes nothing, so it need not be listed. P̄ and P̄e are computed from
  * integer sums with one division each, which keeps them exact for perfect agreement (κ = 1).
  */
-import { checkReliabilityData, tallyUnits, type ReliabilityData } from './matrix.js';
+import { checkReliabilityData, tallyUnits, type ReliabilityData, type Tally } from './matrix.js';
 
 export interface KappaCategory {
   value: number;
@@ -62,8 +62,11 @@ function plural(n: number, word: string): string {
 export function fleissKappa(data: ReliabilityData): FleissKappaResult {
   const check = checkReliabilityData(data);
   if (!check.ok) return { kappa: null, reason: check.reason };
+  return kappaFromTally(tallyUnits(data, 1));
+}
 
-  const tally = tallyUnits(data, 1);
+/** Kappa from per-unit value counts (units with at least one rating); see `alphaFromTally`. */
+export function kappaFromTally(tally: Tally): FleissKappaResult {
   const units = tally.units;
   if (units.length === 0) {
     return {

@@ -7,9 +7,9 @@
  */
 import type { LeveledTemplate } from '../template/schema.js';
 import { outline } from '../template/outline.js';
-import { krippendorffAlpha, type AlphaResult } from '../reliability/alpha.js';
-import { fleissKappa, type FleissKappaResult } from '../reliability/kappa.js';
-import type { Rating } from '../reliability/matrix.js';
+import { alphaFromTally, type AlphaResult } from '../reliability/alpha.js';
+import { kappaFromTally, type FleissKappaResult } from '../reliability/kappa.js';
+import type { Tally, UnitTally } from '../reliability/matrix.js';
 import { discussionAgenda, type AgendaItem } from './agenda.js';
 import { ratingStats, type IndicatorStats } from './indicator.js';
 import { launchReadiness, type LaunchReadiness } from './launch.js';
@@ -35,34 +35,57 @@ export interface AssessmentSummary {
   launch?: LaunchReadiness;
 }
 
+/**
+ * The reliability tally (per-unit value counts, values ascending) of the given indicators that
+ * have at least `minRatings` ratings, built from their per-level counts.
+ */
+function tallyOf(units: readonly IndicatorStats[], minRatings: number): Tally {
+  const present = new Map<number, number>();
+  let dropped = 0;
+  for (const s of units) {
+    if (s.n < minRatings) continue;
+    for (const c of s.counts) if (c.count > 0) present.set(c.value, 0);
+  }
+  const values = [...present.keys()].sort((a, b) => a - b);
+  values.forEach((v, i) => present.set(v, i));
+  const out: UnitTally[] = [];
+  units.forEach((s, unit) => {
+    if (s.n < minRatings) {
+      dropped++;
+      return;
+    }
+    const valueIndex: number[] = [];
+    const counts: number[] = [];
+    for (const c of s.counts) {
+      if (c.count === 0) continue;
+      valueIndex.push(present.get(c.value)!);
+      counts.push(c.count);
+    }
+    out.push({ unit, total: s.n, valueIndex, counts });
+  });
+  return { values, units: out, dropped };
+}
+
 export function summarizeAssessment(
   template: LeveledTemplate,
   ratings: AssessmentRatings,
 ): AssessmentSummary {
   const { entries } = outline(template);
   const stats = new Map<string, IndicatorStats>();
+  const raterIds = new Set<string>();
+  // Reliability units: rated indicators on the template's own scale. Their per-level counts are
+  // already in the stats, so alpha and kappa are computed from those counts, not from a matrix.
+  const units: IndicatorStats[] = [];
   let flagged = 0;
-  // Reliability data: one row per rated indicator on the template's own scale, one column per
-  // rater. Columns are assigned as raters appear and sorted once at the end.
-  const column = new Map<string, number>();
-  const rows: Rating[][] = [];
   for (const e of entries) {
     const entry = ratings[e.indicator.id];
     const s = ratingStats(entry?.ratings, e.scale);
     stats.set(e.indicator.id, s);
     if (s.flag) flagged++;
     if (e.ownScale || !e.scored || !entry || s.n === 0) continue;
-    const row: Rating[] = [];
-    for (const r of entry.ratings) {
-      let c = column.get(r.raterId);
-      if (c === undefined) column.set(r.raterId, (c = column.size));
-      row[c] = r.value;
-    }
-    rows.push(row);
+    units.push(s);
+    for (const r of entry.ratings) raterIds.add(r.raterId);
   }
-  const raters = [...column.keys()].sort();
-  const order = raters.map((id) => column.get(id)!);
-  const data = rows.map((row) => order.map((c) => row[c] ?? null));
 
   return {
     stats,
@@ -70,10 +93,10 @@ export function summarizeAssessment(
     agenda: discussionAgenda(template, ratings, stats),
     scores: scoreTemplate(template, ratings, {}, stats),
     reliability: {
-      raters,
-      units: data.length,
-      alpha: krippendorffAlpha(data, { level: template.scale.measurement }),
-      kappa: fleissKappa(data),
+      raters: [...raterIds].sort(),
+      units: units.length,
+      alpha: alphaFromTally(tallyOf(units, 2), template.scale.measurement),
+      kappa: kappaFromTally(tallyOf(units, 1)),
     },
     ...(template.kind === 'checklist' ? { launch: launchReadiness(template, ratings) } : {}),
   };

@@ -39,19 +39,23 @@ export function describeIssues(issues: readonly TemplateIssue[]): string {
   return issues.map((i) => `${i.path}: ${i.message}`).join('\n');
 }
 
-function checkSections(template: Template & { kind: 'rubric' | 'checklist' }): TemplateIssue[] {
-  const issues: TemplateIssue[] = [];
-  const ids = new Map<string, string>();
-  const refSources = new Set((template.referenceSources ?? []).map((r) => r.id));
-
-  const claim = (id: string, path: string) => {
-    const first = ids.get(id);
+/** Records ids as they are met and reports a second use of one, naming where it was first used. */
+function uniqueIds(issues: TemplateIssue[]): (id: string, path: string) => void {
+  const seen = new Map<string, string>();
+  return (id, path) => {
+    const first = seen.get(id);
     if (first !== undefined) {
       issues.push({ path, message: `id "${id}" is already used at ${first}; ids must be unique` });
     } else {
-      ids.set(id, path);
+      seen.set(id, path);
     }
   };
+}
+
+function checkSections(template: Template & { kind: 'rubric' | 'checklist' }): TemplateIssue[] {
+  const issues: TemplateIssue[] = [];
+  const refSources = new Set((template.referenceSources ?? []).map((r) => r.id));
+  const claim = uniqueIds(issues);
 
   const walk = (sections: readonly Section[], base: string, inherited: Scale) => {
     sections.forEach((section, si) => {
@@ -133,30 +137,12 @@ function checkPlan(template: Template & { kind: 'plan' }): TemplateIssue[] {
     assuranceAreas: template.assuranceAreas ?? [],
   } as const;
   for (const [name, list] of Object.entries(lists)) {
-    const seen = new Map<string, number>();
-    list.forEach((item, i) => {
-      const first = seen.get(item.id);
-      if (first !== undefined) {
-        issues.push({
-          path: `${name}[${i}].id`,
-          message: `id "${item.id}" is already used at ${name}[${first}].id; ids must be unique`,
-        });
-      } else {
-        seen.set(item.id, i);
-      }
-    });
+    const claim = uniqueIds(issues);
+    list.forEach((item, i) => claim(item.id, `${name}[${i}].id`));
   }
 
   // A metric is seeded from a group or one of its indicators, so those ids share one namespace.
-  const metricIds = new Map<string, string>();
-  const claimMetric = (id: string, path: string) => {
-    const first = metricIds.get(id);
-    if (first !== undefined) {
-      issues.push({ path, message: `id "${id}" is already used at ${first}; ids must be unique` });
-    } else {
-      metricIds.set(id, path);
-    }
-  };
+  const claimMetric = uniqueIds(issues);
 
   // Goals are phased by year: the phases are a timeline, so years ascend with none repeated.
   template.phases.forEach((phase, i) => {
@@ -225,15 +211,7 @@ export function parseGuidance(input: unknown): ParseResult<Guidance> {
   const guidance = parsed.data;
   const issues: TemplateIssue[] = [];
   // Ticks on check entries and links into the glossary are stored by id: one namespace for all.
-  const ids = new Map<string, string>();
-  const claim = (id: string, path: string) => {
-    const first = ids.get(id);
-    if (first !== undefined) {
-      issues.push({ path, message: `id "${id}" is already used at ${first}; ids must be unique` });
-    } else {
-      ids.set(id, path);
-    }
-  };
+  const claim = uniqueIds(issues);
   guidance.groups.forEach((group, gi) => {
     claim(group.id, `groups[${gi}].id`);
     group.entries.forEach((entry, ei) => {
