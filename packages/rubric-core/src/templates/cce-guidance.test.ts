@@ -1,51 +1,26 @@
 import { describe, it, expect } from 'vitest';
 import data from './cce-guidance.json' with { type: 'json' };
 import { parseGuidance } from '../template/parse.js';
-import type { Guidance } from '../template/schema.js';
+import {
+  byId,
+  expectCleanText,
+  expectNoneMatch,
+  expectParses,
+  issuesOf,
+  mustParse,
+} from './seed-checks.js';
 
-type Group = Guidance['groups'][number];
-
-function load(): Guidance {
-  const result = parseGuidance(data);
-  if (!result.ok) throw new Error(JSON.stringify(result.issues, null, 2));
-  return result.value;
-}
-
-function group(g: Guidance, id: string): Group {
-  const found = g.groups.find((x) => x.id === id);
-  if (!found) throw new Error(`no group ${id}`);
-  return found;
-}
-
-function entryBody(g: Guidance, id: string): string {
-  for (const grp of g.groups) {
-    const e = grp.entries.find((x) => x.id === id);
-    if (e) return e.body.join('\n\n');
-  }
-  throw new Error(`no entry ${id}`);
-}
-
-function issuesOf(input: unknown) {
-  const result = parseGuidance(input);
-  return result.ok ? [] : result.issues;
-}
-
-function allStrings(value: unknown, path = ''): [string, string][] {
-  if (typeof value === 'string') return [[path, value]];
-  if (Array.isArray(value)) return value.flatMap((v, i) => allStrings(v, `${path}[${i}]`));
-  if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([k, v]) => allStrings(v, path ? `${path}.${k}` : k));
-  }
-  return [];
-}
+const g = mustParse(data, parseGuidance);
+const group = (id: string) => byId(g.groups, id, 'group');
+const entries = g.groups.flatMap((x) => x.entries);
+const entryBody = (id: string) => byId(entries, id, 'entry').body.join('\n\n');
 
 describe('cce-guidance', () => {
   it('parses with no issues', () => {
-    expect(issuesOf(data)).toEqual([]);
+    expectParses(data, parseGuidance);
   });
 
   it('has the identity and source of the seed', () => {
-    const g = load();
     expect(g.id).toBe('cce-guidance');
     expect(g.version).toBe(1);
     expect(g.schemaVersion).toBe(1);
@@ -56,7 +31,6 @@ describe('cce-guidance', () => {
   });
 
   it('has 6 groups: principles, systems of support, pitfalls, then state, district and school policy', () => {
-    const g = load();
     expect(g.groups.map((x) => [x.id, x.use])).toEqual([
       ['cce.principles', 'glossary'],
       ['cce.systems', 'guidance'],
@@ -69,8 +43,7 @@ describe('cce-guidance', () => {
   });
 
   it('has the Five Principles in the order the seed defines them, each with its example', () => {
-    const g = load();
-    const principles = group(g, 'cce.principles');
+    const principles = group('cce.principles');
     expect(principles.entries).toHaveLength(5);
     expect(principles.entries.map((e) => e.title)).toEqual([
       'Competency-based Learning',
@@ -86,8 +59,7 @@ describe('cce-guidance', () => {
   });
 
   it('has the 5 systems of support', () => {
-    const g = load();
-    const systems = group(g, 'cce.systems');
+    const systems = group('cce.systems');
     expect(systems.entries).toHaveLength(5);
     expect(systems.entries.map((e) => e.title)).toEqual([
       'Autonomies',
@@ -102,8 +74,7 @@ describe('cce-guidance', () => {
   });
 
   it('has the 5 pitfalls as checks, each with its "Strive to" and "Be wary of"', () => {
-    const g = load();
-    const pitfalls = group(g, 'cce.pitfalls');
+    const pitfalls = group('cce.pitfalls');
     expect(pitfalls.entries).toHaveLength(5);
     expect(pitfalls.entries.map((e) => e.title)).toEqual([
       'Scaffold full integration of all personalized learning principles school-wide',
@@ -135,8 +106,7 @@ describe('cce-guidance', () => {
   });
 
   it('has 7 state, 8 district and 6 school recommendations, in order', () => {
-    const g = load();
-    expect(group(g, 'cce.state').entries.map((e) => e.title)).toEqual([
+    expect(group('cce.state').entries.map((e) => e.title)).toEqual([
       'Competency Education',
       'Cross-Curricular Skills and Dispositions',
       'Accountability',
@@ -145,7 +115,7 @@ describe('cce-guidance', () => {
       'Multiple Pathways',
       'Credentialing',
     ]);
-    expect(group(g, 'cce.district').entries.map((e) => e.title)).toEqual([
+    expect(group('cce.district').entries.map((e) => e.title)).toEqual([
       'Communication',
       'District-wide Commitment and Investment',
       'Competency Education',
@@ -155,7 +125,7 @@ describe('cce-guidance', () => {
       'Graduation through Proficiency',
       'Freedom to Innovate',
     ]);
-    expect(group(g, 'cce.school').entries.map((e) => e.title)).toEqual([
+    expect(group('cce.school').entries.map((e) => e.title)).toEqual([
       'Readiness',
       'Vision',
       'Leadership',
@@ -183,60 +153,52 @@ describe('cce-guidance', () => {
   });
 
   it('keeps the seed wording (spot checks)', () => {
-    const g = load();
-    expect(entryBody(g, 'cce.principle.competency-based')).toContain(
+    expect(entryBody('cce.principle.competency-based')).toContain(
       'Competencies are broad targets for student learning that allow students to receive credit when they demonstrate mastery of competencies at each new level.',
     );
-    expect(entryBody(g, 'cce.system.technology')).toBe(
+    expect(entryBody('cce.system.technology')).toBe(
       'Technology is not the solution, but a vehicle for personalized learning. Technology and tech literacy can support the facilitation of learning through the use of learning management systems, blended instruction, and tools that support increased student engagement in higher order thinking projects.',
     );
-    expect(entryBody(g, 'cce.pitfall.equity')).toContain(
+    expect(entryBody('cce.pitfall.equity')).toContain(
       'Personalization means that the adults know students well, including their cultures, languages, learning styles, neighborhoods, and families.',
     );
-    expect(entryBody(g, 'cce.pitfall.time')).toContain(
+    expect(entryBody('cce.pitfall.time')).toContain(
       'Thus, schools taking on a transition to personalized learning need ample common planning time within teams (interdisciplinary or discipline-based), full faculty professional development, opportunity to send teams to visit personalized learning schools in action, and summer planning time.',
     );
-    expect(entryBody(g, 'cce.state.accountability')).toContain(
+    expect(entryBody('cce.state.accountability')).toContain(
       'If Massachusetts shifts away from a single measure of accountability—student MCAS scores—toward a multiple measures data dashboard',
     );
-    expect(entryBody(g, 'cce.school.vision')).toBe(
+    expect(entryBody('cce.school.vision')).toBe(
       'The establishment of a comprehensive vision of a personalized learning school should be created and owned by the entire school community.',
     );
-    expect(entryBody(g, 'cce.district.grade-bands')).toBe(
+    expect(entryBody('cce.district.grade-bands')).toBe(
       'With a move toward competency education and students progressing at varying paces, districts should consider adopting grade bands (multiple ages of students together), each with gateway performance assessments that enable students to move to the next band.',
     );
   });
 
   it('repairs the words the text extraction joined at line-end hyphens', () => {
-    const g = load();
-    expect(entryBody(g, 'cce.pitfall.autonomy')).toContain('Shared decision-making leads to');
-    expect(entryBody(g, 'cce.pitfall.whole-school')).toContain('access next-generation curriculum');
-    expect(entryBody(g, 'cce.pitfall.equity')).toContain(
+    expect(entryBody('cce.pitfall.autonomy')).toContain('Shared decision-making leads to');
+    expect(entryBody('cce.pitfall.whole-school')).toContain('access next-generation curriculum');
+    expect(entryBody('cce.pitfall.equity')).toContain(
       'evidence-supported personalized learning practices',
     );
-    expect(entryBody(g, 'cce.state.credentialing')).toContain(
+    expect(entryBody('cce.state.credentialing')).toContain(
       'Micro-credentialing is a competency-based, personalized, approach',
     );
-    expect(entryBody(g, 'cce.school.planning')).toContain(
+    expect(entryBody('cce.school.planning')).toContain(
       'focuses on school-wide equity and excellence.',
     );
     const joined =
       /decisionmaking|competencybased|nextgeneration|evidencesupported|schoolwide|socialemotional|lowincome/;
-    for (const [path, s] of allStrings(data)) expect.soft(s, path).not.toMatch(joined);
+    expectNoneMatch(data, joined, { soft: true });
   });
 
   it('has no stray line breaks, hyphenation breaks, double spaces, bullets or interleaved chart text', () => {
-    for (const [path, s] of allStrings(data)) {
-      expect.soft(s, path).not.toMatch(/[\n\r\t]/);
-      expect.soft(s, path).not.toMatch(/ {2}/);
-      expect.soft(s, path).toBe(s.trim());
-      expect.soft(s, path).not.toMatch(/[a-z]- [a-z]/);
-      expect.soft(s, path).not.toMatch(/—\s|\s—/);
-      expect.soft(s, path).not.toMatch(/•/);
-    }
-    for (const [path, s] of allStrings(data.groups, 'groups')) {
-      expect.soft(s, path).not.toMatch(/Strive to|Be wary of|AVOIDING PITFALLS|PROMISING POLICIES/);
-    }
+    expectCleanText(data, { soft: true, hyphenBreaks: true, bullets: true, forbid: [/—\s|\s—/] });
+    expectNoneMatch(data.groups, /Strive to|Be wary of|AVOIDING PITFALLS|PROMISING POLICIES/, {
+      soft: true,
+      path: 'groups',
+    });
   });
 });
 
@@ -244,7 +206,7 @@ describe('guidance validation', () => {
   it('refuses an entry id used twice, naming the field', () => {
     const bad = structuredClone(data);
     bad.groups[3]!.entries[1]!.id = 'cce.principle.authentic';
-    const issues = issuesOf(bad);
+    const issues = issuesOf(bad, parseGuidance);
     expect(issues.map((i) => i.path)).toEqual(['groups[3].entries[1].id']);
     expect(issues[0]?.message).toContain('already used at groups[0].entries[1].id');
   });
@@ -252,7 +214,9 @@ describe('guidance validation', () => {
   it('refuses "Be wary of" outside a check group', () => {
     const bad = structuredClone(data);
     (bad.groups[0]!.entries[0] as Record<string, unknown>)['bewareOf'] = 'Incrementalism';
-    expect(issuesOf(bad).map((i) => i.path)).toEqual(['groups[0].entries[0].bewareOf']);
+    expect(issuesOf(bad, parseGuidance).map((i) => i.path)).toEqual([
+      'groups[0].entries[0].bewareOf',
+    ]);
   });
 
   it('refuses an unknown use and an empty body', () => {
@@ -261,7 +225,7 @@ describe('guidance validation', () => {
     };
     bad.groups[1]!.use = 'checklist';
     bad.groups[2]!.entries[0]!.body = [];
-    expect(issuesOf(bad).map((i) => i.path)).toEqual([
+    expect(issuesOf(bad, parseGuidance).map((i) => i.path)).toEqual([
       'groups[1].use',
       'groups[2].entries[0].body',
     ]);

@@ -1,42 +1,20 @@
 import { describe, it, expect } from 'vitest';
 import data from './knowledgeworks-plan.json' with { type: 'json' };
-import { parseTemplate } from '../template/parse.js';
-import type { PlanTemplate } from '../template/schema.js';
+import { expectCleanText, expectParses, issuesOf, mustParseTemplate } from './seed-checks.js';
 
-function load(): PlanTemplate {
-  const result = parseTemplate(data);
-  if (!result.ok) throw new Error(JSON.stringify(result.issues, null, 2));
-  if (result.value.kind !== 'plan') throw new Error(`expected a plan, got ${result.value.kind}`);
-  return result.value;
-}
+const t = mustParseTemplate(data, 'plan');
 
 /** A deep copy of the seed template to break in one place. */
 function copy(): Record<string, unknown> & typeof data {
   return structuredClone(data) as Record<string, unknown> & typeof data;
 }
 
-function issuesOf(input: unknown) {
-  const result = parseTemplate(input);
-  return result.ok ? [] : result.issues;
-}
-
-/** Every string in the template, with its JSON path. */
-function allStrings(value: unknown, path = ''): [string, string][] {
-  if (typeof value === 'string') return [[path, value]];
-  if (Array.isArray(value)) return value.flatMap((v, i) => allStrings(v, `${path}[${i}]`));
-  if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([k, v]) => allStrings(v, path ? `${path}.${k}` : k));
-  }
-  return [];
-}
-
 describe('knowledgeworks-plan template', () => {
   it('parses with no issues', () => {
-    expect(issuesOf(data)).toEqual([]);
+    expectParses(data);
   });
 
   it('has the identity and source of the seed', () => {
-    const t = load();
     expect(t.kind).toBe('plan');
     expect(t.id).toBe('knowledgeworks-plan');
     expect(t.version).toBe(1);
@@ -49,7 +27,6 @@ describe('knowledgeworks-plan template', () => {
   });
 
   it('has the 10 district conditions as plan areas, numbered 1-10, in order', () => {
-    const t = load();
     expect(t.areas).toHaveLength(10);
     expect(t.areas.map((a) => a.number)).toEqual([
       '1',
@@ -94,12 +71,10 @@ describe('knowledgeworks-plan template', () => {
   });
 
   it('has the 3 meta themes in order', () => {
-    const t = load();
     expect(t.themes.map((x) => x.title)).toEqual(['Vision', 'Culture', 'Transparency']);
   });
 
   it('has a five-year timeline, one phase per year, with the seed milestones', () => {
-    const t = load();
     expect(t.phases).toHaveLength(5);
     expect(t.phases.map((p) => p.year)).toEqual([1, 2, 3, 4, 5]);
     expect(t.phases.map((p) => p.title)).toEqual([
@@ -132,7 +107,6 @@ describe('knowledgeworks-plan template', () => {
   });
 
   it('has the 3 evaluation groups with 6 + 2 + 1 indicators, by year', () => {
-    const t = load();
     expect(t.metricGroups.map((g) => g.title)).toEqual([
       'Improvement on cultural measures',
       'Improved student performance',
@@ -158,7 +132,6 @@ describe('knowledgeworks-plan template', () => {
   });
 
   it('disaggregates by the 4 subgroups the seed names', () => {
-    const t = load();
     expect(t.subgroups.map((s) => s.label)).toEqual([
       'Ethnicity',
       'Economic disadvantage',
@@ -168,7 +141,6 @@ describe('knowledgeworks-plan template', () => {
   });
 
   it("has Concord's 5 goal statuses", () => {
-    const t = load();
     expect(t.goalStatuses).toEqual([
       { id: 'not-started', label: 'Not started' },
       { id: 'on-track', label: 'On track' },
@@ -179,7 +151,6 @@ describe('knowledgeworks-plan template', () => {
   });
 
   it('lists what the plan must contain: goals, timelines and responsible parties', () => {
-    const t = load();
     expect(t.assurances).toEqual([
       'goals and objectives',
       'timelines for completion',
@@ -188,7 +159,6 @@ describe('knowledgeworks-plan template', () => {
   });
 
   it('has the 4 areas of assurance in order', () => {
-    const t = load();
     expect(t.assuranceAreas).toHaveLength(4);
     expect(t.assuranceAreas?.map((a) => a.title)).toEqual([
       'Planning Process',
@@ -202,7 +172,6 @@ describe('knowledgeworks-plan template', () => {
   });
 
   it('keeps the seed wording (spot checks)', () => {
-    const t = load();
     const area = (id: string) => t.areas.find((a) => a.id === id)?.description ?? '';
     expect(area('kw.instruction')).toContain(
       'progression should be based on mastery, avoiding the “mile-wide, inch-deep” phenomenon.',
@@ -228,17 +197,10 @@ describe('knowledgeworks-plan template', () => {
   });
 
   it('has no stray line breaks, hyphenation breaks, double spaces or bullets', () => {
-    for (const [path, s] of allStrings(data)) {
-      expect.soft(s, path).not.toMatch(/[\n\r\t]/);
-      expect.soft(s, path).not.toMatch(/ {2}/);
-      expect.soft(s, path).toBe(s.trim());
-      expect.soft(s, path).not.toMatch(/[a-z]- [a-z]/);
-      expect.soft(s, path).not.toMatch(/•/);
-    }
+    expectCleanText(data, { soft: true, hyphenBreaks: true, bullets: true });
   });
 
   it('has unique ids within each list', () => {
-    const t = load();
     for (const list of [
       t.areas,
       t.themes,

@@ -1,61 +1,24 @@
 import { describe, it, expect } from 'vitest';
 import data from './ma-pln-district-conditions.json' with { type: 'json' };
-import { parseTemplate } from '../template/parse.js';
-import type { RubricTemplate, Section } from '../template/schema.js';
+import {
+  byId,
+  expectCleanText,
+  expectParses,
+  findOne,
+  indicatorsOf,
+  mustParseTemplate,
+} from './seed-checks.js';
 
-function load(): RubricTemplate {
-  const result = parseTemplate(data);
-  if (!result.ok) throw new Error(JSON.stringify(result.issues, null, 2));
-  if (result.value.kind !== 'rubric')
-    throw new Error(`expected a rubric, got ${result.value.kind}`);
-  return result.value;
-}
-
-function section(t: RubricTemplate, id: string): Section {
-  const s = t.sections.find((x) => x.id === id);
-  if (!s) throw new Error(`no section ${id}`);
-  return s;
-}
-
-function indicatorText(t: RubricTemplate, id: string): string {
-  for (const s of t.sections) {
-    const ind = s.indicators.find((i) => i.id === id);
-    if (ind) return ind.text;
-  }
-  throw new Error(`no indicator ${id}`);
-}
-
-/** Every piece of prose in the template, with where it came from. */
-function allTexts(t: RubricTemplate): [string, string][] {
-  const out: [string, string][] = [
-    ['title', t.title],
-    ['description', t.description ?? ''],
-    ['source.notes', t.source.notes ?? ''],
-  ];
-  for (const level of t.scale.levels) out.push([`scale ${level.value}`, level.label]);
-  for (const s of t.sections) {
-    out.push([`${s.id}.title`, s.title]);
-    if (s.description) out.push([`${s.id}.description`, s.description]);
-    for (const level of s.scale?.levels ?? [])
-      out.push([`${s.id} scale ${level.value}`, level.label]);
-    for (const i of s.indicators) {
-      out.push([`${i.id}.text`, i.text]);
-      if (i.title) out.push([`${i.id}.title`, i.title]);
-      (i.criteria ?? []).forEach((c, ci) => out.push([`${i.id}.criteria[${ci}]`, c]));
-    }
-  }
-  return out;
-}
+const t = mustParseTemplate(data, 'rubric');
+const section = (id: string) => byId(t.sections, id, 'section');
+const indicatorText = (id: string) => byId(indicatorsOf(t.sections), id, 'indicator').text;
 
 describe('ma-pln-district-conditions template', () => {
   it('parses with no issues', () => {
-    const result = parseTemplate(data);
-    expect(result.ok ? [] : result.issues).toEqual([]);
-    expect(result.ok).toBe(true);
+    expectParses(data);
   });
 
   it('has the identity and source of the seed', () => {
-    const t = load();
     expect(t.id).toBe('ma-pln-district-conditions');
     expect(t.version).toBe(1);
     expect(t.schemaVersion).toBe(1);
@@ -64,7 +27,6 @@ describe('ma-pln-district-conditions template', () => {
   });
 
   it('rates on a 1-4 ordinal scale, ready at 3', () => {
-    const t = load();
     expect(t.scale.levels.map((l) => l.value)).toEqual([1, 2, 3, 4]);
     expect(t.scale.levels.map((l) => l.label)).toEqual([
       'Area of Concern',
@@ -77,7 +39,6 @@ describe('ma-pln-district-conditions template', () => {
   });
 
   it('has exactly 5 rated conditions with the seed counts, 28 indicators in total', () => {
-    const t = load();
     const rated = t.sections.filter((s) => s.scored);
     expect(rated.map((s) => s.id)).toEqual(['dc.1', 'dc.2', 'dc.3', 'dc.4', 'dc.5']);
     expect(rated.map((s) => s.number)).toEqual(['1', '2', '3', '4', '5']);
@@ -87,7 +48,6 @@ describe('ma-pln-district-conditions template', () => {
   });
 
   it('keeps the condition headings as the seed prints them', () => {
-    const t = load();
     expect(t.sections.map((s) => s.title)).toEqual([
       'District Leadership',
       'District Vision of Personalized Learning and Commitment to Multiple Personalized Learning Schools',
@@ -99,8 +59,7 @@ describe('ma-pln-district-conditions template', () => {
   });
 
   it("keeps the seed's own numbering, gaps included", () => {
-    const t = load();
-    const numbers = (id: string) => section(t, id).indicators.map((i) => i.number);
+    const numbers = (id: string) => section(id).indicators.map((i) => i.number);
     expect(numbers('dc.1')).toEqual(['1', '2', '4', '5', '6', '7']);
     expect(numbers('dc.1')).not.toContain('3');
     expect(numbers('dc.2')).toEqual(['1', '2', '3', '4']);
@@ -113,8 +72,7 @@ describe('ma-pln-district-conditions template', () => {
   });
 
   it('has the autonomy checklist as an unscored nominal section with 6 areas', () => {
-    const t = load();
-    const a = section(t, 'dc.autonomy');
+    const a = section('dc.autonomy');
     expect(a.scored).toBe(false);
     expect(a.number).toBeUndefined();
     expect(a.scale?.measurement).toBe('nominal');
@@ -149,47 +107,40 @@ describe('ma-pln-district-conditions template', () => {
   });
 
   it('has unique ids throughout', () => {
-    const t = load();
     const ids = t.sections.flatMap((s) => [s.id, ...s.indicators.map((i) => i.id)]);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toHaveLength(6 + 28 + 6);
   });
 
   it('transcribes indicator texts exactly (after OCR fixes)', () => {
-    const t = load();
-    expect(indicatorText(t, 'dc.1.4')).toBe(
+    expect(indicatorText('dc.1.4')).toBe(
       'District leaders engage stakeholders in a variety of key decision-making forums in the development of a district vision for personalized learning.',
     );
-    expect(indicatorText(t, 'dc.1.7')).toBe(
+    expect(indicatorText('dc.1.7')).toBe(
       'The district has overall financial health and the availability of funds to support personalized learning principles. Available funds can be repurposed to purchase digital content and assessments or to fund professional development focused on personalized learning.',
     );
-    expect(indicatorText(t, 'dc.3.4')).toBe(
+    expect(indicatorText('dc.3.4')).toBe(
       'The district has demonstrated progress and shown patterns of improvement (over 2-5 years) for all students and subgroups in student performance data, such as performance-based assessments, course completion, college going rates, graduation rates, and standardized test performance.',
     );
-    expect(indicatorText(t, 'dc.4.1')).toBe(
+    expect(indicatorText('dc.4.1')).toBe(
       'The District supports its school’s regulatory flexibility and decision-making power to best meet the needs of students and create the conditions that realize the school’s vision of personalized learning.',
     );
-    expect(indicatorText(t, 'dc.4.2')).toBe(
+    expect(indicatorText('dc.4.2')).toBe(
       'Schools identified by the district for personalized learning are empowered to make decisions regarding staffing, budget, curriculum and assessment, professional development, governance, and schedule. (See page 4-5)',
     );
-    expect(indicatorText(t, 'dc.4.2')).toContain('curriculum and assessment');
-    expect(indicatorText(t, 'dc.5.5')).toBe(
+    expect(indicatorText('dc.4.2')).toContain('curriculum and assessment');
+    expect(indicatorText('dc.5.5')).toBe(
       'Districts identify schools have bandwidth of at least 100 Kbps / student.',
     );
     // The authors' own wording is kept, not corrected.
-    expect(indicatorText(t, 'dc.5.6')).toBe(
+    expect(indicatorText('dc.5.6')).toBe(
       'District campuses have on-demand IT support, and most student and teacher issues are addressed by a tech who has had have formal training and/or significant prior experience; organizational structure and roles are well defined; and skill proficiency.',
     );
   });
 
   it('transcribes autonomy texts and bullets exactly', () => {
-    const t = load();
-    const a = section(t, 'dc.autonomy');
-    const area = (n: string) => {
-      const i = a.indicators.find((x) => x.number === n);
-      if (!i) throw new Error(`no area ${n}`);
-      return i;
-    };
+    const a = section('dc.autonomy');
+    const area = (n: string) => findOne(a.indicators, (x) => x.number === n, `area ${n}`);
     expect(area('1').text).toBe(
       'The freedom to manage staff members as needed in order to create a unified school community.',
     );
@@ -211,14 +162,10 @@ describe('ma-pln-district-conditions template', () => {
   });
 
   it('has no PDF line-break artifacts in any text', () => {
-    const t = load();
-    for (const [where, s] of allTexts(t)) {
-      expect(s, where).not.toMatch(/[a-z]-\s[a-z]/);
-      expect(s, where).not.toContain('  ');
-      expect(s, where).not.toContain('\n');
-      expect(s, where).toBe(s.trim());
+    expectCleanText(data, {
+      hyphenBreaks: true,
       // footnote digits glued to a word or comma, e.g. "graduation rates,15 and"
-      expect(s, where).not.toMatch(/[a-z],\d+ /);
-    }
+      forbid: [/[a-z],\d+ /],
+    });
   });
 });

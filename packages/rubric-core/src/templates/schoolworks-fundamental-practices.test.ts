@@ -1,35 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { parseTemplate } from '../template/parse.js';
 import data from './schoolworks-fundamental-practices.json' with { type: 'json' };
+import {
+  expectCleanText,
+  expectParses,
+  findOne,
+  indicatorsOf,
+  mustParseTemplate,
+} from './seed-checks.js';
 
-const result = parseTemplate(data);
-if (!result.ok) throw new Error(JSON.stringify(result.issues, null, 2));
-const template = result.value;
-if (template.kind !== 'rubric') throw new Error(`expected a rubric, got ${template.kind}`);
-const practices = template.sections.flatMap((s) => s.indicators);
-
-/** Every string anywhere in the JSON, with its path. */
-function strings(value: unknown, path = ''): [string, string][] {
-  if (typeof value === 'string') return [[path, value]];
-  if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, `${path}[${i}]`));
-  if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([k, v]) => strings(v, path ? `${path}.${k}` : k));
-  }
-  return [];
-}
+const template = mustParseTemplate(data, 'rubric');
+const practices = indicatorsOf(template.sections);
 
 /** The paragraphs of one practice's cell at a level (1 Exploring, 2 Developing, 3 Enduring). */
 function cell(title: string, level: number): string[] {
-  const practice = practices.find((p) => p.title === title);
-  if (!practice) throw new Error(`no practice "${title}"`);
-  const descriptor = practice.descriptors?.find((d) => d.level === level);
-  if (!descriptor) throw new Error(`no level ${level} descriptor for "${title}"`);
+  const practice = findOne(practices, (p) => p.title === title, `practice "${title}"`);
+  const descriptor = findOne(
+    practice.descriptors ?? [],
+    (d) => d.level === level,
+    `level ${level} descriptor for "${title}"`,
+  );
   return descriptor.text;
 }
 
 describe('schoolworks-fundamental-practices template', () => {
   it('parses with no issues', () => {
-    expect(parseTemplate(data)).toMatchObject({ ok: true });
+    expectParses(data);
     expect(template.id).toBe('schoolworks-fundamental-practices');
     expect(template.version).toBe(1);
     expect(template.source).toMatchObject({
@@ -184,10 +179,6 @@ describe('schoolworks-fundamental-practices template', () => {
   });
 
   it('has no markup, entities, double spaces or stray line breaks in any string', () => {
-    for (const [path, s] of strings(data)) {
-      expect(s, path).not.toMatch(/<[a-z/]|&amp;|&lt;|&gt;|&#?\w+;/i);
-      expect(s, path).not.toMatch(/ {2}|[\n\r\t]/);
-      expect(s, path).not.toMatch(/^\s|\s$/);
-    }
+    expectCleanText(data, { markup: true });
   });
 });

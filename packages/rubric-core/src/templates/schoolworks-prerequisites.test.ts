@@ -1,33 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { parseTemplate } from '../template/parse.js';
 import data from './schoolworks-prerequisites.json' with { type: 'json' };
+import { expectCleanText, expectParses, findOne, mustParseTemplate } from './seed-checks.js';
 
-const result = parseTemplate(data);
-if (!result.ok) throw new Error(JSON.stringify(result.issues, null, 2));
-const template = result.value;
-if (template.kind !== 'checklist') throw new Error(`expected a checklist, got ${template.kind}`);
+const template = mustParseTemplate(data, 'checklist');
 const section = template.sections[0]!;
 const indicators = section.indicators;
-
-/** Every string anywhere in the JSON, with its path. */
-function strings(value: unknown, path = ''): [string, string][] {
-  if (typeof value === 'string') return [[path, value]];
-  if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, `${path}[${i}]`));
-  if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([k, v]) => strings(v, path ? `${path}.${k}` : k));
-  }
-  return [];
-}
-
-function byTitle(title: string) {
-  const found = indicators.find((i) => i.title === title);
-  if (!found) throw new Error(`no category "${title}"`);
-  return found;
-}
+const byTitle = (title: string) =>
+  findOne(indicators, (i) => i.title === title, `category "${title}"`);
 
 describe('schoolworks-prerequisites template', () => {
   it('parses with no issues', () => {
-    expect(parseTemplate(data)).toMatchObject({ ok: true });
+    expectParses(data);
     expect(template.id).toBe('schoolworks-prerequisites');
     expect(template.version).toBe(1);
     expect(template.source).toMatchObject({
@@ -109,10 +92,6 @@ describe('schoolworks-prerequisites template', () => {
   });
 
   it('has no markup, entities, bullets, double spaces or stray line breaks in any string', () => {
-    for (const [path, s] of strings(data)) {
-      expect(s, path).not.toMatch(/<[a-z/]|&amp;|&lt;|&gt;|&#?\w+;/i);
-      expect(s, path).not.toMatch(/ {2}|[\n\r\t]/);
-      expect(s, path).not.toMatch(/^\s|\s$|^[•-] /);
-    }
+    expectCleanText(data, { markup: true, bullets: true });
   });
 });
