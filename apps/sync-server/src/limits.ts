@@ -1,0 +1,127 @@
+/**
+ * Every limit the sync server enforces, with its default, in one place; and the two small
+ * mechanisms that enforce the per-connection and per-user ones (a token bucket, a counter per
+ * user). What happens when a limit is hit (which close code, what is logged) is in
+ * connection.ts and room.ts; the codes themselves are in protocol.ts.
+ */
+import { limits as dbLimits } from '@concord/db';
+
+export interface Limits {
+  /** Largest WebSocket message accepted from a client, in bytes. A larger one closes the
+   * connection with MESSAGE_TOO_LARGE. The WebSocket layer itself drops frames over twice this
+   * (see wsMaxPayload) before buffering them, so a hostile peer cannot make us hold more. */
+  maxMessageBytes: number;
+  /** Largest awareness update (cursor, name, colour) accepted, in bytes. Awareness states are
+   * kept in memory and sent to everyone in the room, so they are held far below updates. */
+  maxAwarenessBytes: number;
+  /** Largest stored state of one document, in bytes. An update that would push it past this is
+   * refused and the connection closed with DOCUMENT_TOO_LARGE. */
+  maxDocumentBytes: number;
+  /** Most open sync connections one user may hold at once (all documents, this instance). */
+  maxConnectionsPerUser: number;
+  /** Sustained messages per second one connection may send (token bucket refill rate). */
+  messagesPerSecond: number;
+  /** Messages one connection may send in a burst above the sustained rate (bucket size). */
+  messageBurst: number;
+  /** Most bytes queued for sending to one connection before it is closed as too slow. */
+  maxSendBufferBytes: number;
+  /** Most messages (and bytes, see maxBufferedBytesBeforeLoad) a client may send while its
+   * document is still loading; they are held and handled, in order, once it has loaded. */
+  maxMessagesBeforeLoad: number;
+  maxBufferedBytesBeforeLoad: number;
+}
+
+/**
+ * Defaults, chosen so that a stock y-websocket client used by a person never meets them:
+ * - messages: an offline client merging a day of work sends one large update, so the message
+ *   limit follows the store's largest update (MAX_UPDATE_BYTES) plus room for the envelope;
+ * - rate: typing sends one update and one awareness update per keystroke (~30/s at most), and
+ *   a stock client echoes every awareness update it receives, so a 15-second awareness renewal
+ *   in a room of 200 arrives as a burst of ~200 messages: the burst is sized for that;
+ * - connections: one per open document, a handful of documents per page, a few tabs.
+ */
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  maxMessageBytes: dbLimits.MAX_UPDATE_BYTES + 1024,
+  maxAwarenessBytes: 64 * 1024,
+  maxDocumentBytes: 32 * 1024 * 1024,
+  maxConnectionsPerUser: 50,
+  messagesPerSecond: 100,
+  messageBurst: 500,
+  maxSendBufferBytes: 32 * 1024 * 1024,
+  maxMessagesBeforeLoad: 64,
+  maxBufferedBytesBeforeLoad: 16 * 1024 * 1024,
+});
+
+/** The WebSocket server's own frame limit: a hard memory bound above our checked limit, so a
+ * message just over maxMessageBytes still reaches our check (and gets its documented close
+ * code) while one far over it is dropped by `ws` before it is buffered (close code 1009). */
+export function wsMaxPayload(limits: Pick<Limits, 'maxMessageBytes'>): number {
+  return limits.maxMessageBytes * 2;
+}
+
+/** How long shutdown waits for unsaved updates before giving up (they are not acknowledged, so
+ * clients still hold them and send them again on reconnect). */
+export const SHUTDOWN_FLUSH_TIMEOUT_MS = 10_000;
+
+/** First and largest wait between retries of a failed append (the database is down or slow;
+ * appends are idempotent, so retrying is always safe). */
+export const APPEND_RETRY_FIRST_MS = 50;
+export const APPEND_RETRY_MAX_MS = 5_000;
+
+/**
+ * Token bucket: `capacity` tokens, refilled at `ratePerSecond`; each message takes one. Refilled
+ * lazily from the clock when asked, so an idle connection costs no timer.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly capacity: number,
+    private readonly now: () => number = performance.now.bind(performance),
+  ) {
+    this.tokens = capacity;
+    this.last = now();
+  }
+
+  /** Takes one token; false when the bucket is empty (the caller is over its rate). */
+  take(): boolean {
+    const t = this.now();
+    this.tokens = Math.min(
+      this.capacity,
+      this.tokens + ((t - this.last) / 1000) * this.ratePerSecond,
+    );
+    this.last = t;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/** Open connections per user, to enforce maxConnectionsPerUser. */
+export class ConnectionCounter<C> {
+  private readonly byUser = new Map<string, Set<C>>();
+
+  constructor(private readonly max: number) {}
+
+  /** Registers `conn` for `userId` unless the user is already at the limit. */
+  tryAdd(userId: string, conn: C): boolean {
+    let set = this.byUser.get(userId);
+    if (!set) this.byUser.set(userId, (set = new Set()));
+    if (set.size >= this.max) return false;
+    set.add(conn);
+    return true;
+  }
+
+  remove(userId: string, conn: C): void {
+    const set = this.byUser.get(userId);
+    if (!set) return;
+    set.delete(conn);
+    if (set.size === 0) this.byUser.delete(userId);
+  }
+
+  count(userId: string): number {
+    return this.byUser.get(userId)?.size ?? 0;
+  }
+}

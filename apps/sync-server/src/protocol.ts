@@ -1,0 +1,226 @@
+/**
+ * The wire protocol: message type numbers, close codes, and strict decoding / encoding of every
+ * frame. It is the standard y-websocket protocol (y-protocols sync, awareness and auth messages,
+ * one message per binary frame), plus one Concord message (SAVED) sent only to clients that ask
+ * for it. Decoding returns errors as values, so a malformed frame is a reason to close one
+ * connection, never an exception that escapes.
+ *
+ * Frames (varUint = lib0 variable-length unsigned int, varBytes = varUint length + bytes):
+ *   [0 SYNC] [0 step 1]  varBytes(state vector)     client -> server and server -> client
+ *   [0 SYNC] [1 step 2]  varBytes(update)           both ways
+ *   [0 SYNC] [2 update]  varBytes(update)           both ways
+ *   [1 AWARENESS]        varBytes(awareness update) both ways
+ *   [2 AUTH] [0 denied]  varString(reason)          server -> client only
+ *   [3 QUERY_AWARENESS]                             client -> server (answered with AWARENESS)
+ *   [100 SAVED] varUint(seq) varUint(count)         server -> client, only with ?ack=1
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+import { err, ok, type Result } from './result.js';
+
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_AUTH = 2;
+export const MESSAGE_QUERY_AWARENESS = 3;
+/**
+ * "Saved": everything up to `seq` of this document is durably stored, and so are the first
+ * `count` update messages (sync step 2 and update) this connection sent. Sent only to clients
+ * that connected with `?ack=1`: the stock y-websocket client logs an error for a type it does
+ * not know. 100 is far from the y-protocols numbers (0-3) and from common extensions.
+ */
+export const MESSAGE_SAVED = 100;
+
+export const SYNC_STEP1 = 0;
+export const SYNC_STEP2 = 1;
+export const SYNC_UPDATE = 2;
+
+/** y-protocols auth message subtype. */
+export const AUTH_PERMISSION_DENIED = 0;
+
+/**
+ * WebSocket close codes. 4400-4499: the stock y-websocket client (3.x) does not reconnect, since
+ * reconnecting cannot help (HTTP 4xx-like); 4500-4599 and 1012: it reconnects with backoff.
+ * Documented in README.md; every close with one of these is logged.
+ */
+export const CLOSE = {
+  /** Server restarting (SIGTERM): reconnect. Standard code "Service Restart". */
+  SERVICE_RESTART: 1012,
+  /** A frame that is not the protocol: text frame, bad varint, unknown message type, trailing
+   * bytes, an update or awareness update that does not decode or would not apply. */
+  MALFORMED_MESSAGE: 4400,
+  /** Authentication failed after the upgrade. Tickets are checked before the upgrade (HTTP 401),
+   * so this is only sent if a connection somehow reaches the room without a valid ticket. */
+  UNAUTHORIZED: 4401,
+  /** Access revoked while connected (revoke()). */
+  ACCESS_REVOKED: 4403,
+  /** The document does not exist (never created, or deleted). */
+  DOCUMENT_NOT_FOUND: 4404,
+  /** A message over maxMessageBytes (or an awareness update over maxAwarenessBytes). */
+  MESSAGE_TOO_LARGE: 4413,
+  /** An update would push the document past maxDocumentBytes. */
+  DOCUMENT_TOO_LARGE: 4420,
+  /** The server failed handling a message, or reset the room after an update failed to apply
+   * despite the checks; reconnecting resyncs (the client still holds its own edits). */
+  INTERNAL_ERROR: 4500,
+  /** The document could not be loaded (database unavailable); reconnect later. */
+  STORE_UNAVAILABLE: 4503,
+  /** More than messagesPerSecond (beyond the burst) from one connection. */
+  RATE_LIMITED: 4529,
+  /** The user already holds maxConnectionsPerUser connections. */
+  TOO_MANY_CONNECTIONS: 4530,
+  /** The client does not read what we send (send buffer over maxSendBufferBytes). */
+  SLOW_CONSUMER: 4531,
+} as const;
+
+export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];
+
+/** A decoded client frame. Byte fields are views into the frame (no copy). */
+export type ClientMessage =
+  | { type: 'sync-step1'; stateVector: Uint8Array }
+  | { type: 'sync-step2'; update: Uint8Array }
+  | { type: 'sync-update'; update: Uint8Array }
+  | { type: 'awareness'; update: Uint8Array }
+  | { type: 'query-awareness' };
+
+/** Why a frame was refused: a short reason for the close frame and the log. */
+export interface ProtocolError {
+  reason: string;
+}
+
+/**
+ * Decodes one client frame, strictly: the whole frame must be exactly one message. The update
+ * inside a sync message is not checked here (see update-check.ts: that needs the document);
+ * the awareness update is, since checking it needs nothing else.
+ */
+export function decodeClientMessage(frame: Uint8Array): Result<ClientMessage, ProtocolError> {
+  try {
+    const decoder = decoding.createDecoder(frame);
+    const type = decoding.readVarUint(decoder);
+    let message: ClientMessage;
+    switch (type) {
+      case MESSAGE_SYNC: {
+        const step = decoding.readVarUint(decoder);
+        const payload = decoding.readVarUint8Array(decoder);
+        if (step === SYNC_STEP1) {
+          // Decoding checks the varints; the result itself is not needed here.
+          Y.decodeStateVector(payload);
+          message = { type: 'sync-step1', stateVector: payload };
+        } else if (step === SYNC_STEP2) message = { type: 'sync-step2', update: payload };
+        else if (step === SYNC_UPDATE) message = { type: 'sync-update', update: payload };
+        else return err({ reason: `unknown sync message type ${step}` });
+        break;
+      }
+      case MESSAGE_AWARENESS: {
+        const update = decoding.readVarUint8Array(decoder);
+        const check = checkAwarenessUpdate(update);
+        if (!check.ok) return check;
+        message = { type: 'awareness', update };
+        break;
+      }
+      case MESSAGE_QUERY_AWARENESS:
+        message = { type: 'query-awareness' };
+        break;
+      default:
+        // Includes AUTH: only the server sends it.
+        return err({ reason: `unknown message type ${type}` });
+    }
+    if (decoding.hasContent(decoder)) return err({ reason: 'trailing bytes after the message' });
+    return ok(message);
+  } catch {
+    return err({ reason: 'truncated or malformed frame' });
+  }
+}
+
+/** An awareness update is varUint(n), then n x (varUint client, varUint clock, varString JSON). */
+function checkAwarenessUpdate(update: Uint8Array): Result<true, ProtocolError> {
+  const decoder = decoding.createDecoder(update);
+  const count = decoding.readVarUint(decoder);
+  for (let i = 0; i < count; i++) {
+    decoding.readVarUint(decoder);
+    decoding.readVarUint(decoder);
+    const json = decoding.readVarString(decoder);
+    try {
+      JSON.parse(json);
+    } catch {
+      return err({ reason: 'awareness state is not JSON' });
+    }
+  }
+  if (decoding.hasContent(decoder)) return err({ reason: 'trailing bytes in awareness update' });
+  return ok(true);
+}
+
+// ---- Encoding (server -> client) ----
+
+function encode(write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}
+
+export function encodeSyncStep1(stateVector: Uint8Array): Uint8Array {
+  return encode((e) => {
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    encoding.writeVarUint(e, SYNC_STEP1);
+    encoding.writeVarUint8Array(e, stateVector);
+  });
+}
+
+export function encodeSyncStep2(update: Uint8Array): Uint8Array {
+  return encode((e) => {
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    encoding.writeVarUint(e, SYNC_STEP2);
+    encoding.writeVarUint8Array(e, update);
+  });
+}
+
+export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
+  return encode((e) => {
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    encoding.writeVarUint(e, SYNC_UPDATE);
+    encoding.writeVarUint8Array(e, update);
+  });
+}
+
+export function encodeAwareness(update: Uint8Array): Uint8Array {
+  return encode((e) => {
+    encoding.writeVarUint(e, MESSAGE_AWARENESS);
+    encoding.writeVarUint8Array(e, update);
+  });
+}
+
+/** y-protocols auth "permission denied"; the stock client logs the reason and stays connected. */
+export function encodePermissionDenied(reason: string): Uint8Array {
+  return encode((e) => {
+    encoding.writeVarUint(e, MESSAGE_AUTH);
+    encoding.writeVarUint(e, AUTH_PERMISSION_DENIED);
+    encoding.writeVarString(e, reason);
+  });
+}
+
+export function encodeSaved(seq: number, count: number): Uint8Array {
+  return encode((e) => {
+    encoding.writeVarUint(e, MESSAGE_SAVED);
+    encoding.writeVarUint(e, seq);
+    encoding.writeVarUint(e, count);
+  });
+}
+
+/** Reads a SAVED frame (for clients and tests); null if the frame is something else. */
+export function decodeSaved(frame: Uint8Array): { seq: number; count: number } | null {
+  try {
+    const decoder = decoding.createDecoder(frame);
+    if (decoding.readVarUint(decoder) !== MESSAGE_SAVED) return null;
+    return { seq: decoding.readVarUint(decoder), count: decoding.readVarUint(decoder) };
+  } catch {
+    return null;
+  }
+}
+
+/** The close frame's reason is at most 123 bytes (RFC 6455); longer reasons are cut. */
+export function closeReason(reason: string): string {
+  if (Buffer.byteLength(reason, 'utf8') <= 123) return reason;
+  let cut = reason.slice(0, 120);
+  while (Buffer.byteLength(cut, 'utf8') > 120) cut = cut.slice(0, -1);
+  return `${cut}...`;
+}

@@ -1,0 +1,233 @@
+/**
+ * Restarts: the real process (src/main.ts) stops on SIGTERM by storing and acknowledging what
+ * it accepted and closing clients with 1012, so the stock client reconnects by itself; after a
+ * restart a fresh client is `synced` only with the stored content there. Run on PostgreSQL
+ * (the process) and on PGlite in a temporary data directory (in-process, the default database).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDb, createDocumentStore, schema } from '@concord/db';
+import { createScratchDatabase, type ScratchDatabase } from '@concord/db/testing';
+import * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { issueTicket } from '../src/auth.js';
+import { CLOSE, MESSAGE_SAVED } from '../src/protocol.js';
+import {
+  SECRET,
+  stockClient,
+  startServer,
+  storedDoc,
+  waitFor,
+  type StockClient,
+} from './support.js';
+
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const clients: StockClient[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
+
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Proc {
+  child: ChildProcess;
+  lines: Record<string, unknown>[];
+  exited: Promise<number | null>;
+}
+
+/** Starts src/main.ts (TypeScript through tsx) and waits until it listens. */
+async function startProcess(env: Record<string, string>): Promise<Proc> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@concord/source', '--import', 'tsx', 'src/main.ts'],
+    {
+      cwd: packageDir,
+      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const lines: Record<string, unknown>[] = [];
+  let stderr = '';
+  let buffer = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const parts = buffer.split('\n');
+    buffer = parts.pop()!;
+    for (const part of parts)
+      if (part.trim()) lines.push(JSON.parse(part) as Record<string, unknown>);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  cleanups.push(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  await waitFor(
+    () =>
+      lines.some((l) => String(l.msg).startsWith('Server listening')) || child.exitCode !== null,
+    'the server to listen',
+    30_000,
+  );
+  if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${stderr}`);
+  return { child, lines, exited };
+}
+
+describe('SIGTERM and restart of the real process (PostgreSQL)', () => {
+  it('acknowledged edits survive, clients get 1012 and reconnect, a fresh client syncs with content', async () => {
+    const scratch: ScratchDatabase = await createScratchDatabase('concord_sync');
+    cleanups.push(() => scratch.drop());
+    const handle = await createDb({ databaseUrl: scratch.url });
+    cleanups.push(() => handle.close());
+    const [user] = await handle.db
+      .insert(schema.users)
+      .values({ email: 'r@example.org', displayName: 'R' })
+      .returning();
+    const [district] = await handle.db
+      .insert(schema.districts)
+      .values({ name: 'D', state: 'MA' })
+      .returning();
+    const [workspace] = await handle.db
+      .insert(schema.workspaces)
+      .values({ districtId: district!.id, name: 'W', schoolYear: '2026-27' })
+      .returning();
+    const [document] = await handle.db
+      .insert(schema.documents)
+      .values({ workspaceId: workspace!.id, kind: 'plan', title: 'Plan' })
+      .returning();
+    const documentId = document!.id;
+    const store = createDocumentStore(handle);
+
+    const port = await freePort();
+    const env = { DATABASE_URL: scratch.url, SYNC_TICKET_SECRET: SECRET, PORT: String(port) };
+    const first = await startProcess(env);
+    const url = `ws://127.0.0.1:${port}/sync`;
+    const ticket = () =>
+      issueTicket({
+        secret: SECRET,
+        userId: user!.id,
+        documentId,
+        capabilities: ['read', 'write', 'awareness'],
+      });
+
+    const writer = stockClient(url, documentId, ticket(), { ack: true });
+    clients.push(writer);
+    let ackedCount = 0;
+    writer.provider.messageHandlers[MESSAGE_SAVED] = (_e, decoder) => {
+      decoding.readVarUint(decoder);
+      ackedCount = decoding.readVarUint(decoder);
+    };
+    await writer.synced();
+    for (let i = 0; i < 50; i++) writer.text.insert(writer.text.length, `${i % 10}`);
+    await waitFor(
+      () => ackedCount >= 51,
+      'the 50 edits (and the sync step 2) acknowledged',
+      10_000,
+    );
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(writer.closes.map((c) => c.code)).toContain(CLOSE.SERVICE_RESTART);
+    expect(first.lines.some((l) => l.msg === 'stopped')).toBe(true);
+    expect((await storedDoc(store, documentId)).getText('t').toString()).toBe(
+      writer.text.toString(),
+    );
+
+    // Edits made while the server is down are kept by the client and sent after it reconnects.
+    writer.text.insert(0, '[offline] ');
+    const second = await startProcess(env);
+    cleanups.push(async () => {
+      if (second.child.exitCode === null) {
+        second.child.kill('SIGTERM');
+        await second.exited;
+      }
+    });
+    const seenAtSync: string[] = [];
+    const fresh = stockClient(url, documentId, ticket(), {
+      onSynced: (doc) => seenAtSync.push(doc.getText('t').toString()),
+    });
+    clients.push(fresh);
+    await fresh.synced();
+    expect(seenAtSync[0]).toMatch(/0123456789/);
+    await waitFor(
+      () => fresh.text.toString() === writer.text.toString(),
+      'the writer to reconnect and resync',
+      10_000,
+    );
+    expect(fresh.text.toString().startsWith('[offline] 0123456789')).toBe(true);
+  }, 60_000);
+});
+
+describe('restart on PGlite (embedded, data directory)', () => {
+  it('a fresh client after a restart is synced only with the stored content present', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'concord-sync-pglite-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    let handle = await createDb({ pgliteDataDir: dataDir });
+    const [user] = await handle.db
+      .insert(schema.users)
+      .values({ email: 'p@example.org', displayName: 'P' })
+      .returning();
+    const [district] = await handle.db
+      .insert(schema.districts)
+      .values({ name: 'D', state: 'MA' })
+      .returning();
+    const [workspace] = await handle.db
+      .insert(schema.workspaces)
+      .values({ districtId: district!.id, name: 'W', schoolYear: '2026-27' })
+      .returning();
+    const [document] = await handle.db
+      .insert(schema.documents)
+      .values({ workspaceId: workspace!.id, kind: 'plan', title: 'Plan' })
+      .returning();
+    const documentId = document!.id;
+
+    let server = await startServer({ store: createDocumentStore(handle) });
+    const a = stockClient(server.url, documentId, server.ticket(documentId, user!.id));
+    const b = stockClient(server.url, documentId, server.ticket(documentId, user!.id));
+    clients.push(a, b);
+    await Promise.all([a.synced(), b.synced()]);
+    for (let i = 0; i < 200; i++)
+      (i % 2 ? a : b).text.insert(0, String.fromCharCode(97 + (i % 26)));
+    await waitFor(
+      () => a.text.length === 200 && b.text.toString() === a.text.toString(),
+      'convergence',
+    );
+    const expected = a.text.toString();
+    a.destroy();
+    b.destroy();
+    await server.close();
+    await handle.close();
+
+    handle = await createDb({ pgliteDataDir: dataDir });
+    cleanups.push(() => handle.close());
+    server = await startServer({ store: createDocumentStore(handle) });
+    cleanups.push(() => server.close());
+    const seenAtSync: string[] = [];
+    const c = stockClient(server.url, documentId, server.ticket(documentId, user!.id), {
+      onSynced: (doc) => seenAtSync.push(doc.getText('t').toString()),
+    });
+    clients.push(c);
+    await c.synced();
+    expect(seenAtSync).toEqual([expected]);
+    const direct = new Y.Doc();
+    Y.applyUpdate(direct, (await createDocumentStore(handle).load(documentId)).state);
+    expect(direct.getText('t').toString()).toBe(expected);
+  }, 60_000);
+});

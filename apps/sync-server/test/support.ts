@@ -1,0 +1,362 @@
+/**
+ * Shared pieces of the sync-server behaviour tests: a scratch PostgreSQL database with a
+ * workspace to hang documents on, a server on 127.0.0.1 (port 0), the stock y-websocket client
+ * and a hand-made raw client that records every frame, and small waiting helpers. Every test
+ * file opens its own database and server and closes them, so files run in parallel.
+ */
+import {
+  createDb,
+  createDocumentStore,
+  GroupCommitter,
+  schema,
+  type DbHandle,
+  type DocumentStore,
+} from '@concord/db';
+import { createScratchDatabase } from '@concord/db/testing';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { buildApp } from '../src/app.js';
+import { issueTicket, type Capability } from '../src/auth.js';
+import type { Limits } from '../src/limits.js';
+
+// Each stock WebsocketProvider adds a process 'exit' listener in Node; tests open dozens.
+process.setMaxListeners(100);
+
+export const SECRET = 'test-secret-test-secret-test-secret-0123456789';
+export const ALL: Capability[] = ['read', 'write', 'awareness'];
+
+// ---- waiting ----
+
+export async function waitFor(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 5_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Deterministic PRNG (mulberry32), so a failing run can be replayed from its seed. */
+export function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// ---- database ----
+
+export interface TestDb {
+  handle: DbHandle;
+  store: DocumentStore;
+  /** A user who exists (updates carry their id as author). */
+  userId: string;
+  newUser(): Promise<string>;
+  newDocument(): Promise<string>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function openTestDb(): Promise<TestDb> {
+  const scratch = await createScratchDatabase('concord_sync');
+  const handle = await createDb({ databaseUrl: scratch.url });
+  const newUser = async () => {
+    const n = ++counter;
+    const [user] = await handle.db
+      .insert(schema.users)
+      .values({ email: `sync${n}.${Date.now()}@example.org`, displayName: `Sync ${n}` })
+      .returning();
+    return user!.id;
+  };
+  const userId = await newUser();
+  const [district] = await handle.db
+    .insert(schema.districts)
+    .values({ name: 'Revere Public Schools', state: 'MA' })
+    .returning();
+  const [workspace] = await handle.db
+    .insert(schema.workspaces)
+    .values({
+      districtId: district!.id,
+      name: 'PL readiness',
+      schoolYear: '2026-27',
+      createdBy: userId,
+    })
+    .returning();
+  return {
+    handle,
+    store: createDocumentStore(handle),
+    userId,
+    newUser,
+    async newDocument() {
+      const [doc] = await handle.db
+        .insert(schema.documents)
+        .values({ workspaceId: workspace!.id, kind: 'plan', title: `plan ${++counter}` })
+        .returning();
+      return doc!.id;
+    },
+    async close() {
+      await handle.close();
+      await scratch.drop();
+    },
+  };
+}
+
+/** The document as stored (store.load), as a Y.Doc. */
+export async function storedDoc(
+  store: Pick<DocumentStore, 'load'>,
+  documentId: string,
+): Promise<Y.Doc> {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, (await store.load(documentId)).state);
+  return doc;
+}
+
+// ---- server ----
+
+export interface TestServer {
+  app: ReturnType<typeof buildApp>;
+  port: number;
+  /** ws://127.0.0.1:port/sync — the y-websocket server URL; the room name is appended. */
+  url: string;
+  committer: GroupCommitter;
+  logs: Record<string, unknown>[];
+  ticket(
+    documentId: string,
+    userId: string,
+    capabilities?: Capability[],
+    ttlSeconds?: number,
+  ): string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  store: Pick<DocumentStore, 'load' | 'append'>;
+  limits?: Partial<Limits>;
+  shutdownTimeoutMs?: number;
+}
+
+export async function startServer(options: StartOptions): Promise<TestServer> {
+  const logs: Record<string, unknown>[] = [];
+  const committer = new GroupCommitter(options.store);
+  const app = buildApp({
+    logLevel: 'info',
+    logStream: { write: (line) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
+    store: options.store,
+    committer,
+    ticketSecret: SECRET,
+    ...(options.limits && { limits: options.limits }),
+    ...(options.shutdownTimeoutMs !== undefined && {
+      shutdownTimeoutMs: options.shutdownTimeoutMs,
+    }),
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  let closed = false;
+  return {
+    app,
+    port,
+    url: `ws://127.0.0.1:${port}/sync`,
+    committer,
+    logs,
+    ticket: (documentId, userId, capabilities = ALL, ttlSeconds) =>
+      issueTicket({
+        secret: SECRET,
+        documentId,
+        userId,
+        capabilities,
+        ...(ttlSeconds && { ttlSeconds }),
+      }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await committer.close();
+    },
+  };
+}
+
+// ---- stock client ----
+
+export interface StockClient {
+  doc: Y.Doc;
+  text: Y.Text;
+  provider: WebsocketProvider;
+  /** Every frame the client received, raw. */
+  received: Uint8Array[];
+  /** Close events the client saw. */
+  closes: { code: number; reason: string }[];
+  synced(): Promise<void>;
+  destroy(): void;
+}
+
+/**
+ * The stock y-websocket WebsocketProvider, unchanged, over `ws`. Frames are recorded by a
+ * WebSocket subclass that only observes them.
+ */
+export function stockClient(
+  serverUrl: string,
+  documentId: string,
+  ticket: string,
+  options: { ack?: boolean; clientID?: number; onSynced?: (doc: Y.Doc) => void } = {},
+): StockClient {
+  const doc = new Y.Doc();
+  if (options.clientID !== undefined) doc.clientID = options.clientID;
+  const received: Uint8Array[] = [];
+  const closes: { code: number; reason: string }[] = [];
+  class RecordingWebSocket extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols);
+      this.on('message', (data: Buffer) => received.push(new Uint8Array(data)));
+      this.on('close', (code: number, reason: Buffer) =>
+        closes.push({ code, reason: reason.toString() }),
+      );
+    }
+  }
+  const provider = new WebsocketProvider(serverUrl, documentId, doc, {
+    WebSocketPolyfill: RecordingWebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    params: { ticket, ...(options.ack && { ack: '1' }) },
+    maxBackoffTime: 200,
+  });
+  if (options.onSynced) {
+    const onSynced = options.onSynced;
+    provider.on('sync', (isSynced: boolean) => {
+      if (isSynced) onSynced(doc);
+    });
+  }
+  return {
+    doc,
+    text: doc.getText('t'),
+    provider,
+    received,
+    closes,
+    synced: () =>
+      provider.synced
+        ? Promise.resolve()
+        : new Promise((resolve) => {
+            const on = (s: boolean) => {
+              if (!s) return;
+              provider.off('sync', on);
+              resolve();
+            };
+            provider.on('sync', on);
+          }),
+    destroy: () => {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+// ---- raw client ----
+
+export interface RawClient {
+  socket: WebSocket;
+  frames: Uint8Array[];
+  closed: Promise<{ code: number; reason: string }>;
+  closeInfo: { code: number; reason: string } | null;
+  send(frame: Uint8Array): void;
+  close(): void;
+}
+
+/** A hand-made protocol client: opens the socket, records frames, sends whatever it is told. */
+export function rawClient(
+  serverUrl: string,
+  documentId: string,
+  ticket: string,
+  query = '',
+): Promise<RawClient> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(
+      `${serverUrl}/${documentId}?ticket=${encodeURIComponent(ticket)}${query}`,
+    );
+    const frames: Uint8Array[] = [];
+    let closeInfo: { code: number; reason: string } | null = null;
+    const closed = new Promise<{ code: number; reason: string }>((resolveClosed) => {
+      socket.on('close', (code, reason) => {
+        closeInfo = { code, reason: reason.toString() };
+        resolveClosed(closeInfo);
+      });
+    });
+    socket.on('message', (data: Buffer) => frames.push(new Uint8Array(data)));
+    socket.on('error', (error) => reject(error));
+    socket.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    socket.on('open', () =>
+      resolve({
+        socket,
+        frames,
+        closed,
+        get closeInfo() {
+          return closeInfo;
+        },
+        send: (frame) => socket.send(frame),
+        close: () => socket.close(),
+      }),
+    );
+  });
+}
+
+/** Opens a WebSocket expecting the upgrade to be refused; resolves with the HTTP status. */
+export function refusedStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      socket.terminate();
+    });
+    socket.on('open', () => {
+      socket.close();
+      reject(new Error('the upgrade was accepted'));
+    });
+    socket.on('error', () => {});
+  });
+}
+
+// ---- frames ----
+
+export function syncUpdateFrame(update: Uint8Array, step = 2): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0);
+  encoding.writeVarUint(e, step);
+  encoding.writeVarUint8Array(e, update);
+  return encoding.toUint8Array(e);
+}
+
+export function syncStep1Frame(doc: Y.Doc): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0);
+  encoding.writeVarUint(e, 0);
+  encoding.writeVarUint8Array(e, Y.encodeStateVector(doc));
+  return encoding.toUint8Array(e);
+}
+
+/** Message type and, for sync and auth, the subtype of a frame the server sent. */
+export function frameKind(frame: Uint8Array): { type: number; sub: number | null } {
+  const d = decoding.createDecoder(frame);
+  const type = decoding.readVarUint(d);
+  const sub = type === 0 || type === 2 ? decoding.readVarUint(d) : null;
+  return { type, sub };
+}
+
+/** Applies every sync step 2 / update frame among `frames` to `doc`. */
+export function applySyncFrames(doc: Y.Doc, frames: Uint8Array[]): void {
+  for (const frame of frames) {
+    const d = decoding.createDecoder(frame);
+    if (decoding.readVarUint(d) !== 0) continue;
+    const sub = decoding.readVarUint(d);
+    if (sub === 1 || sub === 2) Y.applyUpdate(doc, decoding.readVarUint8Array(d));
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * @concord/db: Concord's database. One drizzle schema for PGlite and PostgreSQL with committed
+ * migrations, `createDb` to open either, and the durable Yjs document store with group commit.
+ *
+ * A scratch-PostgreSQL helper for other packages' tests is a separate entry point
+ * (`@concord/db/testing`), so production code never loads it.
+ */
+export * as schema from './schema/index.js';
+export * from './schema/enums.js';
+export {
+  createDb,
+  type CreateDbOptions,
+  type DbHandle,
+  type PgliteHandle,
+  type PostgresHandle,
+  type Schema,
+} from './create-db.js';
+export {
+  configFromEnv,
+  parseDbConfig,
+  describeDbConfig,
+  DbConfigError,
+  PGLITE_MEMORY,
+  type DbConfig,
+  type DbConfigInput,
+} from './config.js';
+export { migrate, MIGRATIONS_FOLDER } from './migrate.js';
+export type {
+  DocumentStore,
+  AppendEntry,
+  AppendResult,
+  LoadedState,
+  CompactOptions,
+  CompactResult,
+  Version,
+  VersionInput,
+} from './store.js';
+export { createDocumentStore } from './sql-store.js';
+export { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit.js';
+export { mergeUpdates, EMPTY_UPDATE } from './merge.js';
+export * from './errors.js';
+export * as limits from './limits.js';

@@ -1,0 +1,213 @@
+/**
+ * Query tables for dashboards: ratings, consensus and the plan (goals, action steps, metrics) as
+ * plain rows, kept in step with the Yjs documents by the server (a later issue), so a leadership
+ * view is one SQL query instead of decoding documents. The documents stay the source of truth:
+ * these rows can always be rebuilt from them.
+ *
+ * Each row carries its workspace and a composite foreign key (document_id, workspace_id), so a row
+ * can never claim a document of another workspace and a dashboard filters on one column.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  date,
+  doublePrecision,
+  foreignKey,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { users } from './accounts.js';
+import { oneOf, timestamptz } from './columns.js';
+import { documents } from './documents.js';
+import { ACTION_STEP_STATUSES, CONSENSUS_STATUSES, GOAL_CONFIDENCE } from './enums.js';
+import { workspaces } from './organisations.js';
+
+/** Ids copied from templates and documents (indicator ids, goal ids, statuses): slugs. */
+const SLUG = `'^[A-Za-z0-9][A-Za-z0-9._:-]*$'`;
+
+export const ratings = pgTable(
+  'ratings',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** The rated document (assessment or prerequisites), not the rater's private document. */
+    documentId: uuid('document_id').notNull(),
+    indicatorId: text('indicator_id').notNull(),
+    raterId: uuid('rater_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** A level value of the template's scale (rubric-core: integer 0-100); null = not rated. */
+    value: integer('value'),
+    note: text('note'),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'ratings_pkey', columns: [t.documentId, t.indicatorId, t.raterId] }),
+    foreignKey({
+      name: 'ratings_document_fk',
+      columns: [t.documentId, t.workspaceId],
+      foreignColumns: [documents.id, documents.workspaceId],
+    }).onDelete('cascade'),
+    check('ratings_value_range', sql`${t.value} between 0 and 100`),
+    check('ratings_indicator_slug', sql`${t.indicatorId} ~ ${sql.raw(SLUG)}`),
+    index('ratings_workspace_idx').on(t.workspaceId),
+  ],
+);
+
+export const consensus = pgTable(
+  'consensus',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    documentId: uuid('document_id').notNull(),
+    indicatorId: text('indicator_id').notNull(),
+    value: integer('value'),
+    rationale: text('rationale'),
+    status: text('status', { enum: CONSENSUS_STATUSES }).notNull().default('not-discussed'),
+    decidedBy: uuid('decided_by').references(() => users.id, { onDelete: 'set null' }),
+    decidedAt: timestamptz('decided_at'),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'consensus_pkey', columns: [t.documentId, t.indicatorId] }),
+    foreignKey({
+      name: 'consensus_document_fk',
+      columns: [t.documentId, t.workspaceId],
+      foreignColumns: [documents.id, documents.workspaceId],
+    }).onDelete('cascade'),
+    check('consensus_status', oneOf(t.status, CONSENSUS_STATUSES)),
+    check('consensus_value_range', sql`${t.value} between 0 and 100`),
+    check('consensus_indicator_slug', sql`${t.indicatorId} ~ ${sql.raw(SLUG)}`),
+    // An agreed indicator has the agreed level and the moment it was decided.
+    check(
+      'consensus_agreed_is_decided',
+      sql`${t.status} <> 'agreed' or (${t.value} is not null and ${t.decidedAt} is not null)`,
+    ),
+    index('consensus_workspace_idx').on(t.workspaceId),
+  ],
+);
+
+export const goals = pgTable(
+  'goals',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** The plan document the goal lives in. */
+    documentId: uuid('document_id').notNull(),
+    goalId: text('goal_id').notNull(),
+    /** Plan area id from the plan template (e.g. "kw.curriculum") or a school's own area. */
+    areaId: text('area_id').notNull(),
+    title: text('title').notNull(),
+    ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'set null' }),
+    /** An owner who is not a Concord user ("Director of Curriculum"), or the owners as text. */
+    ownerName: text('owner_name'),
+    /** Plan year of the phase (1 = Year 1 planning ... 5 = Year 5 sustainability). */
+    phaseYear: integer('phase_year'),
+    startDate: date('start_date', { mode: 'string' }),
+    dueDate: date('due_date', { mode: 'string' }),
+    /** A status id of the plan template (built-in: not-started, on-track, at-risk, off-track,
+     * complete); templates define their own, so this is a slug, not a fixed list. */
+    status: text('status').notNull().default('not-started'),
+    confidence: text('confidence', { enum: GOAL_CONFIDENCE }),
+    /** Rubric indicators or prerequisite categories the goal addresses. */
+    indicatorIds: text('indicator_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'goals_pkey', columns: [t.documentId, t.goalId] }),
+    foreignKey({
+      name: 'goals_document_fk',
+      columns: [t.documentId, t.workspaceId],
+      foreignColumns: [documents.id, documents.workspaceId],
+    }).onDelete('cascade'),
+    check('goals_status_slug', sql`${t.status} ~ ${sql.raw(SLUG)}`),
+    check('goals_confidence', oneOf(t.confidence, GOAL_CONFIDENCE)),
+    check('goals_phase_year', sql`${t.phaseYear} between 1 and 20`),
+    check('goals_dates_ordered', sql`${t.startDate} <= ${t.dueDate}`),
+    check('goals_title_not_blank', sql`length(btrim(${t.title})) > 0`),
+    index('goals_workspace_idx').on(t.workspaceId),
+    index('goals_owner_idx').on(t.ownerId),
+  ],
+);
+
+export const actionSteps = pgTable(
+  'action_steps',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    documentId: uuid('document_id').notNull(),
+    stepId: text('step_id').notNull(),
+    goalId: text('goal_id').notNull(),
+    title: text('title').notNull(),
+    ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'set null' }),
+    ownerName: text('owner_name'),
+    dueDate: date('due_date', { mode: 'string' }),
+    status: text('status', { enum: ACTION_STEP_STATUSES }).notNull().default('not-started'),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'action_steps_pkey', columns: [t.documentId, t.stepId] }),
+    foreignKey({
+      name: 'action_steps_goal_fk',
+      columns: [t.documentId, t.goalId],
+      foreignColumns: [goals.documentId, goals.goalId],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'action_steps_document_fk',
+      columns: [t.documentId, t.workspaceId],
+      foreignColumns: [documents.id, documents.workspaceId],
+    }).onDelete('cascade'),
+    check('action_steps_status', oneOf(t.status, ACTION_STEP_STATUSES)),
+    check('action_steps_title_not_blank', sql`length(btrim(${t.title})) > 0`),
+    index('action_steps_workspace_idx').on(t.workspaceId),
+  ],
+);
+
+export const metrics = pgTable(
+  'metrics',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    documentId: uuid('document_id').notNull(),
+    metricId: text('metric_id').notNull(),
+    /** "all" for the whole population, else "<subgroup id>" or "<subgroup id>:<value>", e.g.
+     * "ethnicity:hispanic-latino" or "english-language-learners". */
+    subgroup: text('subgroup').notNull().default('all'),
+    goalId: text('goal_id'),
+    name: text('name').notNull(),
+    source: text('source'),
+    unit: text('unit'),
+    baseline: doublePrecision('baseline'),
+    target: doublePrecision('target'),
+    current: doublePrecision('current'),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'metrics_pkey', columns: [t.documentId, t.metricId, t.subgroup] }),
+    foreignKey({
+      name: 'metrics_goal_fk',
+      columns: [t.documentId, t.goalId],
+      foreignColumns: [goals.documentId, goals.goalId],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'metrics_document_fk',
+      columns: [t.documentId, t.workspaceId],
+      foreignColumns: [documents.id, documents.workspaceId],
+    }).onDelete('cascade'),
+    check('metrics_subgroup_slug', sql`${t.subgroup} ~ ${sql.raw(SLUG)}`),
+    check('metrics_name_not_blank', sql`length(btrim(${t.name})) > 0`),
+    index('metrics_workspace_idx').on(t.workspaceId),
+  ],
+);

@@ -1,0 +1,78 @@
+/**
+ * The narrow seam between the document store and a driver: run one statement, or run several in
+ * one transaction. One implementation per driver (PGlite in-process, PostgreSQL through a `pg`
+ * pool), so the store's SQL and rules exist once and both databases pass the same contract suite.
+ *
+ * Statements carry a name: on PostgreSQL a named statement is parsed and planned once per
+ * connection and then only bound and executed, which matters on the append hot path. PGlite runs
+ * in-process, where there is no round trip to save, and ignores the name.
+ */
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type { Pool, PoolClient } from 'pg';
+
+export interface Statement {
+  /** Unique per distinct SQL text (PostgreSQL caches the plan per connection under it). */
+  name: string;
+  text: string;
+}
+
+export type Row = Record<string, unknown>;
+
+export interface SqlSession {
+  query<R extends Row = Row>(statement: Statement, params?: readonly unknown[]): Promise<R[]>;
+}
+
+export interface SqlRunner extends SqlSession {
+  /** Runs `fn` in one transaction: COMMIT when it resolves, ROLLBACK when it throws. */
+  transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T>;
+}
+
+export function pgliteRunner(client: PGlite): SqlRunner {
+  const session = (q: PGlite | Transaction): SqlSession => ({
+    async query<R extends Row>(statement: Statement, params: readonly unknown[] = []) {
+      const result = await q.query<R>(statement.text, [...params]);
+      return result.rows;
+    },
+  });
+  return {
+    ...session(client),
+    // PGlite serialises transactions itself (one connection, exclusive while a transaction runs).
+    transaction: (fn) => client.transaction((tx) => fn(session(tx))),
+  };
+}
+
+export function postgresRunner(pool: Pool): SqlRunner {
+  const session = (q: Pool | PoolClient): SqlSession => ({
+    async query<R extends Row>(statement: Statement, params: readonly unknown[] = []) {
+      const result = await q.query<R>({
+        name: statement.name,
+        text: statement.text,
+        values: [...params],
+      });
+      return result.rows;
+    },
+  });
+  return {
+    ...session(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const result = await fn(session(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          // The connection is unusable (e.g. the server went away): drop it from the pool.
+          broken = rollbackError as Error;
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+  };
+}
