@@ -7,6 +7,7 @@
  * pinned in package.json's packageManager field.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,12 +50,15 @@ async function start() {
   const webPort = process.env.PORT ?? '3000';
   const syncPort = process.env.SYNC_PORT ?? '1234';
   const host = process.env.HOST ?? '127.0.0.1';
+  // The web app signs sync tickets and the sync server checks them: both need the same secret.
+  const ticketSecret = process.env.SYNC_TICKET_SECRET ?? randomBytes(32).toString('base64url');
   const children = [
     spawn(process.execPath, ['apps/sync-server/dist/main.js'], {
       cwd: root,
       stdio: 'inherit',
       env: {
         ...process.env,
+        SYNC_TICKET_SECRET: ticketSecret,
         PORT: syncPort,
         HOST: host,
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
@@ -65,6 +69,7 @@ async function start() {
       stdio: 'inherit',
       env: {
         ...process.env,
+        SYNC_TICKET_SECRET: ticketSecret,
         PORT: webPort,
         HOST: host,
         ORIGIN: process.env.ORIGIN ?? `http://${host}:${webPort}`,
