@@ -7,63 +7,46 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { encodeAwarenessUpdate, Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { issueTicket } from '../src/auth.js';
 import { CLOSE } from '../src/protocol.js';
 import {
   frameKind,
-  openTestDb,
   rawClient,
   refusedStatus,
   SECRET,
   stockClient,
-  startServer,
   storedDoc,
   syncUpdateFrame,
   waitFor,
-  type StockClient,
-  type TestDb,
-  type TestServer,
+  useSyncServer,
 } from './support.js';
 
-let db: TestDb;
-let server: TestServer;
-const clients: StockClient[] = [];
-
-beforeAll(async () => {
-  db = await openTestDb();
-  server = await startServer({ store: db.store });
-});
-
-afterAll(async () => {
-  for (const c of clients) c.destroy();
-  await server?.close();
-  await db?.close();
-});
+const fx = useSyncServer();
 
 const refusals = () =>
-  server.logs.filter((l) => l.msg === 'sync connection refused').map((l) => l.reason as string);
+  fx.server.logs.filter((l) => l.msg === 'sync connection refused').map((l) => l.reason as string);
 
 describe('authentication before the upgrade', () => {
   it('refuses a missing, expired, tampered or wrong-document ticket with HTTP 401 and logs why', async () => {
-    const documentId = await db.newDocument();
-    const other = await db.newDocument();
-    const base = `${server.url}/${documentId}`;
+    const documentId = await fx.db.newDocument();
+    const other = await fx.db.newDocument();
+    const base = `${fx.server.url}/${documentId}`;
     const expired = issueTicket({
       secret: SECRET,
-      userId: db.userId,
+      userId: fx.db.userId,
       documentId,
       capabilities: ['read', 'write'],
       now: Date.now() - 120_000,
     });
-    const good = server.ticket(documentId, db.userId, ['read']);
+    const good = fx.server.ticket(documentId, fx.db.userId, ['read']);
     const [body, sig] = good.split('.') as [string, string];
     const payload = JSON.parse(Buffer.from(body, 'base64url').toString());
     payload.capabilities = ['read', 'write', 'awareness'];
     const tampered = `${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${sig}`;
     const forged = issueTicket({
       secret: 'not-the-server-secret-not-the-server-secret',
-      userId: db.userId,
+      userId: fx.db.userId,
       documentId,
       capabilities: ['read', 'write'],
     });
@@ -72,8 +55,8 @@ describe('authentication before the upgrade', () => {
     expect(await refusedStatus(`${base}?ticket=${expired}`)).toBe(401);
     expect(await refusedStatus(`${base}?ticket=${tampered}`)).toBe(401);
     expect(await refusedStatus(`${base}?ticket=${forged}`)).toBe(401);
-    expect(await refusedStatus(`${server.url}/${other}?ticket=${good}`)).toBe(401);
-    expect(await refusedStatus(`${server.url}/not-a-document?ticket=${good}`)).toBe(400);
+    expect(await refusedStatus(`${fx.server.url}/${other}?ticket=${good}`)).toBe(401);
+    expect(await refusedStatus(`${fx.server.url}/not-a-document?ticket=${good}`)).toBe(400);
     expect(refusals()).toEqual([
       'missing',
       'expired',
@@ -83,34 +66,38 @@ describe('authentication before the upgrade', () => {
     ]);
 
     // The genuine ticket works.
-    const ok = await rawClient(server.url, documentId, good);
+    const ok = await rawClient(fx.server.url, documentId, good);
     await waitFor(() => ok.frames.length > 0, 'the server’s sync step 1');
     ok.close();
   });
 
   it('closes with 4404 when the document does not exist', async () => {
     const missing = '00000000-0000-4000-8000-000000000000';
-    const client = await rawClient(server.url, missing, server.ticket(missing, db.userId));
+    const client = await rawClient(fx.server.url, missing, fx.server.ticket(missing, fx.db.userId));
     expect((await client.closed).code).toBe(CLOSE.DOCUMENT_NOT_FOUND);
   });
 });
 
 describe('capabilities', () => {
   it('read-only: an update is refused (not applied, relayed or stored) and the client told', async () => {
-    const documentId = await db.newDocument();
-    const writer = stockClient(server.url, documentId, server.ticket(documentId, db.userId));
-    clients.push(writer);
+    const documentId = await fx.db.newDocument();
+    const writer = stockClient(
+      fx.server.url,
+      documentId,
+      fx.server.ticket(documentId, fx.db.userId),
+    );
+    fx.clients.push(writer);
     await writer.synced();
     writer.text.insert(0, 'agreed text');
     await waitFor(
-      () => server.app.sync.room(documentId)?.doc.getText('t').toString() === 'agreed text',
+      () => fx.server.app.sync.room(documentId)?.doc.getText('t').toString() === 'agreed text',
       'the writer’s edit in the room',
     );
 
     const reader = await rawClient(
-      server.url,
+      fx.server.url,
       documentId,
-      server.ticket(documentId, db.userId, ['read']),
+      fx.server.ticket(documentId, fx.db.userId, ['read']),
     );
     await waitFor(() => reader.frames.length > 0, 'sync step 1');
     const attack = new Y.Doc();
@@ -137,26 +124,30 @@ describe('capabilities', () => {
     );
     expect(reader.closeInfo).toBeNull();
 
-    await waitFor(() => server.app.sync.stats().pendingWrites === 0, 'writes stored');
+    await waitFor(() => fx.server.app.sync.stats().pendingWrites === 0, 'writes stored');
     expect(writer.text.toString()).toBe('>agreed text');
-    expect(server.app.sync.room(documentId)!.doc.getText('t').toString()).toBe('>agreed text');
-    expect((await storedDoc(db.store, documentId)).getText('t').toString()).toBe('>agreed text');
+    expect(fx.server.app.sync.room(documentId)!.doc.getText('t').toString()).toBe('>agreed text');
+    expect((await storedDoc(fx.db.store, documentId)).getText('t').toString()).toBe('>agreed text');
     reader.close();
   });
 
   it('read-only stock client: syncs without being refused, and its local edits go nowhere', async () => {
-    const documentId = await db.newDocument();
-    const writer = stockClient(server.url, documentId, server.ticket(documentId, db.userId));
-    clients.push(writer);
+    const documentId = await fx.db.newDocument();
+    const writer = stockClient(
+      fx.server.url,
+      documentId,
+      fx.server.ticket(documentId, fx.db.userId),
+    );
+    fx.clients.push(writer);
     await writer.synced();
     writer.text.insert(0, 'abcdef');
     writer.text.delete(1, 2);
     const viewer = stockClient(
-      server.url,
+      fx.server.url,
       documentId,
-      server.ticket(documentId, db.userId, ['read']),
+      fx.server.ticket(documentId, fx.db.userId, ['read']),
     );
-    clients.push(viewer);
+    fx.clients.push(viewer);
     await viewer.synced();
     expect(viewer.text.toString()).toBe('adef');
     // Its sync step 2 carried the delete set it just received: nothing new, nothing refused.
@@ -168,14 +159,14 @@ describe('capabilities', () => {
   });
 
   it('without awareness: presence is dropped, others’ presence still arrives', async () => {
-    const documentId = await db.newDocument();
-    const full = stockClient(server.url, documentId, server.ticket(documentId, db.userId));
+    const documentId = await fx.db.newDocument();
+    const full = stockClient(fx.server.url, documentId, fx.server.ticket(documentId, fx.db.userId));
     const quiet = stockClient(
-      server.url,
+      fx.server.url,
       documentId,
-      server.ticket(documentId, db.userId, ['read', 'write']),
+      fx.server.ticket(documentId, fx.db.userId, ['read', 'write']),
     );
-    clients.push(full, quiet);
+    fx.clients.push(full, quiet);
     await Promise.all([full.synced(), quiet.synced()]);
     quiet.provider.awareness.setLocalStateField('user', { name: 'Quiet' });
     full.provider.awareness.setLocalStateField('user', { name: 'Full' });
@@ -190,15 +181,15 @@ describe('capabilities', () => {
     encoding.writeVarUint(e, 1);
     encoding.writeVarUint8Array(e, encodeAwarenessUpdate(fake, [fake.clientID]));
     const raw = await rawClient(
-      server.url,
+      fx.server.url,
       documentId,
-      server.ticket(documentId, db.userId, ['read', 'write']),
+      fx.server.ticket(documentId, fx.db.userId, ['read', 'write']),
     );
     raw.send(encoding.toUint8Array(e));
     await new Promise((r) => setTimeout(r, 100));
     expect(full.provider.awareness.getStates().has(quiet.doc.clientID)).toBe(false);
     expect(full.provider.awareness.getStates().has(fake.clientID)).toBe(false);
-    expect([...server.app.sync.room(documentId)!.awareness.getStates().keys()]).toEqual([
+    expect([...fx.server.app.sync.room(documentId)!.awareness.getStates().keys()]).toEqual([
       full.doc.clientID,
     ]);
     fake.destroy();
@@ -208,24 +199,24 @@ describe('capabilities', () => {
 
 describe('revoke', () => {
   it('closes a user’s connections with 4403, or downgrades them to read-only', async () => {
-    const documentId = await db.newDocument();
-    const bob = await db.newUser();
-    const carol = await db.newUser();
-    const b = await rawClient(server.url, documentId, server.ticket(documentId, bob));
-    const c = stockClient(server.url, documentId, server.ticket(documentId, carol));
-    clients.push(c);
+    const documentId = await fx.db.newDocument();
+    const bob = await fx.db.newUser();
+    const carol = await fx.db.newUser();
+    const b = await rawClient(fx.server.url, documentId, fx.server.ticket(documentId, bob));
+    const c = stockClient(fx.server.url, documentId, fx.server.ticket(documentId, carol));
+    fx.clients.push(c);
     await c.synced();
 
-    expect(server.app.sync.revoke({ userId: bob })).toBe(1);
+    expect(fx.server.app.sync.revoke({ userId: bob })).toBe(1);
     expect((await b.closed).code).toBe(CLOSE.ACCESS_REVOKED);
 
-    expect(server.app.sync.revoke({ documentId }, { downgradeTo: ['read'] })).toBe(1);
+    expect(fx.server.app.sync.revoke({ documentId }, { downgradeTo: ['read'] })).toBe(1);
     c.text.insert(0, 'after the downgrade');
     await waitFor(
       () => c.received.some((f) => frameKind(f).type === 2),
       'permission denied after downgrade',
     );
-    expect(server.app.sync.room(documentId)!.doc.getText('t').toString()).toBe('');
+    expect(fx.server.app.sync.room(documentId)!.doc.getText('t').toString()).toBe('');
     expect(c.provider.wsconnected).toBe(true);
   });
 });

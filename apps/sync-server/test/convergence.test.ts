@@ -1,42 +1,20 @@
 /** Stock y-websocket clients co-editing one document converge, character by character. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  openTestDb,
-  stockClient,
-  startServer,
-  storedDoc,
-  waitFor,
-  type StockClient,
-  type TestDb,
-  type TestServer,
-} from './support.js';
+import { describe, expect, it } from 'vitest';
+import { stockClient, storedDoc, waitFor, useSyncServer } from './support.js';
 
-let db: TestDb;
-let server: TestServer;
-const clients: StockClient[] = [];
-
-beforeAll(async () => {
-  db = await openTestDb();
-  server = await startServer({ store: db.store });
-});
-
-afterAll(async () => {
-  for (const c of clients) c.destroy();
-  await server?.close();
-  await db?.close();
-});
+const fx = useSyncServer();
 
 function client(documentId: string, userId: string) {
-  const c = stockClient(server.url, documentId, server.ticket(documentId, userId));
-  clients.push(c);
+  const c = stockClient(fx.server.url, documentId, fx.server.ticket(documentId, userId));
+  fx.clients.push(c);
   return c;
 }
 
 describe('two stock clients on one document', () => {
   it('merge concurrent inserts character by character, and a late joiner gets everything', async () => {
-    const documentId = await db.newDocument();
-    const a = client(documentId, db.userId);
-    const b = client(documentId, db.userId);
+    const documentId = await fx.db.newDocument();
+    const a = client(documentId, fx.db.userId);
+    const b = client(documentId, fx.db.userId);
     await Promise.all([a.synced(), b.synced()]);
 
     a.text.insert(0, 'Hello world');
@@ -64,32 +42,34 @@ describe('two stock clients on one document', () => {
     expect(a.text.toString().match(/a/g)?.length).toBeGreaterThanOrEqual(20);
     expect(a.text.toString().match(/b/g)?.length).toBe(20);
 
-    const c = client(documentId, db.userId);
+    const c = client(documentId, fx.db.userId);
     await c.synced();
     expect(c.text.toString()).toBe(a.text.toString());
 
     // Everything relayed is also stored.
-    await waitFor(() => server.app.sync.stats().pendingWrites === 0, 'writes to settle');
-    expect((await storedDoc(db.store, documentId)).getText('t').toString()).toBe(a.text.toString());
+    await waitFor(() => fx.server.app.sync.stats().pendingWrites === 0, 'writes to settle');
+    expect((await storedDoc(fx.db.store, documentId)).getText('t').toString()).toBe(
+      a.text.toString(),
+    );
   });
 
   it('keeps documents apart', async () => {
-    const [d1, d2] = [await db.newDocument(), await db.newDocument()];
-    const a = client(d1, db.userId);
-    const b = client(d2, db.userId);
+    const [d1, d2] = [await fx.db.newDocument(), await fx.db.newDocument()];
+    const a = client(d1, fx.db.userId);
+    const b = client(d2, fx.db.userId);
     await Promise.all([a.synced(), b.synced()]);
     a.text.insert(0, 'one');
     b.text.insert(0, 'two');
-    const a2 = client(d1, db.userId);
+    const a2 = client(d1, fx.db.userId);
     await a2.synced();
     await waitFor(() => a2.text.toString() === 'one', 'a2 to see d1');
     expect(b.text.toString()).toBe('two');
   });
 
   it('relays awareness and removes a client’s presence when it leaves', async () => {
-    const documentId = await db.newDocument();
-    const a = client(documentId, db.userId);
-    const b = client(documentId, db.userId);
+    const documentId = await fx.db.newDocument();
+    const a = client(documentId, fx.db.userId);
+    const b = client(documentId, fx.db.userId);
     await Promise.all([a.synced(), b.synced()]);
     a.provider.awareness.setLocalStateField('user', { name: 'Ana' });
     await waitFor(

@@ -9,23 +9,20 @@
 import * as encoding from 'lib0/encoding';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLOSE } from '../src/protocol.js';
 import {
   frameKind,
-  openTestDb,
   rawClient,
   rng,
   stockClient,
-  startServer,
   storedDoc,
   syncStep1Frame,
   syncUpdateFrame,
   waitFor,
   type RawClient,
+  useSyncServer,
   type StockClient,
-  type TestDb,
-  type TestServer,
 } from './support.js';
 
 export const HOSTILE_FRAMES = process.env.CONCORD_FULL === '1' ? 10_000 : 300;
@@ -35,23 +32,9 @@ const MAX_MESSAGE = 64 * 1024;
  * over twice the message limit. */
 const DOCUMENTED = new Set<number>([CLOSE.MALFORMED_MESSAGE, CLOSE.MESSAGE_TOO_LARGE, 1009]);
 
-let db: TestDb;
-let server: TestServer;
-const clients: StockClient[] = [];
-
-beforeAll(async () => {
-  db = await openTestDb();
-  server = await startServer({
-    store: db.store,
-    // Rate limits would hide the other checks; they have their own test.
-    limits: { maxMessageBytes: MAX_MESSAGE, messagesPerSecond: 1_000_000, messageBurst: 1_000_000 },
-  });
-});
-
-afterAll(async () => {
-  for (const c of clients) c.destroy();
-  await server?.close();
-  await db?.close();
+const fx = useSyncServer({
+  // Rate limits would hide the other checks; they have their own test.
+  limits: { maxMessageBytes: MAX_MESSAGE, messagesPerSecond: 1_000_000, messageBurst: 1_000_000 },
 });
 
 function frame(write: (e: encoding.Encoder) => void): Uint8Array {
@@ -149,12 +132,17 @@ describe('hostile frames', () => {
   it(
     `${HOSTILE_FRAMES} seeded frames: server up, offenders closed with documented codes, others intact`,
     async () => {
-      const documentId = await db.newDocument();
+      const documentId = await fx.db.newDocument();
       const honest = [0, 1].map((i) => {
-        const c = stockClient(server.url, documentId, server.ticket(documentId, db.userId), {
-          clientID: 900_001 + i,
-        });
-        clients.push(c);
+        const c = stockClient(
+          fx.server.url,
+          documentId,
+          fx.server.ticket(documentId, fx.db.userId),
+          {
+            clientID: 900_001 + i,
+          },
+        );
+        fx.clients.push(c);
         return c;
       });
       await Promise.all(honest.map((c) => c.synced()));
@@ -165,7 +153,7 @@ describe('hostile frames', () => {
       };
       type(honest[0]!, 'The plan: ');
 
-      const mallory = await db.newUser();
+      const mallory = await fx.db.newUser();
       const frames = hostileFrames(SEED, HOSTILE_FRAMES);
       const codes = new Map<number, number>();
       let survived = 0;
@@ -179,9 +167,9 @@ describe('hostile frames', () => {
       for (const [i, f] of frames.entries()) {
         if (!client || client.closeInfo) {
           const opened = await rawClient(
-            server.url,
+            fx.server.url,
             documentId,
-            server.ticket(documentId, mallory),
+            fx.server.ticket(documentId, mallory),
           );
           connections++;
           void opened.closed.then(({ code }) => codes.set(code, (codes.get(code) ?? 0) + 1));
@@ -216,15 +204,15 @@ describe('hostile frames', () => {
       expect(serverClosed.get(CLOSE.MALFORMED_MESSAGE) ?? 0).toBeGreaterThan(HOSTILE_FRAMES / 10);
       expect(serverClosed.get(CLOSE.MESSAGE_TOO_LARGE) ?? 0).toBeGreaterThan(0);
       expect(survived).toBeGreaterThan(0);
-      // No room was reset and nothing failed inside the server.
-      expect(server.logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
+      // No room was reset and nothing failed inside the fx.server.
+      expect(fx.server.logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
       console.info(
         `hostile frames: ${HOSTILE_FRAMES}, survived ${survived}, closes`,
         Object.fromEntries(serverClosed),
       );
 
       // The server is up and the honest clients converged on everything they typed, in order.
-      const health = await server.app.inject({ method: 'GET', url: '/health' });
+      const health = await fx.server.app.inject({ method: 'GET', url: '/health' });
       expect(health.statusCode).toBe(200);
       await waitFor(
         () => honest[0]!.text.toString() === honest[1]!.text.toString(),
@@ -238,12 +226,16 @@ describe('hostile frames', () => {
         at += s.length;
       }
       // Room, stored document and a newcomer agree with them.
-      await waitFor(() => server.app.sync.stats().pendingWrites === 0, 'writes stored');
-      const room = server.app.sync.room(documentId)!.doc;
+      await waitFor(() => fx.server.app.sync.stats().pendingWrites === 0, 'writes stored');
+      const room = fx.server.app.sync.room(documentId)!.doc;
       expect(room.getText('t').toString()).toBe(text);
-      expectSameDocument(await storedDoc(db.store, documentId), room);
-      const late = stockClient(server.url, documentId, server.ticket(documentId, db.userId));
-      clients.push(late);
+      expectSameDocument(await storedDoc(fx.db.store, documentId), room);
+      const late = stockClient(
+        fx.server.url,
+        documentId,
+        fx.server.ticket(documentId, fx.db.userId),
+      );
+      fx.clients.push(late);
       await late.synced();
       expectSameDocument(late.doc, room);
     },

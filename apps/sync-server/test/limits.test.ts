@@ -4,19 +4,16 @@
  * bystander on the same document keeps syncing.
  */
 import * as Y from 'yjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLOSE } from '../src/protocol.js';
 import {
-  openTestDb,
   rawClient,
   stockClient,
-  startServer,
   storedDoc,
   syncUpdateFrame,
   waitFor,
   type StockClient,
-  type TestDb,
-  type TestServer,
+  useSyncServer,
 } from './support.js';
 
 const LIMITS = {
@@ -27,25 +24,16 @@ const LIMITS = {
   messageBurst: 40,
 };
 
-let db: TestDb;
-let server: TestServer;
-const clients: StockClient[] = [];
-
-beforeAll(async () => {
-  db = await openTestDb();
-  server = await startServer({ store: db.store, limits: LIMITS });
-});
-
-afterAll(async () => {
-  for (const c of clients) c.destroy();
-  await server?.close();
-  await db?.close();
-});
+const fx = useSyncServer({ limits: LIMITS });
 
 /** A stock client on `documentId` for a user of its own, synced. */
 async function bystander(documentId: string): Promise<StockClient> {
-  const c = stockClient(server.url, documentId, server.ticket(documentId, await db.newUser()));
-  clients.push(c);
+  const c = stockClient(
+    fx.server.url,
+    documentId,
+    fx.server.ticket(documentId, await fx.db.newUser()),
+  );
+  fx.clients.push(c);
   await c.synced();
   return c;
 }
@@ -55,22 +43,29 @@ async function stillWorks(c: StockClient, documentId: string, mark: string) {
   c.text.insert(0, mark);
   // In the room first: from then on its write is counted as pending.
   await waitFor(
-    () => server.app.sync.room(documentId)?.doc.getText('t').toString().startsWith(mark) ?? false,
+    () =>
+      fx.server.app.sync.room(documentId)?.doc.getText('t').toString().startsWith(mark) ?? false,
     'the edit in the room',
   );
-  await waitFor(() => server.app.sync.stats().pendingWrites === 0, 'the edit stored');
-  expect((await storedDoc(db.store, documentId)).getText('t').toString()).toContain(mark);
+  await waitFor(() => fx.server.app.sync.stats().pendingWrites === 0, 'the edit stored');
+  expect((await storedDoc(fx.db.store, documentId)).getText('t').toString()).toContain(mark);
   expect(c.provider.wsconnected).toBe(true);
 }
 
 const logged = (code: number) =>
-  server.logs.some((l) => l.msg === 'closing sync connection' && l.code === code && l.level === 40);
+  fx.server.logs.some(
+    (l) => l.msg === 'closing sync connection' && l.code === code && l.level === 40,
+  );
 
 describe('limits', () => {
   it('a message over the size limit closes that connection with 4413', async () => {
-    const documentId = await db.newDocument();
+    const documentId = await fx.db.newDocument();
     const other = await bystander(documentId);
-    const offender = await rawClient(server.url, documentId, server.ticket(documentId, db.userId));
+    const offender = await rawClient(
+      fx.server.url,
+      documentId,
+      fx.server.ticket(documentId, fx.db.userId),
+    );
     offender.send(new Uint8Array(LIMITS.maxMessageBytes + 1));
     expect((await offender.closed).code).toBe(CLOSE.MESSAGE_TOO_LARGE);
     expect(logged(CLOSE.MESSAGE_TOO_LARGE)).toBe(true);
@@ -78,16 +73,24 @@ describe('limits', () => {
   });
 
   it('a frame far over the limit is dropped by the WebSocket layer (1009)', async () => {
-    const documentId = await db.newDocument();
-    const offender = await rawClient(server.url, documentId, server.ticket(documentId, db.userId));
+    const documentId = await fx.db.newDocument();
+    const offender = await rawClient(
+      fx.server.url,
+      documentId,
+      fx.server.ticket(documentId, fx.db.userId),
+    );
     offender.send(new Uint8Array(LIMITS.maxMessageBytes * 2 + 1));
     expect((await offender.closed).code).toBe(1009);
   });
 
   it('an update that would grow the document past its limit closes with 4420, nothing stored', async () => {
-    const documentId = await db.newDocument();
+    const documentId = await fx.db.newDocument();
     const other = await bystander(documentId);
-    const offender = await rawClient(server.url, documentId, server.ticket(documentId, db.userId));
+    const offender = await rawClient(
+      fx.server.url,
+      documentId,
+      fx.server.ticket(documentId, fx.db.userId),
+    );
     const doc = new Y.Doc();
     let closed: { code: number } | null = null;
     void offender.closed.then((c) => (closed = c));
@@ -100,7 +103,7 @@ describe('limits', () => {
     }
     expect((await offender.closed).code).toBe(CLOSE.DOCUMENT_TOO_LARGE);
     expect(logged(CLOSE.DOCUMENT_TOO_LARGE)).toBe(true);
-    const stored = await storedDoc(db.store, documentId);
+    const stored = await storedDoc(fx.db.store, documentId);
     expect(Y.encodeStateAsUpdate(stored).byteLength).toBeLessThanOrEqual(LIMITS.maxDocumentBytes);
     expect(stored.getText('big').length).toBe(4 * 12 * 1024);
     // Small edits by others still fit.
@@ -108,9 +111,13 @@ describe('limits', () => {
   });
 
   it('more messages per second than allowed closes that connection with 4529', async () => {
-    const documentId = await db.newDocument();
+    const documentId = await fx.db.newDocument();
     const other = await bystander(documentId);
-    const offender = await rawClient(server.url, documentId, server.ticket(documentId, db.userId));
+    const offender = await rawClient(
+      fx.server.url,
+      documentId,
+      fx.server.ticket(documentId, fx.db.userId),
+    );
     for (let i = 0; i < 100; i++) offender.send(Uint8Array.of(3)); // query awareness, cheap
     expect((await offender.closed).code).toBe(CLOSE.RATE_LIMITED);
     expect(logged(CLOSE.RATE_LIMITED)).toBe(true);
@@ -118,23 +125,26 @@ describe('limits', () => {
   });
 
   it('a user’s connection beyond the limit closes with 4530; theirs and others’ stay', async () => {
-    const documentId = await db.newDocument();
+    const documentId = await fx.db.newDocument();
     const other = await bystander(documentId);
-    const user = await db.newUser();
-    const ticket = () => server.ticket(documentId, user);
+    const user = await fx.db.newUser();
+    const ticket = () => fx.server.ticket(documentId, user);
     const held = [];
     for (let i = 0; i < LIMITS.maxConnectionsPerUser; i++)
-      held.push(await rawClient(server.url, documentId, ticket()));
-    const extra = await rawClient(server.url, documentId, ticket());
+      held.push(await rawClient(fx.server.url, documentId, ticket()));
+    const extra = await rawClient(fx.server.url, documentId, ticket());
     expect((await extra.closed).code).toBe(CLOSE.TOO_MANY_CONNECTIONS);
     expect(logged(CLOSE.TOO_MANY_CONNECTIONS)).toBe(true);
     for (const h of held) expect(h.closeInfo).toBeNull();
     // One closes: there is room again.
-    const before = server.app.sync.stats().connections;
+    const before = fx.server.app.sync.stats().connections;
     held[0]!.close();
     await held[0]!.closed;
-    await waitFor(() => server.app.sync.stats().connections === before - 1, 'the close to count');
-    const again = await rawClient(server.url, documentId, ticket());
+    await waitFor(
+      () => fx.server.app.sync.stats().connections === before - 1,
+      'the close to count',
+    );
+    const again = await rawClient(fx.server.url, documentId, ticket());
     await new Promise((r) => setTimeout(r, 50));
     expect(again.closeInfo).toBeNull();
     await stillWorks(other, documentId, 'connections ok ');

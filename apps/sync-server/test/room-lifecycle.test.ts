@@ -3,22 +3,18 @@
  * synced before the load completes (so `synced` never fires on an empty document, TARGETS P3),
  * and unloaded only after the last client has left and every update it accepted is stored.
  */
-import type { AppendEntry, DocumentStore } from '@concord/db';
+import type { AppendEntry } from '@concord/db';
 import * as Y from 'yjs';
 import { CLOSE } from '../src/protocol.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  openTestDb,
   rawClient,
   sleep,
   stockClient,
-  startServer,
   storedDoc,
   syncUpdateFrame,
   waitFor,
-  type StockClient,
-  type TestDb,
-  type TestServer,
+  useSyncServer,
 } from './support.js';
 
 /** A gate tests open and close; closed, the wrapped call waits. */
@@ -37,59 +33,50 @@ class Gate {
   }
 }
 
-let db: TestDb;
-let server: TestServer;
-const clients: StockClient[] = [];
 const loadGate = new Gate();
 const appendGate = new Gate();
 const loads = new Map<string, number>();
 let failLoads = false;
 
-beforeAll(async () => {
-  db = await openTestDb();
-  const store: Pick<DocumentStore, 'load' | 'append'> = {
+const fx = useSyncServer({
+  wrapStore: (store) => ({
     load: async (id) => {
       loads.set(id, (loads.get(id) ?? 0) + 1);
       await loadGate.pass();
       if (failLoads) throw new Error('connection terminated unexpectedly');
-      return db.store.load(id);
+      return store.load(id);
     },
     append: async (batch: readonly AppendEntry[]) => {
       await appendGate.pass();
-      return db.store.append(batch);
+      return store.append(batch);
     },
-  };
-  server = await startServer({ store });
-});
-
-afterAll(async () => {
-  loadGate.open();
-  appendGate.open();
-  for (const c of clients) c.destroy();
-  await server?.close();
-  await db?.close();
+  }),
+  beforeClose: () => {
+    loadGate.open();
+    appendGate.open();
+  },
 });
 
 function client(documentId: string, onSynced?: (doc: Y.Doc) => void) {
   const c = stockClient(
-    server.url,
+    fx.server.url,
     documentId,
-    server.ticket(documentId, db.userId),
+    fx.server.ticket(documentId, fx.db.userId),
     onSynced ? { onSynced } : {},
   );
-  clients.push(c);
+  fx.clients.push(c);
   return c;
 }
 
 describe('loading', () => {
   it('loads once for clients arriving together, and none is synced before the content is there', async () => {
-    const documentId = await db.newDocument();
+    const documentId = await fx.db.newDocument();
     // 500 one-character updates already stored.
     const source = new Y.Doc();
     const updates: Uint8Array[] = [];
     source.on('update', (u: Uint8Array) => updates.push(u));
     for (let i = 0; i < 500; i++) source.getText('t').insert(i, String.fromCharCode(97 + (i % 26)));
-    await db.store.append(updates.map((update) => ({ documentId, update })));
+    await fx.db.store.append(updates.map((update) => ({ documentId, update })));
     const expected = source.getText('t').toString();
 
     loadGate.close();
@@ -110,31 +97,31 @@ describe('loading', () => {
 
 describe('unloading', () => {
   it('drops the room after the last client leaves, only once its writes are stored', async () => {
-    const documentId = await db.newDocument();
+    const documentId = await fx.db.newDocument();
     const c = client(documentId);
     await c.synced();
-    const room = server.app.sync.room(documentId);
+    const room = fx.server.app.sync.room(documentId);
     expect(room).toBeDefined();
 
     appendGate.close();
     c.text.insert(0, 'written just before leaving');
-    await waitFor(() => server.app.sync.stats().pendingWrites === 1, 'the write in flight');
+    await waitFor(() => fx.server.app.sync.stats().pendingWrites === 1, 'the write in flight');
     c.provider.disconnect();
     await sleep(100);
     // Still there: its one write is not stored yet.
-    expect(server.app.sync.room(documentId)).toBe(room);
+    expect(fx.server.app.sync.room(documentId)).toBe(room);
 
     // Someone rejoins meanwhile: the same room, with the edit in it.
     const d = client(documentId);
     await d.synced();
-    expect(server.app.sync.room(documentId)).toBe(room);
+    expect(fx.server.app.sync.room(documentId)).toBe(room);
     expect(d.text.toString()).toBe('written just before leaving');
     d.provider.disconnect();
 
     appendGate.open();
-    await waitFor(() => server.app.sync.room(documentId) === undefined, 'the room to unload');
+    await waitFor(() => fx.server.app.sync.room(documentId) === undefined, 'the room to unload');
     expect(room!.status).toBe('closed');
-    expect((await storedDoc(db.store, documentId)).getText('t').toString()).toBe(
+    expect((await storedDoc(fx.db.store, documentId)).getText('t').toString()).toBe(
       'written just before leaving',
     );
 
@@ -144,17 +131,21 @@ describe('unloading', () => {
     await e.synced();
     expect(e.text.toString()).toBe('written just before leaving');
     expect(loads.get(documentId)).toBe(before + 1);
-    expect(server.app.sync.room(documentId)).not.toBe(room);
+    expect(fx.server.app.sync.room(documentId)).not.toBe(room);
   });
 });
 
 describe('failures', () => {
   it('a load that fails closes with 4503 (the client retries) and the next attempt loads again', async () => {
-    const documentId = await db.newDocument();
+    const documentId = await fx.db.newDocument();
     failLoads = true;
-    const first = await rawClient(server.url, documentId, server.ticket(documentId, db.userId));
+    const first = await rawClient(
+      fx.server.url,
+      documentId,
+      fx.server.ticket(documentId, fx.db.userId),
+    );
     expect((await first.closed).code).toBe(CLOSE.STORE_UNAVAILABLE);
-    expect(server.app.sync.room(documentId)).toBeUndefined();
+    expect(fx.server.app.sync.room(documentId)).toBeUndefined();
     failLoads = false;
     const second = client(documentId);
     await second.synced();
@@ -162,20 +153,24 @@ describe('failures', () => {
   });
 
   it('an update that throws while applying resets the room; the others reconnect and lose nothing', async () => {
-    const documentId = await db.newDocument();
+    const documentId = await fx.db.newDocument();
     const a = client(documentId);
     const b = client(documentId);
     await Promise.all([a.synced(), b.synced()]);
     a.text.insert(0, 'kept');
     await waitFor(() => b.text.toString() === 'kept', 'b to see a’s edit');
-    await waitFor(() => server.app.sync.stats().pendingWrites === 0, 'stored');
-    const room = server.app.sync.room(documentId)!;
+    await waitFor(() => fx.server.app.sync.stats().pendingWrites === 0, 'stored');
+    const room = fx.server.app.sync.room(documentId)!;
     // Simulate a Yjs failure that the checks did not foresee: an observer that throws makes
     // Y.applyUpdate throw after changing the document.
     room.doc.on('afterTransaction', (tr: Y.Transaction) => {
       if (tr.origin !== null && typeof tr.origin === 'object') throw new Error('simulated failure');
     });
-    const offender = await rawClient(server.url, documentId, server.ticket(documentId, db.userId));
+    const offender = await rawClient(
+      fx.server.url,
+      documentId,
+      fx.server.ticket(documentId, fx.db.userId),
+    );
     await waitFor(() => offender.frames.length > 0, 'sync step 1');
     const bad = new Y.Doc();
     bad.getText('t').insert(0, 'BAD ');
@@ -186,16 +181,18 @@ describe('failures', () => {
       'a closed with 4500',
     );
     expect(room.status).toBe('closed');
-    expect(server.logs.some((l) => l.msg === 'an update failed to apply; resetting the room')).toBe(
-      true,
-    );
+    expect(
+      fx.server.logs.some((l) => l.msg === 'an update failed to apply; resetting the room'),
+    ).toBe(true);
 
     // The stock clients reconnect by themselves to a fresh room loaded from the store.
     await Promise.all([a.synced(), b.synced()]);
     a.text.insert(4, ' and more');
     await waitFor(() => b.text.toString() === 'kept and more', 'editing to go on');
-    expect(server.app.sync.room(documentId)).not.toBe(room);
-    await waitFor(() => server.app.sync.stats().pendingWrites === 0, 'stored');
-    expect((await storedDoc(db.store, documentId)).getText('t').toString()).toBe('kept and more');
+    expect(fx.server.app.sync.room(documentId)).not.toBe(room);
+    await waitFor(() => fx.server.app.sync.stats().pendingWrites === 0, 'stored');
+    expect((await storedDoc(fx.db.store, documentId)).getText('t').toString()).toBe(
+      'kept and more',
+    );
   });
 });

@@ -5,44 +5,27 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeSaved, MESSAGE_SAVED } from '../src/protocol.js';
 import {
   frameKind,
-  openTestDb,
   rawClient,
   stockClient,
-  startServer,
   storedDoc,
   syncUpdateFrame,
   waitFor,
-  type StockClient,
-  type TestDb,
-  type TestServer,
+  useSyncServer,
 } from './support.js';
 
-let db: TestDb;
-let server: TestServer;
-const clients: StockClient[] = [];
-
-beforeAll(async () => {
-  db = await openTestDb();
-  server = await startServer({ store: db.store });
-});
-
-afterAll(async () => {
-  for (const c of clients) c.destroy();
-  await server?.close();
-  await db?.close();
-});
+const fx = useSyncServer();
 
 describe('saved acknowledgements', () => {
   it('come after COMMIT, in order, with increasing seqs, and cover every acknowledged update', async () => {
-    const documentId = await db.newDocument();
+    const documentId = await fx.db.newDocument();
     const client = await rawClient(
-      server.url,
+      fx.server.url,
       documentId,
-      server.ticket(documentId, db.userId),
+      fx.server.ticket(documentId, fx.db.userId),
       '&ack=1',
     );
     await waitFor(() => client.frames.length > 0, 'sync step 1 from the server');
@@ -69,17 +52,17 @@ describe('saved acknowledgements', () => {
     expect(seen.at(-1)!.seq).toBe(40);
 
     // Every acknowledged update is in the store.
-    const stored = await storedDoc(db.store, documentId);
+    const stored = await storedDoc(fx.db.store, documentId);
     expect(stored.getText('t').toString()).toBe(text.toString());
     client.close();
   });
 
   it('acknowledge an update that changed nothing once what came before is stored', async () => {
-    const documentId = await db.newDocument();
+    const documentId = await fx.db.newDocument();
     const client = await rawClient(
-      server.url,
+      fx.server.url,
       documentId,
-      server.ticket(documentId, db.userId),
+      fx.server.ticket(documentId, fx.db.userId),
       '&ack=1',
     );
     const doc = new Y.Doc();
@@ -94,12 +77,21 @@ describe('saved acknowledgements', () => {
   });
 
   it('are never sent to a stock client, which does not know the type', async () => {
-    const documentId = await db.newDocument();
-    const stock = stockClient(server.url, documentId, server.ticket(documentId, db.userId));
-    const opted = stockClient(server.url, documentId, server.ticket(documentId, db.userId), {
-      ack: true,
-    });
-    clients.push(stock, opted);
+    const documentId = await fx.db.newDocument();
+    const stock = stockClient(
+      fx.server.url,
+      documentId,
+      fx.server.ticket(documentId, fx.db.userId),
+    );
+    const opted = stockClient(
+      fx.server.url,
+      documentId,
+      fx.server.ticket(documentId, fx.db.userId),
+      {
+        ack: true,
+      },
+    );
+    fx.clients.push(stock, opted);
     // The opted-in stock client needs a handler for the extra type, as an app would add.
     const saved: { seq: number; count: number }[] = [];
     opted.provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {

@@ -4,6 +4,7 @@
  * and a hand-made raw client that records every frame, and small waiting helpers. Every test
  * file opens its own database and server and closes them, so files run in parallel.
  */
+import { afterAll, beforeAll } from 'vitest';
 import {
   createDb,
   createDocumentStore,
@@ -185,6 +186,55 @@ export async function startServer(options: StartOptions): Promise<TestServer> {
       await app.close();
       await committer.close();
     },
+  };
+}
+
+/** What a test file gets from `useSyncServer`: valid inside tests (after beforeAll). */
+export interface SyncFixture {
+  readonly db: TestDb;
+  readonly server: TestServer;
+  /** Stock clients to destroy after the file's tests. */
+  readonly clients: StockClient[];
+}
+
+/**
+ * Registers the usual per-file lifecycle: a scratch database and a server started before the
+ * tests, and clients, server and database closed after them. `wrapStore` lets a file put a
+ * gate or a fault in front of the real store; `beforeClose` runs first in afterAll.
+ */
+export function useSyncServer(
+  options: {
+    limits?: Partial<Limits>;
+    wrapStore?: (store: DocumentStore) => Pick<DocumentStore, 'load' | 'append'>;
+    beforeClose?: () => void;
+  } = {},
+): SyncFixture {
+  let db: TestDb | undefined;
+  let server: TestServer | undefined;
+  const clients: StockClient[] = [];
+  beforeAll(async () => {
+    db = await openTestDb();
+    server = await startServer({
+      store: options.wrapStore ? options.wrapStore(db.store) : db.store,
+      ...(options.limits && { limits: options.limits }),
+    });
+  });
+  afterAll(async () => {
+    options.beforeClose?.();
+    for (const c of clients) c.destroy();
+    await server?.close();
+    await db?.close();
+  });
+  return {
+    get db() {
+      if (!db) throw new Error('useSyncServer: the database is open only inside tests');
+      return db;
+    },
+    get server() {
+      if (!server) throw new Error('useSyncServer: the server runs only inside tests');
+      return server;
+    },
+    clients,
   };
 }
 
