@@ -40,3 +40,24 @@ export { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from '
 export { mergeUpdates, EMPTY_UPDATE } from './merge.js';
 export * from './errors.js';
 export * as limits from './limits.js';
+export { exportWorkspace } from './export.js';
+export { importWorkspace, type ImportOptions, type ImportResult } from './import.js';
+export {
+  readWorkspaceArchive,
+  writeWorkspaceArchive,
+  ARCHIVE_FORMAT,
+  ARCHIVE_FORMAT_VERSION,
+  MAX_ARCHIVE_BODY_BYTES,
+  type ArchiveContent,
+  type ArchiveHeader,
+  type WorkspaceArchive,
+} from './archive.js';
+export {
+  ARCHIVE_TABLES,
+  EXCLUDED_TABLES,
+  type ArchiveCounts,
+  type ArchiveRow,
+  type ArchiveTable,
+  type ArchiveTables,
+} from './archive-spec.js';
+export * from './archive-errors.js';

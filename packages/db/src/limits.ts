@@ -36,3 +36,12 @@ export const POSTGRES_CONNECT_TIMEOUT_MS = 10_000;
 
 /** Longest a single statement may run on PostgreSQL before the server cancels it. */
 export const POSTGRES_STATEMENT_TIMEOUT_MS = 30_000;
+
+/** Largest workspace archive body (uncompressed) written or read. Bounds memory: export and
+ * import hold the whole workspace in memory, and a reader must not inflate a small "gzip bomb"
+ * without end. */
+export const MAX_ARCHIVE_BODY_BYTES = 1024 * 1024 * 1024;
+
+/** Rows per INSERT during an import are capped by the size of their JSON, so one statement stays
+ * moderate. */
+export const ARCHIVE_INSERT_CHUNK_BYTES = 4 * 1024 * 1024;
