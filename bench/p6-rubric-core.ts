@@ -144,6 +144,9 @@ Command: \`BENCH_WRITE=1 pnpm --filter @concord/bench bench\` (bench/p6-rubric-c
 Each row: ${rows[0]!.runs.length} runs, each the mean of as many \`summarizeAssessment\` calls as fit in 300 ms, after warm-up;
 the table gives the median run and the spread. Ratings are synthetic (seeded), 4-level scale, ~3% missing.
 "vs linear" is the cost per rating relative to the 1x row (1.00x = perfectly linear).
+Every step is O(ratings) (counts per level, no pairwise loops over raters or indicators); the
+per-rating cost still rises with size because at 1x the whole input sits in the CPU cache, while
+at 100x its 600,000 rating objects (tens of MB) do not and garbage collection walks a larger heap.
 
 ${lines.join('\n')}
 
