@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDb, createDocumentStore, schema } from '@concord/db';
+import { createDb, createDocumentStore } from '@concord/db';
 import { createScratchDatabase, type ScratchDatabase } from '@concord/db/testing';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
@@ -24,6 +24,7 @@ import {
   storedDoc,
   waitFor,
   type StockClient,
+  seedWorkspace,
 } from './support.js';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -95,23 +96,8 @@ describe('SIGTERM and restart of the real process (PostgreSQL)', () => {
     cleanups.push(() => scratch.drop());
     const handle = await createDb({ databaseUrl: scratch.url });
     cleanups.push(() => handle.close());
-    const [user] = await handle.db
-      .insert(schema.users)
-      .values({ email: 'r@example.org', displayName: 'R' })
-      .returning();
-    const [district] = await handle.db
-      .insert(schema.districts)
-      .values({ name: 'D', state: 'MA' })
-      .returning();
-    const [workspace] = await handle.db
-      .insert(schema.workspaces)
-      .values({ districtId: district!.id, name: 'W', schoolYear: '2026-27' })
-      .returning();
-    const [document] = await handle.db
-      .insert(schema.documents)
-      .values({ workspaceId: workspace!.id, kind: 'plan', title: 'Plan' })
-      .returning();
-    const documentId = document!.id;
+    const { userId, newDocument } = await seedWorkspace(handle);
+    const documentId = await newDocument();
     const store = createDocumentStore(handle);
 
     const port = await freePort();
@@ -121,7 +107,7 @@ describe('SIGTERM and restart of the real process (PostgreSQL)', () => {
     const ticket = () =>
       issueTicket({
         secret: SECRET,
-        userId: user!.id,
+        userId,
         documentId,
         capabilities: ['read', 'write', 'awareness'],
       });
@@ -180,27 +166,12 @@ describe('restart on PGlite (embedded, data directory)', () => {
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
 
     let handle = await createDb({ pgliteDataDir: dataDir });
-    const [user] = await handle.db
-      .insert(schema.users)
-      .values({ email: 'p@example.org', displayName: 'P' })
-      .returning();
-    const [district] = await handle.db
-      .insert(schema.districts)
-      .values({ name: 'D', state: 'MA' })
-      .returning();
-    const [workspace] = await handle.db
-      .insert(schema.workspaces)
-      .values({ districtId: district!.id, name: 'W', schoolYear: '2026-27' })
-      .returning();
-    const [document] = await handle.db
-      .insert(schema.documents)
-      .values({ workspaceId: workspace!.id, kind: 'plan', title: 'Plan' })
-      .returning();
-    const documentId = document!.id;
+    const { userId, newDocument } = await seedWorkspace(handle);
+    const documentId = await newDocument();
 
     let server = await startServer({ store: createDocumentStore(handle) });
-    const a = stockClient(server.url, documentId, server.ticket(documentId, user!.id));
-    const b = stockClient(server.url, documentId, server.ticket(documentId, user!.id));
+    const a = stockClient(server.url, documentId, server.ticket(documentId, userId));
+    const b = stockClient(server.url, documentId, server.ticket(documentId, userId));
     clients.push(a, b);
     await Promise.all([a.synced(), b.synced()]);
     for (let i = 0; i < 200; i++)
@@ -220,7 +191,7 @@ describe('restart on PGlite (embedded, data directory)', () => {
     server = await startServer({ store: createDocumentStore(handle) });
     cleanups.push(() => server.close());
     const seenAtSync: string[] = [];
-    const c = stockClient(server.url, documentId, server.ticket(documentId, user!.id), {
+    const c = stockClient(server.url, documentId, server.ticket(documentId, userId), {
       onSynced: (doc) => seenAtSync.push(doc.getText('t').toString()),
     });
     clients.push(c);

@@ -70,9 +70,10 @@ export interface TestDb {
 
 let counter = 0;
 
-export async function openTestDb(): Promise<TestDb> {
-  const scratch = await createScratchDatabase('concord_sync');
-  const handle = await createDb({ databaseUrl: scratch.url });
+/** A user, a district and a workspace in `handle`'s database, and a way to add documents to it. */
+export async function seedWorkspace(
+  handle: DbHandle,
+): Promise<Pick<TestDb, 'userId' | 'newUser' | 'newDocument'>> {
   const newUser = async () => {
     const n = ++counter;
     const [user] = await handle.db
@@ -96,8 +97,6 @@ export async function openTestDb(): Promise<TestDb> {
     })
     .returning();
   return {
-    handle,
-    store: createDocumentStore(handle),
     userId,
     newUser,
     async newDocument() {
@@ -107,6 +106,16 @@ export async function openTestDb(): Promise<TestDb> {
         .returning();
       return doc!.id;
     },
+  };
+}
+
+export async function openTestDb(): Promise<TestDb> {
+  const scratch = await createScratchDatabase('concord_sync');
+  const handle = await createDb({ databaseUrl: scratch.url });
+  return {
+    handle,
+    store: createDocumentStore(handle),
+    ...(await seedWorkspace(handle)),
     async close() {
       await handle.close();
       await scratch.drop();
