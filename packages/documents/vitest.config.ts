@@ -2,5 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: { conditions: ['@concord/source'] },
+  ssr: { resolve: { conditions: ['@concord/source'] } },
   test: { include: ['src/**/*.test.ts'] },
 });

@@ -1,10 +1,12 @@
 /**
  * Every enumeration the schema checks, as data. The same lists give the TypeScript types and the
- * SQL `check` constraints, so the two cannot drift apart.
+ * SQL `check` constraints, so the two cannot drift apart. Roles and document kinds are
+ * @concord/auth's lists (the capability table is written against them), so there is one of each.
  */
+import { DOCUMENT_KINDS as AUTH_DOCUMENT_KINDS, ROLES } from '@concord/auth/roles';
 
 /** What a member may do in a workspace, from most to least powerful. */
-export const MEMBERSHIP_ROLES = ['owner', 'facilitator', 'rater', 'viewer'] as const;
+export const MEMBERSHIP_ROLES = ROLES;
 export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
 
 /** Whom a member speaks for when rating: the district or one school (then `school_id` is set). */
@@ -20,13 +22,7 @@ export type Represents = (typeof REPRESENTS)[number];
  * - `plan`: the strategic plan (vision, goals, action steps, metrics);
  * - `comments`: the comment threads anchored inside another document (parent_id).
  */
-export const DOCUMENT_KINDS = [
-  'prerequisites',
-  'assessment',
-  'ratings',
-  'plan',
-  'comments',
-] as const;
+export const DOCUMENT_KINDS = AUTH_DOCUMENT_KINDS;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 /** Kinds that belong to another document (parent_id required). */

@@ -1,0 +1,2 @@
+ALTER TABLE "documents" DROP CONSTRAINT "documents_parent_iff_child_kind";--> statement-breakpoint
+ALTER TABLE "documents" ADD CONSTRAINT "documents_parent_iff_child_kind" CHECK (("documents"."kind" in ('ratings', 'comments')) = ("documents"."parent_id" is not null));

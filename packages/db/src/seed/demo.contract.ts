@@ -1,0 +1,267 @@
+/**
+ * The demo seed, as one suite run on PGlite (demo.pglite.test.ts) and PostgreSQL
+ * (demo.postgres.test.ts): what it creates, that its documents are real Yjs histories the
+ * document shapes read back (with every kind of rater disagreement), that the sign-ins work, and
+ * that running it again changes nothing.
+ */
+import { verifyPassword } from '@concord/auth';
+import {
+  DOCUMENT_KINDS as SHAPED_KINDS,
+  readChecklist,
+  readPlan,
+  readRatings,
+  readThreads,
+  toAssessmentRatings,
+} from '@concord/documents';
+import { indicatorStats, launchReadiness } from '@concord/rubric-core';
+import {
+  knowledgeworksPlanTemplate,
+  maPlnDistrictConditions,
+  schoolworksPrerequisites,
+} from '@concord/rubric-core/templates';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { DbHandle } from '../create-db.js';
+import { InvalidInputError } from '../errors.js';
+import { DOCUMENT_KINDS } from '../schema/enums.js';
+import type { Statement } from '../sql-runner.js';
+import { createDocumentStore } from '../sql-store.js';
+import { DC_RATINGS, DEMO_PASSWORD, DOCUMENT_IDS, PEOPLE, RATERS } from './demo-data.js';
+import { formatSignIns } from './sign-ins.js';
+import { DEMO_WORKSPACE, seedDemo, type SeedResult } from './index.js';
+
+export interface SeedTarget {
+  open(): Promise<DbHandle>;
+  teardown?(): Promise<void>;
+}
+
+const TABLES = [
+  'districts',
+  'schools',
+  'users',
+  'password_credentials',
+  'workspaces',
+  'workspace_schools',
+  'memberships',
+  'documents',
+  'document_updates',
+  'document_versions',
+  'ratings',
+  'consensus',
+  'goals',
+  'action_steps',
+  'metrics',
+  'audit_log',
+];
+
+const COUNTS: Statement = {
+  name: 'test_seed_counts',
+  text: `select ${TABLES.map((t) => `(select count(*)::int from ${t}) as ${t}`).join(', ')}`,
+};
+
+const q = (text: string): Statement => ({ name: '', text });
+
+export function seedContract(name: string, target: SeedTarget) {
+  describe(`demo seed on ${name}`, () => {
+    let handle: DbHandle;
+    let first: SeedResult;
+    const counts = async () => (await handle.sql.query(COUNTS))[0];
+
+    beforeAll(async () => {
+      handle = await target.open();
+      first = await seedDemo(handle);
+    });
+    afterAll(async () => {
+      await handle?.close();
+      await target.teardown?.();
+    });
+
+    const load = async (id: string) => {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, (await createDocumentStore(handle).load(id)).state);
+      return doc;
+    };
+
+    it('creates the district, schools, people with their roles and the workspace', async () => {
+      expect(first.created).toBe(true);
+      expect(first.workspaceId).toBe(DEMO_WORKSPACE.id);
+      expect(await counts()).toMatchObject({
+        districts: 1,
+        schools: 2,
+        users: 7,
+        password_credentials: 7,
+        workspaces: 1,
+        workspace_schools: 2,
+        memberships: 7,
+        documents: 8,
+      });
+      const members = await handle.sql.query<{
+        email: string;
+        role: string;
+        represents: string | null;
+        school: string | null;
+      }>(
+        q(`select u.email, m.role, m.represents, s.name as school from memberships m
+           join users u on u.id = m.user_id left join schools s on s.id = m.school_id
+           where m.workspace_id = '${DEMO_WORKSPACE.id}' order by u.email`),
+      );
+      expect(members.filter((m) => m.role === 'rater').map((m) => m.represents ?? '')).toEqual([
+        'district',
+        'district',
+        'school',
+        'school',
+      ]);
+      expect(members.filter((m) => m.role === 'viewer')).toHaveLength(1);
+      expect(members.filter((m) => m.role === 'facilitator')).toHaveLength(1);
+      expect(
+        new Set(members.filter((m) => m.represents === 'school').map((m) => m.school)).size,
+      ).toBe(2);
+      expect(first.signIns.map((s) => s.role).sort()).toEqual([
+        'facilitator',
+        'owner',
+        'rater',
+        'rater',
+        'rater',
+        'rater',
+        'viewer',
+      ]);
+      expect(formatSignIns(first.signIns)).toContain('facilitator@demo.concord.test');
+      expect(SHAPED_KINDS).toEqual(DOCUMENT_KINDS);
+    });
+
+    it('gives every demo account a working argon2id password', async () => {
+      const rows = await handle.sql.query<{ email: string; password_hash: string }>(
+        q(
+          `select u.email, p.password_hash from users u join password_credentials p on p.user_id = u.id`,
+        ),
+      );
+      expect(rows).toHaveLength(7);
+      const hash = rows[0]!.password_hash;
+      expect(hash.startsWith('$argon2id$')).toBe(true);
+      expect(await verifyPassword(hash, DEMO_PASSWORD)).toBe(true);
+      expect(await verifyPassword(hash, 'concord-demo-2025')).toBe(false);
+      expect(first.signIns.every((s) => s.password === DEMO_PASSWORD)).toBe(true);
+    });
+
+    it('stores the Prerequisites checklist with evidence and a Barrier that blocks launch', async () => {
+      const checklist = readChecklist(
+        await load(DOCUMENT_IDS.prerequisites),
+        schoolworksPrerequisites,
+      );
+      expect(checklist['pre.funding']!.teamRating?.value).toBe(1);
+      expect(checklist['pre.funding']!.evidence).toMatch(/Title IV-A/);
+      expect(checklist['pre.community']!.status).toBe('in-discussion');
+      const readiness = launchReadiness(
+        schoolworksPrerequisites,
+        toAssessmentRatings(schoolworksPrerequisites, [], checklist),
+      );
+      expect(readiness.status).toBe('blocked');
+      expect(readiness.blockers.map((b) => b.indicatorId)).toEqual(['pre.funding']);
+    });
+
+    it('stores each rater’s blind ratings, unrevealed, disagreeing in every way rubric-core flags', async () => {
+      const docs = await handle.sql.query<{
+        id: string;
+        owner_id: string;
+        parent_id: string;
+        revealed_at: Date | null;
+      }>(
+        q(
+          `select id::text, owner_id::text, parent_id::text, revealed_at from documents where kind = 'ratings' order by id`,
+        ),
+      );
+      expect(docs.map((d) => d.owner_id)).toEqual(RATERS.map((k) => PEOPLE[k].id));
+      expect(
+        docs.every((d) => d.parent_id === DOCUMENT_IDS.assessment && d.revealed_at === null),
+      ).toBe(true);
+      const [assessment] = await handle.sql.query<{ revealed_at: Date | null }>(
+        q(`select revealed_at from documents where id = '${DOCUMENT_IDS.assessment}'`),
+      );
+      expect(assessment!.revealed_at).toBeNull();
+
+      const raters = await Promise.all(
+        RATERS.map(async (key, i) => ({
+          raterId: PEOPLE[key].id,
+          ratings: readRatings(await load(DOCUMENT_IDS.ratings(i)), maPlnDistrictConditions),
+        })),
+      );
+      raters.forEach((r, i) => {
+        for (const [id, values] of Object.entries(DC_RATINGS))
+          expect(r.ratings[id]).toBe(values[i]);
+      });
+      const input = toAssessmentRatings(maPlnDistrictConditions, raters);
+      const kinds = new Set<string>();
+      for (const id of Object.keys(DC_RATINGS).filter((i) => !i.startsWith('dc.autonomy'))) {
+        const values = input[id]!.ratings.flatMap((r) => (r.value === null ? [] : [r.value]));
+        const stats = indicatorStats(values, maPlnDistrictConditions.scale);
+        kinds.add(stats.flag?.kind ?? (stats.range === 0 ? 'unanimous' : 'adjacent'));
+      }
+      expect([...kinds].sort()).toEqual([
+        'adjacent',
+        'one-outlier',
+        'split',
+        'spread',
+        'unanimous',
+      ]);
+    });
+
+    it('attributes each edit to the person who made it, one update per edit', async () => {
+      const authors = await handle.sql.query<{ author: string; n: number }>(
+        q(`select author_id::text as author, count(*)::int as n from document_updates
+           where document_id = '${DOCUMENT_IDS.ratings(3)}' group by author_id`),
+      );
+      const byAuthor = Object.fromEntries(authors.map((a) => [a.author, a.n]));
+      // The facilitator laid the document out; every rating and note after is the rater's own.
+      expect(byAuthor[PEOPLE.facilitator.id]).toBe(1);
+      expect(byAuthor[PEOPLE.shirley.id]).toBe(Object.keys(DC_RATINGS).length + 1);
+      expect(Object.keys(byAuthor)).toHaveLength(2);
+    });
+
+    it('stores a small plan with goals, steps and a metric, matched by the query tables', async () => {
+      const plan = readPlan(await load(DOCUMENT_IDS.plan), knowledgeworksPlanTemplate);
+      expect(plan.vision).toMatch(/^Every Revere student/);
+      expect(plan.goals).toHaveLength(3);
+      expect(plan.goals.flatMap((g) => g.steps)).toHaveLength(3);
+      expect(plan.metrics[0]).toMatchObject({
+        name: 'Chronic absenteeism',
+        current: { all: 20.2 },
+      });
+      const goals = await handle.sql.query<{
+        goal_id: string;
+        owner: string | null;
+        phase_year: number;
+        due_date: string;
+      }>(
+        q(`select g.goal_id, u.display_name as owner, g.phase_year, g.due_date::text as due_date
+           from goals g left join users u on u.id = g.owner_id
+           where g.workspace_id = '${DEMO_WORKSPACE.id}' order by g.due_date`),
+      );
+      expect(goals).toEqual([
+        { goal_id: 'goal-devices', owner: 'Grace Chen', phase_year: 1, due_date: '2027-01-31' },
+        { goal_id: 'goal-funding', owner: 'Morgan Ellis', phase_year: 1, due_date: '2027-03-31' },
+        { goal_id: 'goal-coaching', owner: 'Priya Raman', phase_year: 1, due_date: '2027-06-30' },
+      ]);
+      expect(await counts()).toMatchObject({
+        action_steps: 3,
+        metrics: 4,
+        document_versions: 1,
+        consensus: 8 + 34,
+      });
+      const threads = readThreads(await load(DOCUMENT_IDS.planComments));
+      expect(threads[0]!.messages).toHaveLength(2);
+    });
+
+    it('changes nothing on a second run, and says so', async () => {
+      const before = await counts();
+      const again = await seedDemo(handle);
+      expect(again.created).toBe(false);
+      expect(again.workspaceId).toBe(DEMO_WORKSPACE.id);
+      expect(again.signIns).toEqual(first.signIns);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('refuses a password that sign-up would refuse', async () => {
+      await expect(seedDemo(handle, { password: 'password' })).rejects.toThrow(InvalidInputError);
+    });
+  });
+}

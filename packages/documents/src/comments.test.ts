@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+  addThread,
+  createComments,
+  readThreads,
+  reopenThread,
+  reply,
+  resolveThread,
+  resolveTextAnchor,
+  textAnchor,
+} from './comments.js';
+import { DocumentInputError } from './errors.js';
+import { exchange, reload, twoPeers, withHostileEdit } from './test-fixtures.js';
+
+const T1 = '2026-10-01T18:00:00Z';
+const T2 = '2026-10-01T18:05:00Z';
+
+describe('comments document', () => {
+  it('round-trips threads on items with replies, mentions, resolve and reopen', () => {
+    const doc = new Y.Doc();
+    createComments(doc);
+    const id = addThread(doc, {
+      threadId: 't1',
+      id: 'm1',
+      anchor: { kind: 'indicator', id: 'dc.1.4' },
+      author: 'u-ana',
+      body: 'Do we have the budget memo? @Raj',
+      at: T1,
+      mentions: ['u-raj', 'u-raj'],
+    });
+    reply(doc, id, { id: 'm2', author: 'u-raj', body: 'Attached to evidence.', at: T2 });
+    resolveThread(doc, id, { by: 'u-ana', at: T2 });
+    let [thread] = readThreads(reload(doc));
+    expect(thread).toEqual({
+      id: 't1',
+      anchor: { kind: 'indicator', id: 'dc.1.4' },
+      createdBy: 'u-ana',
+      createdAt: T1,
+      resolved: { by: 'u-ana', at: T2 },
+      messages: [
+        {
+          id: 'm1',
+          author: 'u-ana',
+          body: 'Do we have the budget memo? @Raj',
+          createdAt: T1,
+          mentions: ['u-raj'],
+        },
+        { id: 'm2', author: 'u-raj', body: 'Attached to evidence.', createdAt: T2, mentions: [] },
+      ],
+    });
+    reopenThread(doc, id);
+    [thread] = readThreads(doc);
+    expect(thread!.resolved).toBeNull();
+  });
+
+  it('keeps a text anchor on the same words while the text is edited around them', () => {
+    const parent = new Y.Doc();
+    const vision = parent.getText('vision');
+    vision.insert(0, 'Every student owns their learning.');
+    const anchor = textAnchor(vision, 'vision', 6, 7); // "student"
+    const comments = new Y.Doc();
+    createComments(comments);
+    addThread(comments, { anchor, author: 'u1', body: 'Every? Incl. SPED?', at: T1 });
+    vision.insert(0, 'By 2030, ');
+    vision.insert(vision.length, ' Together.');
+    const stored = readThreads(reload(comments))[0]!.anchor;
+    const where = resolveTextAnchor(stored, parent)!;
+    expect(vision.toString().slice(where.index, where.index + where.length)).toBe('student');
+    expect(where.type).toBe(vision);
+    expect(resolveTextAnchor({ kind: 'goal', id: 'g1' }, parent)).toBeNull();
+    expect(
+      resolveTextAnchor(
+        { kind: 'text', field: 'x', start: new Uint8Array([255]), end: new Uint8Array() },
+        parent,
+      ),
+    ).toBeNull();
+  });
+
+  it('keeps both replies when two people reply at once', () => {
+    const [a, b] = twoPeers((doc) => {
+      createComments(doc);
+      addThread(doc, {
+        threadId: 't1',
+        anchor: { kind: 'goal', id: 'g1' },
+        author: 'u1',
+        body: 'Owner?',
+        at: T1,
+      });
+    });
+    reply(a, 't1', { author: 'u2', body: 'Me.', at: T2 });
+    reply(b, 't1', { author: 'u3', body: 'Or me.', at: T2 });
+    exchange(a, b);
+    expect(
+      readThreads(a)[0]!
+        .messages.map((m) => m.body)
+        .sort(),
+    ).toEqual(['Me.', 'Or me.', 'Owner?']);
+    expect(readThreads(b)).toEqual(readThreads(a));
+  });
+
+  it('refuses bad input and reads junk as absent', () => {
+    const doc = new Y.Doc();
+    createComments(doc);
+    expect(() =>
+      addThread(doc, {
+        anchor: { kind: 'page' as never, id: 'x' },
+        author: 'u',
+        body: 'x',
+        at: T1,
+      }),
+    ).toThrow(DocumentInputError);
+    expect(() =>
+      addThread(doc, { anchor: { kind: 'goal', id: 'g1' }, author: 'u', body: '', at: T1 }),
+    ).toThrow(/body: must not be empty/);
+    expect(() => reply(doc, 'nope', { author: 'u', body: 'x', at: T1 })).toThrow(
+      /no thread "nope"/,
+    );
+    addThread(doc, {
+      threadId: 't1',
+      anchor: { kind: 'goal', id: 'g1' },
+      author: 'u',
+      body: 'ok',
+      at: T1,
+    });
+    const victim = withHostileEdit(doc, (h) => {
+      const threads = h.getMap<unknown>('threads');
+      (threads.get('t1') as Y.Map<unknown>).set('resolved', 'yes');
+      ((threads.get('t1') as Y.Map<unknown>).get('messages') as Y.Array<unknown>).push([
+        { id: 'm9', author: 'x', body: 3, createdAt: T2 },
+        'hi',
+      ]);
+      threads.set('t2', new Y.Map([['anchor', { kind: 'goal' }]]));
+      threads.set('t3', 'junk');
+    });
+    const threads = readThreads(victim);
+    expect(threads.map((t) => t.id)).toEqual(['t1']);
+    expect(threads[0]!.resolved).toBeNull();
+    expect(threads[0]!.messages).toHaveLength(1);
+  });
+});

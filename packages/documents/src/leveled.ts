@@ -1,0 +1,199 @@
+/**
+ * The shared shape of the two documents that are instances of a leveled template (the
+ * Prerequisites checklist and a rubric assessment): one Y.Map per indicator or category with its
+ * discussion status, the group's decision (team rating or consensus), the rationale and the
+ * evidence. checklist.ts and assessment.ts give it the words of each artifact.
+ *
+ * Items are laid out for every indicator when the document is created, so that two clients never
+ * each create an indicator's texts (concurrently created Y.Texts under one key: one would win and
+ * the other's typing would vanish). An item missing later (an indicator added by a new template
+ * version) is created on first write, by whoever writes first.
+ */
+import { outline, type LeveledTemplate, type OutlineEntry } from '@concord/rubric-core';
+import * as Y from 'yjs';
+import { refuse } from './errors.js';
+import { writeMeta } from './meta.js';
+import { ITEM, ITEM_STATUSES, ROOT, type ItemStatus } from './schema.js';
+import {
+  asMap,
+  asOneOf,
+  asRecord,
+  asString,
+  asText,
+  asTimestamp,
+  checkOneOf,
+  checkString,
+  checkTimestamp,
+  rootMap,
+  show,
+  textOf,
+} from './values.js';
+
+/** The group's decision on an indicator: one choice, replaced whole (last writer wins). */
+export interface Decision {
+  /** A level value of the indicator's scale. */
+  value: number;
+  /** Who recorded it (a user id). */
+  by: string;
+  /** When, ISO 8601. */
+  at: string;
+}
+
+export interface ItemSnapshot {
+  status: ItemStatus;
+  decision: Decision | null;
+  rationale: string;
+  evidence: string;
+}
+
+export interface DecisionInput {
+  indicatorId: string;
+  value: number;
+  by: string;
+  at: string;
+  /** Replaces the rationale text when given. */
+  rationale?: string | undefined;
+}
+
+export function initLeveled(
+  doc: Y.Doc,
+  kind: 'prerequisites' | 'assessment',
+  template: LeveledTemplate,
+): void {
+  doc.transact(() => {
+    writeMeta(doc, kind, template);
+    const items = doc.getMap<unknown>(ROOT.items);
+    for (const entry of outline(template).entries) newItem(items, entry.indicator.id);
+  });
+}
+
+function newItem(items: Y.Map<unknown>, id: string): Y.Map<unknown> {
+  const item = new Y.Map<unknown>();
+  item.set(ITEM.status, 'not-discussed');
+  item.set(ITEM.rationale, new Y.Text());
+  item.set(ITEM.evidence, new Y.Text());
+  items.set(id, item);
+  return item;
+}
+
+/** Every active indicator of the template, in rubric order, as the document has it. */
+export function readLeveled(doc: Y.Doc, template: LeveledTemplate): Record<string, ItemSnapshot> {
+  const items = rootMap(doc, ROOT.items);
+  const out: Record<string, ItemSnapshot> = {};
+  for (const entry of outline(template).entries) {
+    out[entry.indicator.id] = readItem(asMap(items?.get(entry.indicator.id)), entry);
+  }
+  return out;
+}
+
+function readItem(item: Y.Map<unknown> | undefined, entry: OutlineEntry): ItemSnapshot {
+  const decision = readDecision(item?.get(ITEM.decision), entry);
+  let status = asOneOf(item?.get(ITEM.status), ITEM_STATUSES) ?? 'not-discussed';
+  // "Agreed" means a decision is on record; without a readable one the discussion is still open.
+  if (status === 'agreed' && decision === null) status = 'in-discussion';
+  return {
+    status,
+    decision,
+    rationale: textOf(item?.get(ITEM.rationale)),
+    evidence: textOf(item?.get(ITEM.evidence)),
+  };
+}
+
+function readDecision(value: unknown, entry: OutlineEntry): Decision | null {
+  const record = asRecord(value);
+  if (!record) return null;
+  const level = record.value;
+  const by = asString(record.by);
+  const at = asTimestamp(record.at);
+  if (typeof level !== 'number' || !entry.scale.levels.some((l) => l.value === level)) return null;
+  if (!by || by.trim() === '' || !at) return null;
+  return { value: level, by, at };
+}
+
+/** The outline entry of an indicator, or DocumentInputError naming the template. */
+export function entryOf(template: LeveledTemplate, indicatorId: unknown): OutlineEntry {
+  const entry =
+    typeof indicatorId === 'string' ? outline(template).byId.get(indicatorId) : undefined;
+  refuse([
+    !entry &&
+      `indicatorId: ${show(indicatorId)} is not an indicator of ${template.id} v${template.version}`,
+  ]);
+  return entry!;
+}
+
+/** The item's map, created when missing (inside the caller's transaction). */
+function itemFor(doc: Y.Doc, id: string): Y.Map<unknown> {
+  const items = doc.getMap<unknown>(ROOT.items);
+  return asMap(items.get(id)) ?? newItem(items, id);
+}
+
+/** The item's Y.Text under `key` (rationale or evidence), created when missing. */
+export function itemText(
+  doc: Y.Doc,
+  template: LeveledTemplate,
+  indicatorId: string,
+  key: typeof ITEM.rationale | typeof ITEM.evidence,
+): Y.Text {
+  entryOf(template, indicatorId);
+  const existing = asText(asMap(doc.getMap(ROOT.items).get(indicatorId))?.get(key));
+  if (existing) return existing;
+  let text!: Y.Text;
+  doc.transact(() => {
+    const item = itemFor(doc, indicatorId);
+    text = asText(item.get(key)) ?? item.set(key, new Y.Text());
+  });
+  return text;
+}
+
+export function setItemStatus(
+  doc: Y.Doc,
+  template: LeveledTemplate,
+  indicatorId: string,
+  status: ItemStatus,
+): void {
+  entryOf(template, indicatorId);
+  refuse([checkOneOf(status, ITEM_STATUSES, 'status')]);
+  doc.transact(() => itemFor(doc, indicatorId).set(ITEM.status, status));
+}
+
+/** Records the decision and marks the item agreed, in one transaction. */
+export function recordDecision(doc: Y.Doc, template: LeveledTemplate, input: DecisionInput): void {
+  const entry = entryOf(template, input.indicatorId);
+  refuse([
+    !entry.scale.levels.some((l) => l.value === input.value) &&
+      `value: choose one of the scale's levels (${entry.scale.levels.map((l) => `${l.value} ${l.label}`).join(', ')}); got ${show(input.value)}`,
+    checkString(input.by, 'by', { blank: false }),
+    checkTimestamp(input.at, 'at'),
+    input.rationale !== undefined && checkString(input.rationale, 'rationale'),
+  ]);
+  doc.transact(() => {
+    const item = itemFor(doc, input.indicatorId);
+    item.set(ITEM.decision, { value: input.value, by: input.by, at: input.at });
+    item.set(ITEM.status, 'agreed');
+    if (input.rationale !== undefined) {
+      let text = asText(item.get(ITEM.rationale));
+      if (!text) {
+        text = new Y.Text();
+        item.set(ITEM.rationale, text);
+      }
+      replaceText(text, input.rationale);
+    }
+  });
+}
+
+/** Removes the decision and reopens the discussion. */
+export function clearDecision(doc: Y.Doc, template: LeveledTemplate, indicatorId: string): void {
+  entryOf(template, indicatorId);
+  doc.transact(() => {
+    const item = itemFor(doc, indicatorId);
+    item.delete(ITEM.decision);
+    item.set(ITEM.status, 'in-discussion');
+  });
+}
+
+/** Replaces a text's whole content (one change; fine for a form field, not for live typing). */
+export function replaceText(text: Y.Text, value: string): void {
+  if (text.toString() === value) return;
+  text.delete(0, text.length);
+  text.insert(0, value);
+}

@@ -1,0 +1,204 @@
+import { knowledgeworksPlanTemplate as template } from '@concord/rubric-core/templates';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { DocumentInputError } from './errors.js';
+import {
+  addActionStep,
+  addGoal,
+  addMetric,
+  createPlan,
+  goalText,
+  readPlan,
+  recordActual,
+  removeGoal,
+  setMetricValues,
+  updateActionStep,
+  updateGoal,
+  visionText,
+} from './plan.js';
+import { exchange, reload, twoPeers, withHostileEdit } from './test-fixtures.js';
+
+const T0 = '2026-09-01T12:00:00Z';
+
+function planWithGoal(doc: Y.Doc) {
+  createPlan(doc, template, { vision: 'Every student owns their learning.' });
+  addGoal(doc, template, {
+    id: 'g1',
+    area: 'kw.professional-development',
+    title: 'PL coaching',
+    statement: 'By June 2027, 80% of teachers complete coaching cycles.',
+    owners: ['u-fac', 'Director of PD'],
+    phase: 'kw.year-1',
+    startDate: '2026-09-01',
+    dueDate: '2027-06-30',
+    status: 'on-track',
+    confidence: 'medium',
+    indicators: ['dc.1.4'],
+    createdAt: T0,
+  });
+}
+
+describe('plan document', () => {
+  it('round-trips vision, goals, steps and metrics', () => {
+    const doc = new Y.Doc();
+    planWithGoal(doc);
+    addGoal(doc, template, {
+      id: 'g0',
+      area: 'kw.curriculum',
+      title: 'Competencies',
+      createdAt: T0,
+    });
+    addActionStep(doc, 'g1', {
+      id: 's1',
+      title: 'Hire coaches',
+      owner: 'u-fac',
+      dueDate: '2026-10-15',
+      createdAt: T0,
+    });
+    updateActionStep(doc, 'g1', 's1', { status: 'in-progress' });
+    addMetric(doc, template, {
+      id: 'm1',
+      name: 'Chronic absenteeism',
+      goalId: 'g1',
+      unit: '%',
+      source: 'DESE profiles',
+      templateIndicator: 'kw.eval.cultural.attendance',
+      baseline: { all: 18.2, 'english-language-learners': 24 },
+      target: { all: 12 },
+    });
+    recordActual(doc, template, 'm1', { date: '2027-01-31', value: 16.1 });
+    recordActual(doc, template, 'm1', { date: '2026-11-30', value: 17 });
+    setMetricValues(doc, template, 'm1', { target: { 'english-language-learners': 15 } });
+
+    const plan = readPlan(reload(doc), template);
+    expect(plan.vision).toBe('Every student owns their learning.');
+    // Plan-area order: curriculum (area 1) before professional development (area 6).
+    expect(plan.goals.map((g) => g.id)).toEqual(['g0', 'g1']);
+    expect(plan.goals[1]).toEqual({
+      id: 'g1',
+      area: 'kw.professional-development',
+      title: 'PL coaching',
+      statement: 'By June 2027, 80% of teachers complete coaching cycles.',
+      owners: ['u-fac', 'Director of PD'],
+      phase: 'kw.year-1',
+      startDate: '2026-09-01',
+      dueDate: '2027-06-30',
+      status: 'on-track',
+      confidence: 'medium',
+      indicators: ['dc.1.4'],
+      steps: [
+        {
+          id: 's1',
+          title: 'Hire coaches',
+          owner: 'u-fac',
+          dueDate: '2026-10-15',
+          status: 'in-progress',
+        },
+      ],
+      createdAt: T0,
+    });
+    expect(plan.goals[0]).toMatchObject({ status: 'not-started', phase: null, owners: [] });
+    expect(plan.metrics[0]).toMatchObject({
+      id: 'm1',
+      goalId: 'g1',
+      baseline: { all: 18.2, 'english-language-learners': 24 },
+      target: { all: 12, 'english-language-learners': 15 },
+      current: { all: 16.1 },
+    });
+    expect(plan.metrics[0]!.actuals.map((a) => a.date)).toEqual(['2026-11-30', '2027-01-31']);
+
+    updateGoal(doc, template, 'g1', { status: 'at-risk', confidence: null, owners: ['u-fac'] });
+    expect(readPlan(doc, template).goals[1]).toMatchObject({
+      status: 'at-risk',
+      confidence: null,
+      owners: ['u-fac'],
+    });
+    removeGoal(doc, 'g1');
+    const after = readPlan(doc, template);
+    expect(after.goals.map((g) => g.id)).toEqual(['g0']);
+    expect(after.metrics[0]!.goalId).toBeNull();
+  });
+
+  it('refuses what the template does not know, and dates out of order, writing nothing', () => {
+    const doc = new Y.Doc();
+    planWithGoal(doc);
+    const before = Y.encodeStateVector(doc);
+    expect(() => addGoal(doc, template, { area: 'kw.nope', title: 'x' })).toThrow(
+      /is not a plan area/,
+    );
+    expect(() => addGoal(doc, template, { area: 'kw.curriculum', title: ' ' })).toThrow(
+      /title: must not be empty/,
+    );
+    expect(() => addGoal(doc, template, { id: 'g1', area: 'kw.curriculum', title: 'dup' })).toThrow(
+      /already has a goal g1/,
+    );
+    expect(() => updateGoal(doc, template, 'g1', { dueDate: '2026-08-01' })).toThrow(
+      /before the start date/,
+    );
+    expect(() => updateGoal(doc, template, 'g1', { phase: 'year-9' })).toThrow(/not a phase/);
+    expect(() => updateGoal(doc, template, 'g1', { startDate: '2026-02-30' })).toThrow(
+      /must be a date/,
+    );
+    expect(() => addActionStep(doc, 'g9', { title: 'x' })).toThrow(/no goal "g9"/);
+    expect(() => addMetric(doc, template, { name: 'x', baseline: { martians: 3 } })).toThrow(
+      DocumentInputError,
+    );
+    expect(Y.encodeStateVector(doc)).toEqual(before);
+  });
+
+  it('merges concurrent edits: both goals, both owners, statement text character by character', () => {
+    const [a, b] = twoPeers(planWithGoal);
+    addGoal(a, template, { id: 'ga', area: 'kw.partnerships', title: 'Partners' });
+    addGoal(b, template, { id: 'gb', area: 'kw.instruction', title: 'Instruction' });
+    goalText(a, 'g1', 'statement').insert(0, '[SMART] ');
+    const statement = goalText(b, 'g1', 'statement');
+    statement.insert(statement.length, ' (all schools)');
+    visionText(a).insert(0, 'Together: ');
+    updateGoal(b, template, 'g1', { dueDate: '2027-05-31' });
+    exchange(a, b);
+    const plan = readPlan(a, template);
+    expect(plan.goals.map((g) => g.id).sort()).toEqual(['g1', 'ga', 'gb']);
+    const g1 = plan.goals.find((g) => g.id === 'g1')!;
+    expect(g1.statement).toBe(
+      '[SMART] By June 2027, 80% of teachers complete coaching cycles. (all schools)',
+    );
+    expect(g1.dueDate).toBe('2027-05-31');
+    expect(plan.vision).toBe('Together: Every student owns their learning.');
+    expect(readPlan(b, template)).toEqual(plan);
+  });
+
+  it('reads junk as absent: goals without an area, bad dates, duplicate owners, bad numbers', () => {
+    const base = new Y.Doc();
+    planWithGoal(base);
+    addMetric(base, template, { id: 'm1', name: 'Attendance' });
+    const doc = withHostileEdit(base, (h) => {
+      const goals = h.getMap<unknown>('goals');
+      const g1 = goals.get('g1') as Y.Map<unknown>;
+      g1.set('dueDate', '2027-13-45');
+      g1.set('status', 'on-fire');
+      g1.set('confidence', 7);
+      (g1.get('owners') as Y.Array<unknown>).push(['u-fac', 5, '']);
+      (g1.get('steps') as Y.Map<unknown>).set('s-bad', 'not a map');
+      goals.set('junk', new Y.Map([['title', 'no area']]));
+      goals.set('bad id!', new Y.Map([['area', 'kw.curriculum']]));
+      const m1 = h.getMap<Y.Map<unknown>>('metrics').get('m1')!;
+      (m1.get('baseline') as Y.Map<unknown>).set('all', 'lots');
+      (m1.get('actuals') as Y.Array<unknown>).push([
+        { subgroup: 'all', date: 'today', value: 3 },
+        4,
+      ]);
+      h.getMap<unknown>('metrics').set('m2', new Y.Map());
+    });
+    const plan = readPlan(doc, template);
+    expect(plan.goals.map((g) => g.id)).toEqual(['g1']);
+    expect(plan.goals[0]).toMatchObject({
+      dueDate: null,
+      status: 'not-started',
+      confidence: null,
+      owners: ['u-fac', 'Director of PD'],
+      steps: [],
+    });
+    expect(plan.metrics).toHaveLength(1);
+    expect(plan.metrics[0]).toMatchObject({ baseline: {}, actuals: [], current: {} });
+  });
+});

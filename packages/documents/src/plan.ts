@@ -1,0 +1,585 @@
+/**
+ * The strategic plan document (kind `plan`, KnowledgeWorks shape): the vision (Y.Text); goals in
+ * Y.Maps keyed by id, each filed under a plan area of the template, with a title and SMART
+ * statement (Y.Text), owners, phase, start and due dates, status, confidence, the indicators it
+ * addresses and its action steps; and outcome metrics with baseline and target per subgroup and
+ * measured values over time.
+ *
+ * Scalars (a date, a status) are single choices and are replaced whole; lists of owners and
+ * indicators are Y.Arrays read as sets, so two people adding owners at once both count.
+ */
+import type { PlanTemplate } from '@concord/rubric-core';
+import * as Y from 'yjs';
+import { refuse } from './errors.js';
+import { writeMeta } from './meta.js';
+import {
+  ALL_STUDENTS,
+  GOAL,
+  GOAL_CONFIDENCE,
+  METRIC,
+  ROOT,
+  STEP,
+  STEP_STATUSES,
+  type GoalConfidence,
+  type StepStatus,
+} from './schema.js';
+import {
+  asArray,
+  asDate,
+  asId,
+  asMap,
+  asNumber,
+  asOneOf,
+  asRecord,
+  asString,
+  asText,
+  asTimestamp,
+  checkDate,
+  checkId,
+  checkOneOf,
+  checkString,
+  checkTimestamp,
+  idSet,
+  newId,
+  rootMap,
+  rootText,
+  show,
+  textOf,
+} from './values.js';
+
+export interface StepSnapshot {
+  id: string;
+  title: string;
+  owner: string | null;
+  dueDate: string | null;
+  status: StepStatus;
+}
+
+export interface GoalSnapshot {
+  id: string;
+  area: string;
+  title: string;
+  statement: string;
+  owners: string[];
+  /** A phase id of the template (e.g. "kw.year-1"). */
+  phase: string | null;
+  startDate: string | null;
+  dueDate: string | null;
+  /** A goal status id of the template. */
+  status: string;
+  confidence: GoalConfidence | null;
+  indicators: string[];
+  steps: StepSnapshot[];
+  createdAt: string | null;
+}
+
+export interface MetricActual {
+  subgroup: string;
+  date: string;
+  value: number;
+}
+
+export interface MetricSnapshot {
+  id: string;
+  name: string;
+  goalId: string | null;
+  source: string | null;
+  unit: string | null;
+  /** An indicator of the template's metric groups this metric starts from. */
+  templateIndicator: string | null;
+  baseline: Record<string, number>;
+  target: Record<string, number>;
+  /** Measurements in date order. */
+  actuals: MetricActual[];
+  /** The latest measurement per subgroup. */
+  current: Record<string, number>;
+}
+
+export interface PlanSnapshot {
+  vision: string;
+  /** Goals in plan-area order, then by creation time. */
+  goals: GoalSnapshot[];
+  metrics: MetricSnapshot[];
+}
+
+export interface GoalFields {
+  area?: string | undefined;
+  owners?: readonly string[] | undefined;
+  phase?: string | null | undefined;
+  startDate?: string | null | undefined;
+  dueDate?: string | null | undefined;
+  status?: string | undefined;
+  confidence?: GoalConfidence | null | undefined;
+  indicators?: readonly string[] | undefined;
+}
+
+export interface GoalInput extends GoalFields {
+  id?: string | undefined;
+  area: string;
+  title: string;
+  statement?: string | undefined;
+  createdBy?: string | undefined;
+  /** ISO 8601; default now. */
+  createdAt?: string | undefined;
+}
+
+export interface StepFields {
+  owner?: string | null | undefined;
+  dueDate?: string | null | undefined;
+  status?: StepStatus | undefined;
+}
+
+export interface StepInput extends StepFields {
+  id?: string | undefined;
+  title: string;
+  createdAt?: string | undefined;
+}
+
+export interface MetricInput {
+  id?: string | undefined;
+  name: string;
+  goalId?: string | null | undefined;
+  source?: string | undefined;
+  unit?: string | undefined;
+  templateIndicator?: string | undefined;
+  baseline?: Record<string, number> | undefined;
+  target?: Record<string, number> | undefined;
+  createdAt?: string | undefined;
+}
+
+/** Lays out a new plan document: an empty vision (or the one given), no goals, no metrics. */
+export function createPlan(
+  doc: Y.Doc,
+  template: PlanTemplate,
+  options: { vision?: string } = {},
+): void {
+  refuse([
+    template.kind !== 'plan' && `template: ${template.id} is not a plan template`,
+    options.vision !== undefined && checkString(options.vision, 'vision'),
+  ]);
+  doc.transact(() => {
+    writeMeta(doc, 'plan', template);
+    const vision = doc.getText(ROOT.vision);
+    if (options.vision) vision.insert(0, options.vision);
+    doc.getMap(ROOT.goals);
+    doc.getMap(ROOT.metrics);
+  });
+}
+
+export function visionText(doc: Y.Doc): Y.Text {
+  return doc.getText(ROOT.vision);
+}
+
+// ---- reading ----
+
+export function readPlan(doc: Y.Doc, template: PlanTemplate): PlanSnapshot {
+  const areaOrder = new Map(template.areas.map((a, i) => [a.id, i]));
+  const goals: GoalSnapshot[] = [];
+  const goalMap = rootMap(doc, ROOT.goals);
+  for (const [id, value] of goalMap?.entries() ?? []) {
+    const goal = readGoal(id, asMap(value), template);
+    if (goal) goals.push(goal);
+  }
+  goals.sort(
+    (a, b) =>
+      areaOrder.get(a.area)! - areaOrder.get(b.area)! ||
+      (a.createdAt ?? '').localeCompare(b.createdAt ?? '') ||
+      a.id.localeCompare(b.id),
+  );
+  const goalIds = new Set(goals.map((g) => g.id));
+  const metrics: MetricSnapshot[] = [];
+  for (const [id, value] of rootMap(doc, ROOT.metrics)?.entries() ?? []) {
+    const metric = readMetric(id, asMap(value), template, goalIds);
+    if (metric) metrics.push(metric);
+  }
+  metrics.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  return { vision: rootText(doc, ROOT.vision)?.toString() ?? '', goals, metrics };
+}
+
+/** A goal, or null when it has no valid id or area (it cannot be placed in the plan). */
+function readGoal(
+  id: string,
+  goal: Y.Map<unknown> | undefined,
+  template: PlanTemplate,
+): GoalSnapshot | null {
+  const area = asString(goal?.get(GOAL.area));
+  if (!goal || !asId(id) || !template.areas.some((a) => a.id === area)) return null;
+  const steps: StepSnapshot[] = [];
+  const stepOrder = new Map<string, string>();
+  for (const [stepId, value] of asMap(goal.get(GOAL.steps))?.entries() ?? []) {
+    const step = asMap(value);
+    if (!step || !asId(stepId)) continue;
+    steps.push({
+      id: stepId,
+      title: textOf(step.get(STEP.title)),
+      owner: nonBlank(step.get(STEP.owner)),
+      dueDate: asDate(step.get(STEP.dueDate)) ?? null,
+      status: asOneOf(step.get(STEP.status), STEP_STATUSES) ?? 'not-started',
+    });
+    stepOrder.set(stepId, asTimestamp(step.get(STEP.createdAt)) ?? '');
+  }
+  steps.sort(
+    (a, b) => stepOrder.get(a.id)!.localeCompare(stepOrder.get(b.id)!) || a.id.localeCompare(b.id),
+  );
+  const statuses = template.goalStatuses.map((s) => s.id);
+  return {
+    id,
+    area: area!,
+    title: textOf(goal.get(GOAL.title)),
+    statement: textOf(goal.get(GOAL.statement)),
+    owners: idSet(goal.get(GOAL.owners)),
+    phase:
+      asOneOf(
+        goal.get(GOAL.phase),
+        template.phases.map((p) => p.id),
+      ) ?? null,
+    startDate: asDate(goal.get(GOAL.startDate)) ?? null,
+    dueDate: asDate(goal.get(GOAL.dueDate)) ?? null,
+    status: asOneOf(goal.get(GOAL.status), statuses) ?? statuses[0]!,
+    confidence: asOneOf(goal.get(GOAL.confidence), GOAL_CONFIDENCE) ?? null,
+    indicators: idSet(goal.get(GOAL.indicators)).filter((i) => asId(i) !== undefined),
+    steps,
+    createdAt: asTimestamp(goal.get(GOAL.createdAt)) ?? null,
+  };
+}
+
+function readMetric(
+  id: string,
+  metric: Y.Map<unknown> | undefined,
+  template: PlanTemplate,
+  goalIds: ReadonlySet<string>,
+): MetricSnapshot | null {
+  const name = nonBlank(metric?.get(METRIC.name));
+  if (!metric || !asId(id) || name === null) return null;
+  const goalId = asString(metric.get(METRIC.goalId));
+  const actuals: MetricActual[] = [];
+  for (const value of asArray(metric.get(METRIC.actuals))?.toArray() ?? []) {
+    const record = asRecord(value);
+    const subgroup = record && asSubgroup(record.subgroup, template);
+    const date = record && asDate(record.date);
+    const v = record && asNumber(record.value);
+    if (subgroup && date && v !== undefined) actuals.push({ subgroup, date, value: v });
+  }
+  // Stable: equal dates keep the order they were recorded in.
+  actuals.sort((a, b) => a.date.localeCompare(b.date));
+  const current: Record<string, number> = {};
+  for (const a of actuals) current[a.subgroup] = a.value;
+  return {
+    id,
+    name,
+    goalId: goalId !== undefined && goalIds.has(goalId) ? goalId : null,
+    source: nonBlank(metric.get(METRIC.source)),
+    unit: nonBlank(metric.get(METRIC.unit)),
+    templateIndicator: nonBlank(metric.get(METRIC.templateIndicator)),
+    baseline: readBySubgroup(metric.get(METRIC.baseline), template),
+    target: readBySubgroup(metric.get(METRIC.target), template),
+    actuals,
+    current,
+  };
+}
+
+function readBySubgroup(value: unknown, template: PlanTemplate): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, v] of asMap(value)?.entries() ?? []) {
+    const n = asNumber(v);
+    if (asSubgroup(key, template) && n !== undefined) out[key] = n;
+  }
+  return out;
+}
+
+/** "all", a subgroup id of the template, or "<subgroup id>:<value slug>". */
+function asSubgroup(value: unknown, template: PlanTemplate): string | undefined {
+  if (typeof value !== 'string' || !asId(value)) return undefined;
+  if (value === ALL_STUDENTS) return value;
+  const [group, detail, ...rest] = value.split(':');
+  if (rest.length > 0 || !template.subgroups.some((s) => s.id === group)) return undefined;
+  return detail === undefined || /^[a-z0-9]+(?:[.-][a-z0-9]+)*$/.test(detail) ? value : undefined;
+}
+
+function nonBlank(value: unknown): string | null {
+  const s = asString(value);
+  return s !== undefined && s.trim() !== '' ? s : null;
+}
+
+// ---- writing ----
+
+function goalProblems(fields: GoalFields, template: PlanTemplate): (string | null | false)[] {
+  return [
+    fields.area !== undefined &&
+      !template.areas.some((a) => a.id === fields.area) &&
+      `area: ${show(fields.area)} is not a plan area of ${template.id} (${template.areas.map((a) => a.id).join(', ')})`,
+    fields.phase != null &&
+      !template.phases.some((p) => p.id === fields.phase) &&
+      `phase: ${show(fields.phase)} is not a phase of ${template.id} (${template.phases.map((p) => p.id).join(', ')})`,
+    fields.status !== undefined &&
+      checkOneOf(
+        fields.status,
+        template.goalStatuses.map((s) => s.id),
+        'status',
+      ),
+    fields.confidence != null && checkOneOf(fields.confidence, GOAL_CONFIDENCE, 'confidence'),
+    fields.startDate != null && checkDate(fields.startDate, 'startDate'),
+    fields.dueDate != null && checkDate(fields.dueDate, 'dueDate'),
+    ...(fields.owners ?? []).map((o, i) => checkString(o, `owners[${i}]`, { blank: false })),
+    ...(fields.indicators ?? []).map((id, i) => checkId(id, `indicators[${i}]`)),
+  ];
+}
+
+function datesProblem(start: unknown, due: unknown): string | null {
+  const s = asDate(start);
+  const d = asDate(due);
+  return s && d && s > d ? `dueDate: ${d} is before the start date ${s}` : null;
+}
+
+function applyGoalFields(goal: Y.Map<unknown>, fields: GoalFields): void {
+  for (const [key, value] of [
+    [GOAL.area, fields.area],
+    [GOAL.phase, fields.phase],
+    [GOAL.startDate, fields.startDate],
+    [GOAL.dueDate, fields.dueDate],
+    [GOAL.status, fields.status],
+    [GOAL.confidence, fields.confidence],
+  ] as const) {
+    if (value === null) goal.delete(key);
+    else if (value !== undefined) goal.set(key, value);
+  }
+  if (fields.owners) replaceArray(goal, GOAL.owners, [...new Set(fields.owners)]);
+  if (fields.indicators) replaceArray(goal, GOAL.indicators, [...new Set(fields.indicators)]);
+}
+
+function replaceArray(map: Y.Map<unknown>, key: string, values: string[]): void {
+  const existing = asArray(map.get(key));
+  if (existing) {
+    existing.delete(0, existing.length);
+    existing.push(values);
+  } else {
+    map.set(key, Y.Array.from(values));
+  }
+}
+
+/** Adds a goal; returns its id. */
+export function addGoal(doc: Y.Doc, template: PlanTemplate, input: GoalInput): string {
+  const id = input.id ?? newId('goal');
+  refuse([
+    checkId(id, 'id'),
+    rootMap(doc, ROOT.goals)?.has(id) && `id: the plan already has a goal ${id}`,
+    checkString(input.title, 'title', { blank: false }),
+    input.statement !== undefined && checkString(input.statement, 'statement'),
+    input.createdBy !== undefined && checkString(input.createdBy, 'createdBy'),
+    input.createdAt !== undefined && checkTimestamp(input.createdAt, 'createdAt'),
+    ...goalProblems(input, template),
+    datesProblem(input.startDate, input.dueDate),
+  ]);
+  doc.transact(() => {
+    const goal = new Y.Map<unknown>();
+    goal.set(GOAL.title, new Y.Text(input.title));
+    goal.set(GOAL.statement, new Y.Text(input.statement ?? ''));
+    goal.set(GOAL.owners, new Y.Array<string>());
+    goal.set(GOAL.indicators, new Y.Array<string>());
+    goal.set(GOAL.steps, new Y.Map<unknown>());
+    goal.set(GOAL.status, input.status ?? template.goalStatuses[0]!.id);
+    goal.set(GOAL.createdAt, input.createdAt ?? new Date().toISOString());
+    if (input.createdBy) goal.set(GOAL.createdBy, input.createdBy);
+    // Into the document first: applyGoalFields reads the owner and indicator arrays back.
+    doc.getMap(ROOT.goals).set(id, goal);
+    applyGoalFields(goal, input);
+  });
+  return id;
+}
+
+function goalMap(doc: Y.Doc, goalId: string): Y.Map<unknown> {
+  const goal = asMap(rootMap(doc, ROOT.goals)?.get(goalId));
+  refuse([!goal && `goalId: the plan has no goal ${show(goalId)}`]);
+  return goal!;
+}
+
+/** Changes a goal's fields; `null` clears an optional one. Text is edited through goalText. */
+export function updateGoal(
+  doc: Y.Doc,
+  template: PlanTemplate,
+  goalId: string,
+  fields: GoalFields,
+): void {
+  const goal = goalMap(doc, goalId);
+  refuse([
+    ...goalProblems(fields, template),
+    datesProblem(
+      fields.startDate === undefined ? goal.get(GOAL.startDate) : fields.startDate,
+      fields.dueDate === undefined ? goal.get(GOAL.dueDate) : fields.dueDate,
+    ),
+  ]);
+  doc.transact(() => applyGoalFields(goal, fields));
+}
+
+export function removeGoal(doc: Y.Doc, goalId: string): void {
+  goalMap(doc, goalId);
+  doc.transact(() => doc.getMap(ROOT.goals).delete(goalId));
+}
+
+/** The goal's title or SMART statement Y.Text, for an editor to bind to. */
+export function goalText(doc: Y.Doc, goalId: string, field: 'title' | 'statement'): Y.Text {
+  const goal = goalMap(doc, goalId);
+  const key = field === 'title' ? GOAL.title : GOAL.statement;
+  const existing = asText(goal.get(key));
+  if (existing) return existing;
+  let text!: Y.Text;
+  doc.transact(() => {
+    text = goal.set(key, new Y.Text());
+  });
+  return text;
+}
+
+function stepProblems(fields: StepFields): (string | null | false)[] {
+  return [
+    fields.owner != null && checkString(fields.owner, 'owner', { blank: false }),
+    fields.dueDate != null && checkDate(fields.dueDate, 'dueDate'),
+    fields.status !== undefined && checkOneOf(fields.status, STEP_STATUSES, 'status'),
+  ];
+}
+
+function applyStepFields(step: Y.Map<unknown>, fields: StepFields): void {
+  for (const [key, value] of [
+    [STEP.owner, fields.owner],
+    [STEP.dueDate, fields.dueDate],
+    [STEP.status, fields.status],
+  ] as const) {
+    if (value === null) step.delete(key);
+    else if (value !== undefined) step.set(key, value);
+  }
+}
+
+/** Adds an action step to a goal; returns its id. */
+export function addActionStep(doc: Y.Doc, goalId: string, input: StepInput): string {
+  const goal = goalMap(doc, goalId);
+  const id = input.id ?? newId('step');
+  refuse([
+    checkId(id, 'id'),
+    asMap(goal.get(GOAL.steps))?.has(id) && `id: goal ${goalId} already has a step ${id}`,
+    checkString(input.title, 'title', { blank: false }),
+    input.createdAt !== undefined && checkTimestamp(input.createdAt, 'createdAt'),
+    ...stepProblems(input),
+  ]);
+  doc.transact(() => {
+    const steps = asMap(goal.get(GOAL.steps)) ?? goal.set(GOAL.steps, new Y.Map<unknown>());
+    const step = new Y.Map<unknown>();
+    step.set(STEP.title, new Y.Text(input.title));
+    step.set(STEP.status, input.status ?? 'not-started');
+    step.set(STEP.createdAt, input.createdAt ?? new Date().toISOString());
+    applyStepFields(step, input);
+    steps.set(id, step);
+  });
+  return id;
+}
+
+export function updateActionStep(
+  doc: Y.Doc,
+  goalId: string,
+  stepId: string,
+  fields: StepFields,
+): void {
+  const step = asMap(asMap(goalMap(doc, goalId).get(GOAL.steps))?.get(stepId));
+  refuse([!step && `stepId: goal ${goalId} has no step ${show(stepId)}`, ...stepProblems(fields)]);
+  doc.transact(() => applyStepFields(step!, fields));
+}
+
+function subgroupProblems(
+  values: Record<string, number> | undefined,
+  field: string,
+  template: PlanTemplate,
+): (string | null)[] {
+  return Object.entries(values ?? {}).map(([subgroup, value]) =>
+    !asSubgroup(subgroup, template)
+      ? `${field}: ${show(subgroup)} is not "all" or a subgroup of ${template.id} (${template.subgroups.map((s) => s.id).join(', ')})`
+      : asNumber(value) === undefined
+        ? `${field}.${subgroup}: must be a finite number (got ${show(value)})`
+        : null,
+  );
+}
+
+/** Adds an outcome metric; returns its id. */
+export function addMetric(doc: Y.Doc, template: PlanTemplate, input: MetricInput): string {
+  const id = input.id ?? newId('metric');
+  const templateIndicators = template.metricGroups.flatMap((g) => g.indicators.map((i) => i.id));
+  refuse([
+    checkId(id, 'id'),
+    rootMap(doc, ROOT.metrics)?.has(id) && `id: the plan already has a metric ${id}`,
+    checkString(input.name, 'name', { blank: false }),
+    input.goalId != null &&
+      !asMap(rootMap(doc, ROOT.goals)?.get(input.goalId)) &&
+      `goalId: the plan has no goal ${show(input.goalId)}`,
+    input.source !== undefined && checkString(input.source, 'source'),
+    input.unit !== undefined && checkString(input.unit, 'unit'),
+    input.templateIndicator !== undefined &&
+      !templateIndicators.includes(input.templateIndicator) &&
+      `templateIndicator: ${show(input.templateIndicator)} is not an evaluation indicator of ${template.id}`,
+    input.createdAt !== undefined && checkTimestamp(input.createdAt, 'createdAt'),
+    ...subgroupProblems(input.baseline, 'baseline', template),
+    ...subgroupProblems(input.target, 'target', template),
+  ]);
+  doc.transact(() => {
+    const metric = new Y.Map<unknown>();
+    metric.set(METRIC.name, input.name);
+    if (input.goalId != null) metric.set(METRIC.goalId, input.goalId);
+    if (input.source !== undefined) metric.set(METRIC.source, input.source);
+    if (input.unit !== undefined) metric.set(METRIC.unit, input.unit);
+    if (input.templateIndicator !== undefined) {
+      metric.set(METRIC.templateIndicator, input.templateIndicator);
+    }
+    metric.set(METRIC.baseline, new Y.Map<number>(Object.entries(input.baseline ?? {})));
+    metric.set(METRIC.target, new Y.Map<number>(Object.entries(input.target ?? {})));
+    metric.set(METRIC.actuals, new Y.Array<unknown>());
+    metric.set(METRIC.createdAt, input.createdAt ?? new Date().toISOString());
+    doc.getMap(ROOT.metrics).set(id, metric);
+  });
+  return id;
+}
+
+function metricMap(doc: Y.Doc, metricId: string): Y.Map<unknown> {
+  const metric = asMap(rootMap(doc, ROOT.metrics)?.get(metricId));
+  refuse([!metric && `metricId: the plan has no metric ${show(metricId)}`]);
+  return metric!;
+}
+
+/** Sets baseline and/or target values of some subgroups (others are left as they are). */
+export function setMetricValues(
+  doc: Y.Doc,
+  template: PlanTemplate,
+  metricId: string,
+  values: { baseline?: Record<string, number>; target?: Record<string, number> },
+): void {
+  const metric = metricMap(doc, metricId);
+  refuse([
+    ...subgroupProblems(values.baseline, 'baseline', template),
+    ...subgroupProblems(values.target, 'target', template),
+  ]);
+  doc.transact(() => {
+    for (const key of [METRIC.baseline, METRIC.target] as const) {
+      const entries = Object.entries(values[key] ?? {});
+      if (entries.length === 0) continue;
+      const map = asMap(metric.get(key)) ?? metric.set(key, new Y.Map<unknown>());
+      for (const [subgroup, v] of entries) map.set(subgroup, v);
+    }
+  });
+}
+
+/** Records a measured value (default subgroup: all students). */
+export function recordActual(
+  doc: Y.Doc,
+  template: PlanTemplate,
+  metricId: string,
+  actual: { date: string; value: number; subgroup?: string },
+): void {
+  const metric = metricMap(doc, metricId);
+  const subgroup = actual.subgroup ?? ALL_STUDENTS;
+  refuse([
+    checkDate(actual.date, 'date'),
+    asNumber(actual.value) === undefined &&
+      `value: must be a finite number (got ${show(actual.value)})`,
+    !asSubgroup(subgroup, template) && `subgroup: ${show(subgroup)} is not "all" or a subgroup`,
+  ]);
+  doc.transact(() => {
+    const actuals =
+      asArray(metric.get(METRIC.actuals)) ?? metric.set(METRIC.actuals, new Y.Array());
+    actuals.push([{ subgroup, date: actual.date, value: actual.value }]);
+  });
+}

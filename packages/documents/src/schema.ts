@@ -1,0 +1,145 @@
+/**
+ * The document schema: every root name, map key and enumeration of Concord's Yjs documents, in
+ * one place. Stored documents are made of these names, so a name here is never changed once
+ * released; a change of shape raises SCHEMA_VERSION (stored in each document's `meta` map) and
+ * comes with a migration.
+ *
+ * Every document has a `meta` Y.Map: { schemaVersion, kind, templateId?, templateVersion? }.
+ *
+ * prerequisites / assessment (one leveled template instance)
+ *   items: Y.Map<indicatorId, Y.Map>
+ *     status     'not-discussed' | 'in-discussion' | 'agreed'
+ *     decision   { value, by, at }        the team rating / consensus: ONE choice, last writer
+ *                                         wins by design (absent = none recorded yet)
+ *     rationale  Y.Text                   why the group agreed (co-edited during discussion)
+ *     evidence   Y.Text                   evidence for the indicator or category
+ *
+ * ratings (one rater's private ratings of a prerequisites or assessment document)
+ *   ratings: Y.Map<indicatorId, number | null>   the level value; null = cleared / abstained
+ *   notes:   Y.Map<indicatorId, Y.Text>          the rater's note
+ *
+ * plan
+ *   vision:  Y.Text
+ *   goals:   Y.Map<goalId, Y.Map>
+ *     area, phase, status, confidence, startDate, dueDate, createdAt, createdBy: strings
+ *     title, statement (the SMART goal): Y.Text
+ *     owners, indicators: Y.Array<string>  (sets: readers drop duplicates)
+ *     steps: Y.Map<stepId, Y.Map { title: Y.Text, owner, dueDate, status, createdAt }>
+ *   metrics: Y.Map<metricId, Y.Map>
+ *     name, goalId, source, unit, templateIndicator, createdAt: strings
+ *     baseline, target: Y.Map<subgroup, number>     subgroup "all" or "<id>" / "<id>:<value>"
+ *     actuals: Y.Array<{ subgroup, date, value }>   measurements, appended
+ *
+ * comments (the threads of one parent document)
+ *   threads: Y.Map<threadId, Y.Map>
+ *     anchor     { kind: 'item', id } | { kind: 'text', field, start, end } (encoded
+ *                Y.RelativePositions into the parent document's Y.Text named by `field`)
+ *     createdBy, createdAt: strings
+ *     resolved   { by, at } | absent
+ *     messages   Y.Array<{ id, author, body, createdAt, mentions }>  first = the comment
+ *
+ * Plain values stored in a map (a decision, a date) are replaced whole; text is always a Y.Text,
+ * so concurrent edits merge character by character.
+ */
+
+/** Version of the shapes below. A reader meeting a newer version reads what it knows. */
+export const SCHEMA_VERSION = 1;
+
+export const DOCUMENT_KINDS = [
+  'prerequisites',
+  'assessment',
+  'ratings',
+  'plan',
+  'comments',
+] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+/** Root type names (`doc.getMap(name)` / `doc.getText(name)`). */
+export const ROOT = {
+  meta: 'meta',
+  items: 'items',
+  ratings: 'ratings',
+  notes: 'notes',
+  vision: 'vision',
+  goals: 'goals',
+  metrics: 'metrics',
+  threads: 'threads',
+} as const;
+
+export const META = {
+  schemaVersion: 'schemaVersion',
+  kind: 'kind',
+  templateId: 'templateId',
+  templateVersion: 'templateVersion',
+} as const;
+
+/** Keys of one indicator or category in `items`. */
+export const ITEM = {
+  status: 'status',
+  decision: 'decision',
+  rationale: 'rationale',
+  evidence: 'evidence',
+} as const;
+
+export const GOAL = {
+  area: 'area',
+  title: 'title',
+  statement: 'statement',
+  owners: 'owners',
+  phase: 'phase',
+  startDate: 'startDate',
+  dueDate: 'dueDate',
+  status: 'status',
+  confidence: 'confidence',
+  indicators: 'indicators',
+  steps: 'steps',
+  createdAt: 'createdAt',
+  createdBy: 'createdBy',
+} as const;
+
+export const STEP = {
+  title: 'title',
+  owner: 'owner',
+  dueDate: 'dueDate',
+  status: 'status',
+  createdAt: 'createdAt',
+} as const;
+
+export const METRIC = {
+  name: 'name',
+  goalId: 'goalId',
+  source: 'source',
+  unit: 'unit',
+  templateIndicator: 'templateIndicator',
+  baseline: 'baseline',
+  target: 'target',
+  actuals: 'actuals',
+  createdAt: 'createdAt',
+} as const;
+
+export const THREAD = {
+  anchor: 'anchor',
+  createdBy: 'createdBy',
+  createdAt: 'createdAt',
+  resolved: 'resolved',
+  messages: 'messages',
+} as const;
+
+/** Discussion status of an indicator (rubric-core's IndicatorStatus; the db's consensus.status). */
+export const ITEM_STATUSES = ['not-discussed', 'in-discussion', 'agreed'] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+
+/** How sure a goal's owners are that it will be met (the db's goals.confidence). */
+export const GOAL_CONFIDENCE = ['low', 'medium', 'high'] as const;
+export type GoalConfidence = (typeof GOAL_CONFIDENCE)[number];
+
+/** Status of an action step (the db's action_steps.status). Goal statuses come from the plan
+ * template. */
+export const STEP_STATUSES = ['not-started', 'in-progress', 'done', 'blocked'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+/** The whole population in a metric's baseline, target and actuals. */
+export const ALL_STUDENTS = 'all';
+
+/** Longest plain string a writer stores (a name, a comment); text fields are Y.Text. */
+export const MAX_STRING = 20_000;

@@ -1,0 +1,38 @@
+/**
+ * Test helpers: peers that start from one created document and then edit apart (two people, or
+ * a laptop offline on a train), and the exchange that brings them back together.
+ */
+import * as Y from 'yjs';
+
+/** Two docs holding the same state as `setup` made it, with different client ids. */
+export function twoPeers(setup: (doc: Y.Doc) => void): [Y.Doc, Y.Doc] {
+  const a = new Y.Doc();
+  setup(a);
+  const b = new Y.Doc();
+  Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+  return [a, b];
+}
+
+/** Sends each doc what the other is missing, as the sync protocol would. */
+export function exchange(a: Y.Doc, b: Y.Doc): void {
+  const toB = Y.encodeStateAsUpdate(a, Y.encodeStateVector(b));
+  const toA = Y.encodeStateAsUpdate(b, Y.encodeStateVector(a));
+  Y.applyUpdate(b, toB);
+  Y.applyUpdate(a, toA);
+}
+
+/** A fresh doc loaded from `doc`'s encoded state (what a store round trip gives). */
+export function reload(doc: Y.Doc): Y.Doc {
+  const copy = new Y.Doc();
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+  return copy;
+}
+
+/** A doc that received what a hostile client wrote with `write` on top of `base`. */
+export function withHostileEdit(base: Y.Doc, write: (doc: Y.Doc) => void): Y.Doc {
+  const hostile = reload(base);
+  write(hostile);
+  const victim = reload(base);
+  Y.applyUpdate(victim, Y.encodeStateAsUpdate(hostile, Y.encodeStateVector(victim)));
+  return victim;
+}
