@@ -1,19 +1,29 @@
 /**
- * Builds the Fastify application: GET /health, and GET /sync/:documentId, the WebSocket
- * endpoint (one socket per document). The ticket is checked in preValidation, before the
- * upgrade, so an unauthenticated client gets HTTP 401 and never a socket. The sync state lives
- * in a SyncHub, reachable as `app.sync` (revoke, stats, shutdown). Closing the app (SIGTERM in
- * main.ts) first drains the hub: stored updates acknowledged, clients closed with 1012.
+ * Builds the Fastify application: GET /health (liveness, says `degraded` and why), GET /ready
+ * (database and Redis reachable), GET /metrics (Prometheus), and GET /sync/:documentId, the
+ * WebSocket endpoint (one socket per document). The ticket is checked in preValidation, before
+ * the upgrade, so an unauthenticated client gets HTTP 401 and never a socket; then the access
+ * policy (access.ts) decides what the member may do on the document now: 404 for no such
+ * document, 403 without read, 503 while it cannot tell. The sync state lives in a SyncHub, reachable as `app.sync` (revoke, stats, shutdown); with a Redis URL the
+ * app also owns the fan-out to other instances, and with a store that can compact, the
+ * background compactor. Closing the app (SIGTERM in main.ts) first drains the hub: stored
+ * updates acknowledged, clients closed with 1012; then compaction and Redis stop.
  */
 import websocket from '@fastify/websocket';
 import type { DocumentStore, GroupCommitter } from '@concord/db';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { TICKET_PROBLEM_TEXT, verifyTicket, type Ticket } from './auth.js';
+import { ACCESS_PROBLEM_STATUS, ACCESS_PROBLEM_TEXT, type AccessPolicy } from './access.js';
+import type { AccessChangeSource } from './access-watcher.js';
+import { TICKET_PROBLEM_TEXT, verifyTicket } from './auth.js';
 import type { LogLevel } from './config.js';
-import { SyncHub } from './hub.js';
+import { Compactor, type CompactorOptions } from './compaction.js';
+import { Health } from './health.js';
+import { SyncHub, type Grant } from './hub.js';
 import { DEFAULT_LIMITS, wsMaxPayload, type Limits } from './limits.js';
+import { SyncMetrics } from './metrics.js';
 import { CLOSE } from './protocol.js';
+import { RedisFanout } from './redis.js';
 
 export const SERVICE_NAME = 'concord-sync-server';
 /** The WebSocket endpoint; the y-websocket client appends `/<documentId>` to a server URL
@@ -23,9 +33,14 @@ export const SYNC_PATH = '/sync';
 declare module 'fastify' {
   interface FastifyInstance {
     sync: SyncHub;
+    syncMetrics: SyncMetrics;
+    /** The fan-out to other instances; null without a Redis URL. */
+    fanout: RedisFanout | null;
+    /** The background compactor; null when the store cannot compact. */
+    compactor: Compactor | null;
   }
   interface FastifyRequest {
-    syncTicket: Ticket | null;
+    syncGrant: Grant | null;
   }
 }
 
@@ -33,12 +48,25 @@ export interface AppOptions {
   logLevel?: LogLevel;
   /** Where log lines (JSON) go instead of stdout; tests read them. */
   logStream?: { write(line: string): void };
-  store: Pick<DocumentStore, 'load'>;
+  /** With `compact`, documents are compacted in the background (compaction.ts). */
+  store: Pick<DocumentStore, 'load'> & Partial<Pick<DocumentStore, 'compact'>>;
   committer: Pick<GroupCommitter, 'append'>;
   ticketSecret: string;
   limits?: Partial<Limits>;
   /** How long shutdown waits for unsaved updates (default SHUTDOWN_FLUSH_TIMEOUT_MS). */
   shutdownTimeoutMs?: number;
+  /** Who may do what on a document (main.ts: databaseAccess). Default: the ticket alone. */
+  access?: AccessPolicy;
+  /** Access changes made elsewhere (main.ts: the audit-log AccessWatcher). */
+  accessChanges?: AccessChangeSource;
+  /** A cheap database query for /ready and /health (main.ts: `select 1`). */
+  checkDatabase?: () => Promise<unknown>;
+  /** Redis for fan-out between instances (REDIS_URL); without it, this instance is alone. */
+  redisUrl?: string;
+  /** Channel name prefix (REDIS_CHANNEL_PREFIX, default `concord:`). */
+  redisChannelPrefix?: string;
+  /** Compaction tuning (tests); `false` turns background compaction off. */
+  compaction?: Omit<CompactorOptions, 'store' | 'log' | 'metrics'> | false;
 }
 
 const ParamsSchema = z.object({
@@ -73,6 +101,34 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const startedAt = Date.now();
+  // The hub is made below, after the services that read it at scrape time.
+  let hubRef: SyncHub | null = null;
+  let fanout: RedisFanout | null = null;
+  const metrics = new SyncMetrics({
+    connections: () => hubRef?.stats().connections ?? 0,
+    rooms: () => hubRef?.stats().rooms ?? 0,
+    pendingWrites: () => hubRef?.persistence.pending ?? 0,
+    pendingWriteBytes: () => hubRef?.persistence.pendingBytes ?? 0,
+    databaseDegraded: () => (hubRef?.persistence.degraded ? 1 : 0),
+    ...(options.redisUrl && {
+      redisConnected: () => (fanout?.status === 'connected' ? 1 : 0),
+    }),
+  });
+  if (options.redisUrl) {
+    fanout = new RedisFanout({
+      url: options.redisUrl,
+      log: app.log,
+      metrics,
+      ...(options.redisChannelPrefix !== undefined && {
+        channelPrefix: options.redisChannelPrefix,
+      }),
+    });
+  }
+  const compact = options.store.compact?.bind(options.store);
+  const compactor =
+    compact && options.compaction !== false
+      ? new Compactor({ ...options.compaction, store: { compact }, log: app.log, metrics })
+      : null;
   const hub = new SyncHub({
     store: options.store,
     committer: options.committer,
@@ -81,16 +137,48 @@ export function buildApp(options: AppOptions): FastifyInstance {
     ...(options.shutdownTimeoutMs !== undefined && {
       shutdownTimeoutMs: options.shutdownTimeoutMs,
     }),
+    ...(options.access && { access: options.access }),
+    ...(options.accessChanges && { accessChanges: options.accessChanges }),
+    services: {
+      metrics,
+      ...(fanout && { fanout }),
+      ...(compactor && { compactor }),
+    },
+  });
+  hubRef = hub;
+  const health = new Health({
+    persistence: hub.persistence,
+    fanout: fanout ?? undefined,
+    checkDatabase: options.checkDatabase,
   });
   app.decorate('sync', hub);
-  app.decorateRequest('syncTicket', null);
+  app.decorate('syncMetrics', metrics);
+  app.decorate('fanout', fanout);
+  app.decorate('compactor', compactor);
+  app.decorateRequest('syncGrant', null);
+  // After the hub has drained (the websocket plugin's preClose): no more rooms to serve.
+  app.addHook('onClose', async () => {
+    await compactor?.close();
+    await fanout?.close();
+  });
 
   app.get('/health', async () => ({
-    status: 'ok',
+    ...(await health.liveness()),
     service: SERVICE_NAME,
     uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     ...hub.stats(),
+    ...(fanout && { instanceId: fanout.instanceId }),
   }));
+
+  app.get('/ready', async (_request, reply) => {
+    const readiness = await health.readiness();
+    return reply.code(readiness.status === 'ready' ? 200 : 503).send(readiness);
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    const { contentType, body } = await metrics.render();
+    return reply.type(contentType).send(body);
+  });
 
   void app.register(websocket, {
     options: { maxPayload: wsMaxPayload(limits), perMessageDeflate: false },
@@ -130,19 +218,40 @@ export function buildApp(options: AppOptions): FastifyInstance {
               message: TICKET_PROBLEM_TEXT[verified.error],
             });
           }
-          request.syncTicket = verified.value;
+          const documentId = params.data.documentId;
+          let granted;
+          try {
+            granted = await hub.authorize(verified.value);
+          } catch (error) {
+            request.log.error({ err: error, documentId }, 'checking sync access failed');
+            return reply.code(503).send({
+              error: 'unavailable',
+              message: 'access could not be checked (database unavailable); try again shortly',
+            });
+          }
+          if (!granted.ok) {
+            const reason = granted.error;
+            request.log.warn({ documentId, reason }, 'sync connection refused');
+            return reply.code(ACCESS_PROBLEM_STATUS[reason]).send({
+              error: ACCESS_PROBLEM_STATUS[reason] === 404 ? 'not-found' : 'forbidden',
+              reason,
+              message: ACCESS_PROBLEM_TEXT[reason],
+            });
+          }
+          request.syncGrant = granted.value;
         },
       },
       (socket, request) => {
-        const ticket = request.syncTicket;
+        const grant = request.syncGrant;
         const query = QuerySchema.safeParse(request.query);
         const wantsAck = query.success && query.data.ack === '1';
-        if (!ticket) {
+        if (!grant) {
           // Unreachable while preValidation runs first; kept so a refactor cannot open a hole.
           socket.close(CLOSE.UNAUTHORIZED, 'unauthorized');
           return;
         }
-        hub.accept(socket, ticket, wantsAck, request.log);
+        socket.once('close', (code: number) => metrics.connectionClosed(code));
+        hub.accept(socket, grant, wantsAck, request.log);
       },
     );
   });

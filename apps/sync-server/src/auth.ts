@@ -8,20 +8,26 @@
  *   { userId, documentId, capabilities: ('read' | 'write' | 'awareness')[], exp }
  * with exp in seconds since the Unix epoch. Both sides share SYNC_TICKET_SECRET.
  *
- * This module has no dependency on the server (node:crypto and zod only), so the web app can
- * import it as `@concord/sync-server/auth`.
+ * A ticket only ever narrows what a connection may do: the server intersects its capabilities
+ * with what the member's role allows on the document now (access.ts), so a ticket claiming more
+ * gets no more.
+ *
+ * This module has no dependency on the server (node:crypto, zod and the pure capability table
+ * of @concord/auth), so the web app can import it as `@concord/sync-server/auth`.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { SYNC_CAPABILITIES, type SyncCapability } from '@concord/auth/roles';
 import { z } from 'zod';
 import { err, ok, type Result } from './result.js';
 
-export const CAPABILITIES = ['read', 'write', 'awareness'] as const;
+/** The sync capabilities, from the one capability table (@concord/auth/roles). */
+export const CAPABILITIES = SYNC_CAPABILITIES;
 /**
  * - read: receive the document and others' awareness (required to connect at all);
  * - write: send updates (without it, updates are refused with a permission-denied message);
  * - awareness: publish one's own presence (without it, awareness updates are dropped).
  */
-export type Capability = (typeof CAPABILITIES)[number];
+export type Capability = SyncCapability;
 
 /** Default and longest ticket lifetime. A ticket is only checked when a connection opens, so
  * it needs to live just long enough to be used; a reconnect asks the web app for a new one. */

@@ -67,4 +67,24 @@ describe('loadConfig', () => {
       expect(problems.join('\n')).not.toContain('short-secret');
     }
   });
+
+  it('reads Redis and the write-queue bounds, keeping a Redis password out of messages', () => {
+    const config = loadConfig({
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      SYNC_MAX_PENDING_WRITES: '1000',
+    });
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.redisChannelPrefix).toBe('concord:');
+    expect(config.limits.maxPendingWrites).toBe(1000);
+    expect(loadConfig({}).redisUrl).toBeNull();
+    try {
+      loadConfig({ REDIS_URL: 'http://:hunter2@example.org', REDIS_CHANNEL_PREFIX: 'a b' });
+      expect.unreachable();
+    } catch (e) {
+      const problems = (e as ConfigError).problems;
+      expect(problems.some((p) => p.startsWith('REDIS_URL: must be a redis://'))).toBe(true);
+      expect(problems.some((p) => p.startsWith('REDIS_CHANNEL_PREFIX: '))).toBe(true);
+      expect(problems.join('\n')).not.toContain('hunter2');
+    }
+  });
 });

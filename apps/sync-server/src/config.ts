@@ -7,7 +7,7 @@
 import { configFromEnv, DbConfigError, limits as dbLimits, type DbConfig } from '@concord/db';
 import { z } from 'zod';
 import { MIN_TICKET_SECRET_LENGTH, randomTicketSecret } from './auth.js';
-import { DEFAULT_LIMITS, type Limits } from './limits.js';
+import { DEFAULT_LIMITS, DEFAULT_REDIS_CHANNEL_PREFIX, type Limits } from './limits.js';
 
 const wholeNumber = (min: number, max: number) =>
   z.coerce
@@ -28,6 +28,11 @@ const LIMIT_VARIABLES = {
     'SYNC_MAX_SEND_BUFFER_BYTES',
     wholeNumber(64 * 1024, 4 * 1024 * 1024 * 1024),
   ],
+  maxPendingWrites: ['SYNC_MAX_PENDING_WRITES', wholeNumber(100, 10_000_000)],
+  maxPendingWriteBytes: [
+    'SYNC_MAX_PENDING_WRITE_BYTES',
+    wholeNumber(1024 * 1024, 16 * 1024 * 1024 * 1024),
+  ],
 } as const satisfies Partial<Record<keyof Limits, readonly [string, z.ZodType]>>;
 
 const ConfigSchema = z
@@ -44,6 +49,18 @@ const ConfigSchema = z
         error: `must be at least ${MIN_TICKET_SECRET_LENGTH} bytes (e.g. openssl rand -base64 32)`,
       })
       .optional(),
+    REDIS_URL: z
+      .string()
+      .refine((s) => /^rediss?:\/\//.test(s) && URL.canParse(s), {
+        error: 'must be a redis:// or rediss:// URL (e.g. redis://127.0.0.1:6379)',
+      })
+      .optional(),
+    REDIS_CHANNEL_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_.-]{1,64}$/, {
+        error: 'must be 1-64 letters, digits or : _ . - (e.g. concord:)',
+      })
+      .default(DEFAULT_REDIS_CHANNEL_PREFIX),
     ...Object.fromEntries(
       Object.values(LIMIT_VARIABLES).map(([name, schema]) => [name, schema.optional()]),
     ),
@@ -71,6 +88,10 @@ export interface Config {
   ticketSecretGenerated: boolean;
   limits: Limits;
   db: DbConfig;
+  /** Redis for fan-out between instances (REDIS_URL), or null: this instance is alone. */
+  redisUrl: string | null;
+  /** Prefix of the per-document channels (REDIS_CHANNEL_PREFIX). */
+  redisChannelPrefix: string;
 }
 
 export class ConfigError extends Error {
@@ -88,7 +109,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     for (const i of parsed.error.issues) {
       const name = String(i.path[0]);
-      const got = name === 'SYNC_TICKET_SECRET' ? '' : ` (got "${env[name] ?? ''}")`;
+      // Secrets stay out of the message (a Redis URL may carry a password).
+      const secret = name === 'SYNC_TICKET_SECRET' || name === 'REDIS_URL';
+      const got = secret ? '' : ` (got "${env[name] ?? ''}")`;
       problems.push(`${name}: ${i.message}${got}`);
     }
   }
@@ -115,5 +138,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ticketSecretGenerated: data.SYNC_TICKET_SECRET === undefined,
     limits,
     db,
+    redisUrl: data.REDIS_URL ?? null,
+    redisChannelPrefix: data.REDIS_CHANNEL_PREFIX,
   };
 }

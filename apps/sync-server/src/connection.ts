@@ -1,12 +1,13 @@
 /**
- * One client's WebSocket: what it may do (its ticket's capabilities), the per-connection limits
+ * One client's WebSocket: what it may do (its ticket's capabilities narrowed by the member's role,
+ * and narrowed again when access changes while it is open), the per-connection limits
  * (message size, rate), holding its messages until its room has loaded, sending with a bound on
  * what may queue up, "saved" acknowledgements in order, and closing with a logged code. What a
  * message means for the document is room.ts's business.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
-import type { Capability, Ticket } from './auth.js';
+import { CAPABILITIES, type Capability, type Ticket } from './auth.js';
 import { TokenBucket, type Limits } from './limits.js';
 import { CLOSE, closeReason, encodeSaved, type CloseCode } from './protocol.js';
 
@@ -21,6 +22,10 @@ export interface ConnectionOptions {
   id: number;
   socket: WebSocket;
   ticket: Ticket;
+  /** What it may do now: the ticket's capabilities ∩ what the role allows (access.ts). */
+  capabilities: readonly Capability[];
+  /** The document's workspace, for rechecks when access in it changes (null: unknown). */
+  workspaceId: string | null;
   /** The client asked for SAVED messages (?ack=1). */
   wantsAck: boolean;
   limits: Limits;
@@ -30,6 +35,8 @@ export interface ConnectionOptions {
   draining: () => boolean;
   /** Called once, when the connection closes for any reason. */
   onClosed: (conn: Connection) => void;
+  /** Counts frames in and out (metrics.ts). */
+  metrics?: { frameIn(frame: Uint8Array): void; frameOut(frame: Uint8Array): void };
 }
 
 /** Close codes that mean the client did something wrong or hit a limit: logged as warnings. */
@@ -52,6 +59,7 @@ export class Connection {
   readonly id: number;
   readonly userId: string;
   readonly documentId: string;
+  readonly workspaceId: string | null;
   readonly wantsAck: boolean;
   readonly log: FastifyBaseLogger;
   /** Awareness client ids this connection has published, removed when it closes. */
@@ -73,7 +81,8 @@ export class Connection {
     this.id = options.id;
     this.userId = options.ticket.userId;
     this.documentId = options.ticket.documentId;
-    this.capabilities = new Set(options.ticket.capabilities);
+    this.workspaceId = options.workspaceId;
+    this.capabilities = new Set(options.capabilities);
     this.wantsAck = options.wantsAck;
     this.log = options.log;
     this.bucket = new TokenBucket(options.limits.messagesPerSecond, options.limits.messageBurst);
@@ -94,8 +103,13 @@ export class Connection {
     return this.capabilities.has(capability);
   }
 
-  /** Replaces the capabilities (revoke with a downgrade); dropping 'awareness' removes the
-   * presence this connection published. */
+  /** The current capabilities, in the table's order. */
+  get currentCapabilities(): Capability[] {
+    return CAPABILITIES.filter((c) => this.capabilities.has(c));
+  }
+
+  /** Replaces the capabilities (revoke with a downgrade, or an access recheck); dropping
+   * 'awareness' removes the presence this connection published. */
   setCapabilities(capabilities: readonly Capability[]): void {
     const hadAwareness = this.can('awareness');
     this.capabilities = new Set(capabilities);
@@ -127,6 +141,7 @@ export class Connection {
       return;
     }
     socket.send(frame, { binary: true });
+    this.options.metrics?.frameOut(frame);
   }
 
   /**
@@ -171,6 +186,7 @@ export class Connection {
       return;
     }
     const frame = toBytes(data);
+    this.options.metrics?.frameIn(frame);
     const { limits } = this.options;
     if (frame.byteLength > limits.maxMessageBytes) {
       this.close(

@@ -1,18 +1,31 @@
 /**
  * The process-wide sync state: open rooms by document, open connections (and how many each user
- * holds), the one Persistence in front of the group committer, revocation and shutdown. app.ts
- * hands it each upgraded, authenticated WebSocket. Later, Redis fan-out between instances hooks
- * in here (a room's relayed frames published per document) and metrics read its counters.
+ * holds), the one Persistence in front of the group committer, authorization (a verified ticket
+ * checked against the access policy before the upgrade, and every open connection checked again
+ * when access in its workspace changes), revocation and shutdown. app.ts hands it each upgraded,
+ * authorized WebSocket. Later, Redis fan-out between instances hooks in here (a room's relayed
+ * frames published per document) and metrics read its counters.
  */
 import type { DocumentStore, GroupCommitter } from '@concord/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
+import {
+  ACCESS_PROBLEM_TEXT,
+  intersectCapabilities,
+  trustTicket,
+  type Access,
+  type AccessPolicy,
+  type AccessProblem,
+} from './access.js';
+import type { AccessChangeSource } from './access-watcher.js';
 import type { Capability, Ticket } from './auth.js';
 import { Connection } from './connection.js';
 import { ConnectionCounter, SHUTDOWN_FLUSH_TIMEOUT_MS, type Limits } from './limits.js';
 import { Persistence } from './persistence.js';
 import { CLOSE } from './protocol.js';
-import { Room } from './room.js';
+import { err, ok, type Result } from './result.js';
+import type { SyncMetrics } from './metrics.js';
+import { Room, type RoomServices } from './room.js';
 
 export interface HubOptions {
   store: Pick<DocumentStore, 'load'>;
@@ -21,6 +34,36 @@ export interface HubOptions {
   log: FastifyBaseLogger;
   /** How long shutdown waits for unsaved updates (default SHUTDOWN_FLUSH_TIMEOUT_MS). */
   shutdownTimeoutMs?: number;
+  /** What a member may do on a document now (default trustTicket: the ticket alone decides). */
+  access?: AccessPolicy;
+  /** Where access changes made elsewhere come from (main.ts: the audit-log watcher). Started
+   * with the hub, stopped by shutdown(). */
+  accessChanges?: AccessChangeSource;
+  /** Fan-out, compaction (shared by every room) and metrics; all optional. */
+  services?: RoomServices & { metrics?: SyncMetrics };
+}
+
+/** A verified ticket authorized against the access policy: what accept() takes. */
+export interface Grant {
+  ticket: Ticket;
+  /** The ticket's capabilities ∩ what the role allows; always includes 'read'. */
+  capabilities: readonly Capability[];
+  workspaceId: string | null;
+  /** The hub's access generation when the policy was asked: if a recheck started since, the
+   * answer may predate the change, so accept() checks the new connection again. */
+  generation: number;
+}
+
+/** Whose open connections recheckAccess() checks again. */
+export type RecheckTarget = { workspaceId: string } | { userId: string } | { documentId: string };
+
+export interface RecheckResult {
+  /** Open connections checked. */
+  checked: number;
+  /** Kept open with fewer capabilities (lost write or awareness). */
+  changed: number;
+  /** Closed: no read any more (ACCESS_REVOKED) or the document is gone (DOCUMENT_NOT_FOUND). */
+  closed: number;
 }
 
 /** Whose connections revoke() acts on. */
@@ -41,10 +84,29 @@ export class SyncHub {
   private readonly perUser: ConnectionCounter<Connection>;
   private nextConnectionId = 1;
   private draining = false;
+  private readonly access: AccessPolicy;
+  /** Bumped by every recheckAccess call (see Grant.generation). */
+  private accessGeneration = 0;
+  /** Rechecks run one after another, so an older answer never overwrites a newer one. */
+  private recheckQueue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: HubOptions) {
-    this.persistence = new Persistence({ committer: options.committer, log: options.log });
+    this.persistence = new Persistence({
+      committer: options.committer,
+      log: options.log,
+      limits: options.limits,
+      ...(options.services?.metrics && { metrics: options.services.metrics }),
+    });
     this.perUser = new ConnectionCounter(options.limits.maxConnectionsPerUser);
+    this.access = options.access ?? trustTicket;
+    options.accessChanges?.start(async (change) => {
+      if (change === 'all') {
+        this.accessGeneration++;
+        await this.queueRecheck(() => [...this.connections]);
+        return;
+      }
+      for (const workspaceId of change) await this.recheckAccess({ workspaceId });
+    }, options.log);
   }
 
   get limits(): Limits {
@@ -65,16 +127,33 @@ export class SyncHub {
     return this.rooms.get(documentId.toLowerCase());
   }
 
-  /** Takes over an upgraded socket whose ticket has been verified for its document. */
-  accept(socket: WebSocket, ticket: Ticket, wantsAck: boolean, log: FastifyBaseLogger): Connection {
+  /**
+   * What a verified ticket's holder may do on its document now: the ticket's capabilities ∩ the
+   * role's (access.ts), or why not. Rejects when the policy cannot answer (database down).
+   */
+  async authorize(ticket: Ticket): Promise<Result<Grant, AccessProblem>> {
+    const generation = this.accessGeneration;
+    const access = await this.access.capabilitiesFor(ticket.userId, ticket.documentId);
+    if (!access.ok) return access;
+    const capabilities = intersectCapabilities(ticket.capabilities, access.value.capabilities);
+    if (!capabilities.includes('read')) return err('no-access');
+    return ok({ ticket, capabilities, workspaceId: access.value.workspaceId, generation });
+  }
+
+  /** Takes over an upgraded socket whose ticket has been verified and authorized. */
+  accept(socket: WebSocket, grant: Grant, wantsAck: boolean, log: FastifyBaseLogger): Connection {
+    const { ticket } = grant;
     const conn = new Connection({
       id: this.nextConnectionId++,
       socket,
       ticket,
+      capabilities: grant.capabilities,
+      workspaceId: grant.workspaceId,
       wantsAck,
       limits: this.options.limits,
       log,
       draining: () => this.draining,
+      ...(this.options.services?.metrics && { metrics: this.options.services.metrics }),
       onClosed: (c) => {
         this.connections.delete(c);
         this.perUser.remove(c.userId, c);
@@ -93,7 +172,33 @@ export class SyncHub {
     }
     this.connections.add(conn);
     this.acquireRoom(ticket.documentId).join(conn);
+    if (grant.generation !== this.accessGeneration) void this.queueRecheck(() => [conn]);
     return conn;
+  }
+
+  /**
+   * Checks the open connections of a workspace, a user or a document against the access policy
+   * again, and applies the answer at once: no read any more → closed with ACCESS_REVOKED (or
+   * DOCUMENT_NOT_FOUND if the document is gone); otherwise it keeps only what the role still
+   * allows (a downgrade to read-only takes effect on the next update). Capabilities are never
+   * added to an open connection: one that was read-only may hold local edits the server refused,
+   * which later updates would depend on, so gained capabilities apply from the next connection
+   * (a fresh ticket and a full sync). The audit-log watcher calls it for every
+   * workspace with a role change, removal, reveal or hide; an in-process web app may call it
+   * right after such a change. Rejects if the policy could not answer for some connection (those
+   * stay as they were; the others are applied).
+   */
+  recheckAccess(target: RecheckTarget): Promise<RecheckResult> {
+    this.accessGeneration++;
+    return this.queueRecheck(() =>
+      [...this.connections].filter((c) =>
+        'workspaceId' in target
+          ? c.workspaceId === target.workspaceId.toLowerCase()
+          : 'userId' in target
+            ? c.userId === target.userId.toLowerCase()
+            : c.documentId === target.documentId.toLowerCase(),
+      ),
+    );
   }
 
   /**
@@ -135,6 +240,7 @@ export class SyncHub {
   async shutdown(): Promise<void> {
     if (this.draining) return;
     this.draining = true;
+    await this.options.accessChanges?.stop();
     const timeoutMs = this.options.shutdownTimeoutMs ?? SHUTDOWN_FLUSH_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
     const stored = await Promise.race([
@@ -155,6 +261,77 @@ export class SyncHub {
       conn.close(CLOSE.SERVICE_RESTART, 'server restarting');
   }
 
+  private queueRecheck(select: () => Connection[]): Promise<RecheckResult> {
+    const run = this.recheckQueue.then(() => this.recheck(select()));
+    this.recheckQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async recheck(connections: Connection[]): Promise<RecheckResult> {
+    const result: RecheckResult = { checked: 0, changed: 0, closed: 0 };
+    // One question per user and document, however many tabs hold it open.
+    const answers = new Map<string, Promise<Result<Access, AccessProblem>>>();
+    const open = connections.filter((c) => c.isOpen);
+    const settled = await Promise.allSettled(
+      open.map((conn) => {
+        const key = `${conn.userId} ${conn.documentId}`;
+        let answer = answers.get(key);
+        if (!answer) {
+          answer = this.access.capabilitiesFor(conn.userId, conn.documentId);
+          answers.set(key, answer);
+        }
+        return answer;
+      }),
+    );
+    let failure: unknown = null;
+    settled.forEach((outcome, i) => {
+      const conn = open[i]!;
+      if (outcome.status === 'rejected') {
+        failure ??= outcome.reason;
+        return;
+      }
+      if (!conn.isOpen) return;
+      result.checked++;
+      const applied = this.applyAccess(conn, outcome.value);
+      if (applied !== 'kept') result[applied]++;
+    });
+    if (failure !== null) throw failure;
+    return result;
+  }
+
+  private applyAccess(
+    conn: Connection,
+    answer: Result<Access, AccessProblem>,
+  ): 'kept' | 'changed' | 'closed' {
+    if (!answer.ok) {
+      if (answer.error === 'no-document') {
+        conn.close(CLOSE.DOCUMENT_NOT_FOUND, 'the document was deleted');
+      } else {
+        conn.close(CLOSE.ACCESS_REVOKED, `access revoked: ${ACCESS_PROBLEM_TEXT[answer.error]}`);
+      }
+      return 'closed';
+    }
+    const before = conn.currentCapabilities;
+    const next = intersectCapabilities(before, answer.value.capabilities);
+    if (!next.includes('read')) {
+      conn.close(CLOSE.ACCESS_REVOKED, `access revoked: ${ACCESS_PROBLEM_TEXT['no-access']}`);
+      return 'closed';
+    }
+    if (before.length === next.length && before.every((c) => next.includes(c))) return 'kept';
+    conn.setCapabilities(next);
+    conn.log.info(
+      {
+        connection: conn.id,
+        documentId: conn.documentId,
+        userId: conn.userId,
+        from: before,
+        capabilities: next,
+      },
+      'sync connection capabilities changed',
+    );
+    return 'changed';
+  }
+
   private acquireRoom(documentId: string): Room {
     const existing = this.rooms.get(documentId);
     if (existing && existing.status !== 'closed') return existing;
@@ -164,6 +341,7 @@ export class SyncHub {
       persistence: this.persistence,
       limits: this.options.limits,
       log: this.options.log,
+      ...(this.options.services && { services: this.options.services }),
       after: this.retiring.get(documentId),
       onClosed: (closed) => {
         if (this.rooms.get(documentId) === closed) this.rooms.delete(documentId);

@@ -13,7 +13,23 @@ export {
   type TicketProblem,
   type IssueTicketInput,
 } from './auth.js';
-export { SyncHub, type RevokeTarget, type RevokeOptions } from './hub.js';
+export {
+  SyncHub,
+  type Grant,
+  type RecheckTarget,
+  type RecheckResult,
+  type RevokeTarget,
+  type RevokeOptions,
+} from './hub.js';
+export { startSyncServer, type SyncServer } from './server.js';
+export {
+  databaseAccess,
+  trustTicket,
+  type Access,
+  type AccessPolicy,
+  type AccessProblem,
+} from './access.js';
+export { AccessWatcher, ACCESS_RECHECK_MS, type AccessChangeSource } from './access-watcher.js';
 export { DEFAULT_LIMITS, type Limits } from './limits.js';
 export {
   CLOSE,

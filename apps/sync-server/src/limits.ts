@@ -29,6 +29,13 @@ export interface Limits {
    * document is still loading; they are held and handled, in order, once it has loaded. */
   maxMessagesBeforeLoad: number;
   maxBufferedBytesBeforeLoad: number;
+  /** Most accepted updates this process may hold unstored (in flight or queued while the
+   * database is unreachable). Beyond it (or maxPendingWriteBytes) a client's new update is
+   * refused, not applied, and its connection closed with WRITE_QUEUE_FULL: the client keeps the
+   * edit and sends it again when it reconnects, so nothing acknowledged is ever lost and memory
+   * stays bounded during a long outage. */
+  maxPendingWrites: number;
+  maxPendingWriteBytes: number;
 }
 
 /**
@@ -50,6 +57,11 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxSendBufferBytes: 32 * 1024 * 1024,
   maxMessagesBeforeLoad: 64,
   maxBufferedBytesBeforeLoad: 16 * 1024 * 1024,
+  // A 10-second database outage under P1's load (50 clients x 2 updates/s) queues ~1,000
+  // updates; 50,000 covers minutes of a busy instance, and the byte bound keeps a few large
+  // offline merges from holding more than that in memory.
+  maxPendingWrites: 50_000,
+  maxPendingWriteBytes: 128 * 1024 * 1024,
 });
 
 /** The WebSocket server's own frame limit: a hard memory bound above our checked limit, so a
@@ -67,6 +79,31 @@ export const SHUTDOWN_FLUSH_TIMEOUT_MS = 10_000;
  * appends are idempotent, so retrying is always safe). */
 export const APPEND_RETRY_FIRST_MS = 50;
 export const APPEND_RETRY_MAX_MS = 5_000;
+
+/** While the database is unreachable, queued updates are retried by one probe (the oldest
+ * update) per backoff step; once it is stored, the queue is written in order, this many at a
+ * time (the group committer folds each chunk into a few transactions). */
+export const RECOVERY_CHUNK = 2_000;
+
+/** How long /ready and /health wait for the database's answer to a trivial query. */
+export const DATABASE_CHECK_TIMEOUT_MS = 2_000;
+
+/** Compaction (see compaction.ts): a document is compacted once COMPACT_AFTER_UPDATES (from
+ * @concord/db) updates have been stored since its last checkpoint, after it has been quiet for
+ * COMPACT_IDLE_MS, or at the latest COMPACT_MAX_WAIT_MS after it became due (a room that never
+ * pauses still gets compacted), or at once when its room unloads. A failed compaction is tried
+ * again after COMPACT_RETRY_MS. */
+export const COMPACT_IDLE_MS = 2_000;
+export const COMPACT_MAX_WAIT_MS = 30_000;
+export const COMPACT_RETRY_MS = 30_000;
+
+/** Redis fan-out (see redis.ts): reconnect backoff bounds, and how long a room's subscription
+ * may take before the room loads without it (it subscribes again when Redis is back). */
+export const REDIS_RETRY_FIRST_MS = 100;
+export const REDIS_RETRY_MAX_MS = 5_000;
+export const REDIS_SUBSCRIBE_TIMEOUT_MS = 1_000;
+/** Channel names are `<prefix>doc:<documentId>`; tests use their own prefix. */
+export const DEFAULT_REDIS_CHANNEL_PREFIX = 'concord:';
 
 /**
  * Token bucket: `capacity` tokens, refilled at `ratePerSecond`; each message takes one. Refilled

@@ -1,20 +1,12 @@
 /**
- * Process entry: load config, open the database (PGlite or PostgreSQL), wire the document
- * store, the one group committer and the app, start listening; on SIGTERM/SIGINT stop
- * gracefully: drain the hub (accepted updates stored and acknowledged, clients closed with 1012),
- * flush the committer, close the database.
+ * Process entry: load config, open the database (PGlite or PostgreSQL), start the sync server
+ * on it (server.ts); on SIGTERM/SIGINT stop gracefully (accepted updates stored and
+ * acknowledged, clients closed with 1012), then close the database.
  */
-import {
-  createDb,
-  createDocumentStore,
-  DatabaseUnavailableError,
-  DbConfigError,
-  describeDbConfig,
-  GroupCommitter,
-} from '@concord/db';
-import { buildApp } from './app.js';
+import { createDb, DatabaseUnavailableError, DbConfigError } from '@concord/db';
 import { ConfigError, loadConfig } from './config.js';
 import { SHUTDOWN_FLUSH_TIMEOUT_MS } from './limits.js';
+import { startSyncServer } from './server.js';
 
 /** Beyond the flush timeout, how long the rest of shutdown may take before the process exits
  * anyway (a stuck socket or database must not keep a restart waiting). */
@@ -42,40 +34,24 @@ async function main() {
     }
     throw e;
   }
-  const store = createDocumentStore(db);
-  const committer = new GroupCommitter(store);
-  const app = buildApp({
-    logLevel: config.logLevel,
-    store,
-    committer,
-    ticketSecret: config.ticketSecret,
-    limits: config.limits,
-  });
-  app.log.info({ database: describeDbConfig(config.db) }, 'database ready');
-  if (config.ticketSecretGenerated) {
-    app.log.warn(
-      'SYNC_TICKET_SECRET is not set: using a random secret for this process, so tickets from the web app will not verify (set it in both; required in production)',
-    );
-  }
+  const server = await startSyncServer(config, db);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    app.log.info({ signal }, 'shutting down');
+    server.app.log.info({ signal }, 'shutting down');
     setTimeout(() => {
-      app.log.error('shutdown took too long; exiting');
+      server.app.log.error('shutdown took too long; exiting');
       process.exit(1);
     }, SHUTDOWN_FLUSH_TIMEOUT_MS + SHUTDOWN_GRACE_MS).unref();
-    await app.close();
-    await committer.close();
+    await server.stop();
     await db.close();
-    app.log.info('stopped');
+    server.app.log.info('stopped');
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
-  await app.listen({ host: config.host, port: config.port });
 }
 
 await main();

@@ -65,6 +65,10 @@ export const CLOSE = {
   INTERNAL_ERROR: 4500,
   /** The document could not be loaded (database unavailable); reconnect later. */
   STORE_UNAVAILABLE: 4503,
+  /** The database is unreachable and this instance already holds its limit of unstored updates
+   * (maxPendingWrites / maxPendingWriteBytes): the update was refused, not applied; the client
+   * keeps it and sends it again when it reconnects. */
+  WRITE_QUEUE_FULL: 4507,
   /** More than messagesPerSecond (beyond the burst) from one connection. */
   RATE_LIMITED: 4529,
   /** The user already holds maxConnectionsPerUser connections. */

@@ -13,6 +13,15 @@
  * client has not advanced: the stock client echoes every awareness update it receives, and
  * relaying those echoes would turn each 15-second renewal into an N² storm. Only what changed
  * (or was renewed) is relayed, to everyone but its sender.
+ *
+ * With a fan-out (Redis, several instances), the room subscribes to its document's channel
+ * before it loads, publishes every update it accepts from a client and every presence change of
+ * its clients, and applies what other instances publish with REMOTE_ORIGIN: relayed to the
+ * local clients, never stored here (the instance whose client sent it stores it) and never
+ * published again. Remote awareness is deduplicated by the same clock rule. After loading, and
+ * whenever the fan-out says messages may have been missed, the room asks the other instances
+ * for what it lacks (sync-request); on a resync it also re-reads the store (catch-up). Applying
+ * either twice is harmless: Yjs updates are idempotent.
  */
 import { DocumentNotFoundError, limits as dbLimits, type DocumentStore } from '@concord/db';
 import type { FastifyBaseLogger } from 'fastify';
@@ -23,8 +32,10 @@ import {
   removeAwarenessStates,
 } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import type { Compactor } from './compaction.js';
 import type { Connection, RoomPort } from './connection.js';
 import type { Limits } from './limits.js';
+import type { SyncMetrics } from './metrics.js';
 import type { Persistence } from './persistence.js';
 import {
   CLOSE,
@@ -37,6 +48,7 @@ import {
   type ClientMessage,
 } from './protocol.js';
 import { err, ok, type Result } from './result.js';
+import type { Fanout, FanoutListener, FanoutMessage } from './redis.js';
 import { checkUpdate, isKnownTo } from './update-check.js';
 
 export type RoomStatus = 'loading' | 'ready' | 'closed';
@@ -53,10 +65,24 @@ export interface RoomOptions {
   after?: Promise<void>;
   /** Called once when the room closes (unloaded, failed to load, or reset). */
   onClosed: (room: Room) => void;
+  /** Optional services, shared by every room of the process. */
+  services?: RoomServices;
+}
+
+export interface RoomServices {
+  /** Relays to and from other instances (Redis); absent on a single instance. */
+  fanout?: Fanout;
+  /** Schedules compaction of documents with many stored updates. */
+  compactor?: Compactor;
+  metrics?: Pick<SyncMetrics, 'caughtUp'>;
 }
 
 /** Transaction origin for applying the stored state, so it is never mistaken for a client's. */
 const LOAD_ORIGIN = Symbol('load');
+/** Origin of what another instance published: relayed locally, not stored, not republished. */
+const REMOTE_ORIGIN = Symbol('remote');
+/** Origin of a re-read of the store after missed fan-out messages: relayed locally only. */
+const CATCH_UP_ORIGIN = Symbol('catch-up');
 
 export class Room implements RoomPort {
   readonly documentId: string;
@@ -75,6 +101,15 @@ export class Room implements RoomPort {
   /** Set by the afterTransaction listener for the transaction applying a client's update. */
   private applying: Connection | null = null;
   private appliedChange = false;
+  /** A resync was asked for while the room was still loading. */
+  private resyncOwed = false;
+  private readonly fanoutListener: FanoutListener = {
+    message: (message) => this.receiveRemote(message),
+    resync: () => {
+      if (this.state === 'loading') this.resyncOwed = true;
+      else void this.catchUp();
+    },
+  };
   private readonly log: FastifyBaseLogger;
 
   constructor(private readonly options: RoomOptions) {
@@ -92,6 +127,7 @@ export class Room implements RoomPort {
           [...tr.afterState].some(([client, clock]) => tr.beforeState.get(client) !== clock);
       }
     });
+    this.doc.on('update', this.onDocUpdate);
     this.loaded = this.load();
   }
 
@@ -171,12 +207,22 @@ export class Room implements RoomPort {
 
   private async load(): Promise<Result<void, LoadFailure>> {
     await this.options.after;
+    const { fanout, compactor } = this.options.services ?? {};
+    // Subscribed before reading the store, so nothing published after the read is missed.
+    if (fanout) await fanout.join(this.documentId, this.fanoutListener);
     try {
       const { state, seq } = await this.options.store.load(this.documentId);
       Y.applyUpdate(this.doc, state, LOAD_ORIGIN);
       this.storedSeq = seq;
-      this.sizeBound = state.byteLength;
+      this.sizeBound += state.byteLength;
       this.state = 'ready';
+      compactor?.noteStored(this.documentId, seq);
+      // What other instances accepted but had not stored when we read the store.
+      this.requestSync();
+      if (this.resyncOwed) {
+        this.resyncOwed = false;
+        void this.catchUp();
+      }
       this.log.debug(
         { documentId: this.documentId, seq, bytes: state.byteLength },
         'document loaded',
@@ -238,6 +284,18 @@ export class Room implements RoomPort {
       );
       return;
     }
+    if (
+      !this.options.persistence.hasRoomFor(update.byteLength) &&
+      !isKnownTo(this.doc, checked.value)
+    ) {
+      // Database down and the queue full: refuse before applying, so everything in memory is
+      // queued for storing; the client keeps the edit and sends it again after reconnecting.
+      conn.close(
+        CLOSE.WRITE_QUEUE_FULL,
+        'the database is unreachable and the write queue is full; reconnect later',
+      );
+      return;
+    }
 
     const store = this.doc.store;
     const pendingBefore = store.pendingStructs?.update ?? null;
@@ -265,6 +323,7 @@ export class Room implements RoomPort {
     // Relay the client's own bytes: a sync update frame as received, a step 2 re-framed.
     const out = frame ?? encodeSyncUpdate(update);
     for (const other of this.connections) if (other !== conn && other.isReady) other.send(out);
+    this.options.services?.fanout?.publish(this.documentId, { kind: 'update', update });
 
     // A copy, so the stored entry does not pin the socket's receive buffer.
     const write = this.options.persistence
@@ -272,6 +331,7 @@ export class Room implements RoomPort {
       .then((result) => {
         if (result.ok) {
           this.storedSeq = Math.max(this.storedSeq, result.value);
+          this.options.services?.compactor?.noteStored(this.documentId, this.storedSeq);
           return this.storedSeq;
         }
         if (result.error === 'document-not-found')
@@ -342,9 +402,132 @@ export class Room implements RoomPort {
     }
     const changed = [...change.added, ...change.updated, ...change.removed];
     if (changed.length === 0) return;
-    const frame = encodeAwareness(encodeAwarenessUpdate(this.awareness, changed));
+    const update = encodeAwarenessUpdate(this.awareness, changed);
+    const frame = encodeAwareness(update);
     for (const conn of this.connections) if (conn !== from && conn.isReady) conn.send(frame);
+    // Our clients' presence goes to the other instances; theirs is not sent back, and states
+    // timed out here time out there too.
+    if (origin !== REMOTE_ORIGIN && origin !== 'timeout') {
+      this.options.services?.fanout?.publish(this.documentId, { kind: 'awareness', update });
+    }
   };
+
+  /** Relays what another instance sent, or what a catch-up found, to the local clients. */
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin !== REMOTE_ORIGIN && origin !== CATCH_UP_ORIGIN) return;
+    this.sizeBound += update.byteLength;
+    const frame = encodeSyncUpdate(update);
+    for (const conn of this.connections) if (conn.isReady) conn.send(frame);
+  };
+
+  private receiveRemote(message: FanoutMessage): void {
+    if (this.state === 'closed') return;
+    switch (message.kind) {
+      case 'update':
+        this.applyRemote(message.update);
+        return;
+      case 'sync-reply':
+        this.applyRemote(message.update);
+        // Answer in kind: what we hold that the replier lacks (published while Redis was down).
+        if (this.state === 'ready') this.publishDiff(message.stateVector, null);
+        return;
+      case 'sync-request':
+        if (this.state !== 'ready') return; // instances that have loaded answer
+        this.publishDiff(message.stateVector, Y.encodeStateVector(this.doc));
+        this.publishLocalAwareness();
+        return;
+      case 'awareness':
+        if (message.update.byteLength > this.options.limits.maxAwarenessBytes) return;
+        try {
+          applyAwarenessUpdate(this.awareness, message.update, REMOTE_ORIGIN);
+        } catch (error) {
+          this.log.warn({ err: error, documentId: this.documentId }, 'bad remote awareness');
+        }
+        return;
+    }
+  }
+
+  /** Applies another instance's update (checked first, as a client's would be). */
+  private applyRemote(update: Uint8Array): void {
+    const checked = checkUpdate(update);
+    if (!checked.ok) {
+      this.log.warn(
+        { documentId: this.documentId, reason: checked.error.reason },
+        'remote update refused',
+      );
+      return;
+    }
+    if (checked.value.empty) return;
+    try {
+      Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
+    } catch (error) {
+      this.log.error(
+        { err: error, documentId: this.documentId },
+        'a remote update failed to apply; resetting the room',
+      );
+      this.closeAll(CLOSE.INTERNAL_ERROR, 'room reset after a bad update; reconnect');
+      this.close();
+    }
+  }
+
+  /** Publishes what an instance with state vector `stateVector` lacks (a reply to its request
+   * when `ours` is given, else a plain update). */
+  private publishDiff(stateVector: Uint8Array, ours: Uint8Array | null): void {
+    const fanout = this.options.services?.fanout;
+    if (!fanout) return;
+    let update: Uint8Array;
+    try {
+      update = Y.encodeStateAsUpdate(this.doc, stateVector);
+    } catch {
+      return; // not a state vector
+    }
+    fanout.publish(
+      this.documentId,
+      ours ? { kind: 'sync-reply', update, stateVector: ours } : { kind: 'update', update },
+    );
+  }
+
+  private publishLocalAwareness(): void {
+    const clients = new Set<number>();
+    for (const conn of this.connections) for (const id of conn.awarenessClients) clients.add(id);
+    const present = [...clients].filter((id) => this.awareness.getStates().has(id));
+    if (present.length === 0) return;
+    this.options.services?.fanout?.publish(this.documentId, {
+      kind: 'awareness',
+      update: encodeAwarenessUpdate(this.awareness, present),
+    });
+  }
+
+  private requestSync(): void {
+    this.options.services?.fanout?.publish(this.documentId, {
+      kind: 'sync-request',
+      stateVector: Y.encodeStateVector(this.doc),
+    });
+  }
+
+  /**
+   * Fan-out messages may have been missed (Redis was unreachable): re-read the store (the
+   * source of truth) and apply it, relaying what was new to the local clients, and ask the
+   * other instances for what they hold and have not stored yet.
+   */
+  async catchUp(): Promise<void> {
+    if (this.state !== 'ready') return;
+    const metrics = this.options.services?.metrics;
+    try {
+      const { state, seq } = await this.options.store.load(this.documentId);
+      if (this.state !== 'ready') return;
+      Y.applyUpdate(this.doc, state, CATCH_UP_ORIGIN);
+      this.storedSeq = Math.max(this.storedSeq, seq);
+      metrics?.caughtUp('ok');
+    } catch (error) {
+      metrics?.caughtUp('failed');
+      this.log.warn(
+        { err: error, documentId: this.documentId },
+        'catching up from the store failed; relying on the other instances',
+      );
+    }
+    if (this.state === 'ready') this.requestSync();
+  }
 
   /** Unloads once no client is connected and every accepted update is stored. */
   private unloadWhenIdle(): void {
@@ -356,6 +539,10 @@ export class Room implements RoomPort {
   private close(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    const { fanout, compactor } = this.options.services ?? {};
+    fanout?.leave(this.documentId, this.fanoutListener);
+    compactor?.noteUnloaded(this.documentId);
+    this.doc.off('update', this.onDocUpdate);
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();
     this.doc.destroy();

@@ -4,6 +4,8 @@
  * and a hand-made raw client that records every frame, and small waiting helpers. Every test
  * file opens its own database and server and closes them, so files run in parallel.
  */
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import {
   createDb,
@@ -19,6 +21,9 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import type { Role } from '@concord/auth/roles';
+import { databaseAccess, trustTicket, type AccessPolicy } from '../src/access.js';
+import { AccessWatcher, type AccessChangeSource } from '../src/access-watcher.js';
 import { buildApp } from '../src/app.js';
 import { issueTicket, type Capability } from '../src/auth.js';
 import type { Limits } from '../src/limits.js';
@@ -61,8 +66,11 @@ export function rng(seed: number): () => number {
 export interface TestDb {
   handle: DbHandle;
   store: DocumentStore;
-  /** A user who exists (updates carry their id as author). */
+  /** A user who exists (updates carry their id as author); the workspace's owner. */
   userId: string;
+  /** The workspace newDocument() adds to. */
+  workspaceId: string;
+  /** A new user, a rater of the workspace (raters may write plan documents). */
   newUser(): Promise<string>;
   newDocument(): Promise<string>;
   close(): Promise<void>;
@@ -70,11 +78,13 @@ export interface TestDb {
 
 let counter = 0;
 
-/** A user, a district and a workspace in `handle`'s database, and a way to add documents to it. */
+/** A user, a district and a workspace in `handle`'s database, and a way to add documents to it.
+ * The first user owns the workspace; newUser() adds raters, so every user may write the plan
+ * documents newDocument() makes, whichever access policy the server runs. */
 export async function seedWorkspace(
   handle: DbHandle,
-): Promise<Pick<TestDb, 'userId' | 'newUser' | 'newDocument'>> {
-  const newUser = async () => {
+): Promise<Pick<TestDb, 'userId' | 'workspaceId' | 'newUser' | 'newDocument'>> {
+  const newAccount = async () => {
     const n = ++counter;
     const [user] = await handle.db
       .insert(schema.users)
@@ -82,7 +92,7 @@ export async function seedWorkspace(
       .returning();
     return user!.id;
   };
-  const userId = await newUser();
+  const userId = await newAccount();
   const [district] = await handle.db
     .insert(schema.districts)
     .values({ name: 'Revere Public Schools', state: 'MA' })
@@ -96,9 +106,15 @@ export async function seedWorkspace(
       createdBy: userId,
     })
     .returning();
+  await addMember(handle, workspace!.id, userId, 'owner');
   return {
     userId,
-    newUser,
+    workspaceId: workspace!.id,
+    async newUser() {
+      const id = await newAccount();
+      await addMember(handle, workspace!.id, id, 'rater');
+      return id;
+    },
     async newDocument() {
       const [doc] = await handle.db
         .insert(schema.documents)
@@ -153,6 +169,9 @@ export interface TestServer {
 
 export interface StartOptions {
   store: Pick<DocumentStore, 'load' | 'append'>;
+  /** Default trustTicket (the ticket alone decides), so tests that do not care need no members. */
+  access?: AccessPolicy;
+  accessChanges?: AccessChangeSource;
   limits?: Partial<Limits>;
   shutdownTimeoutMs?: number;
 }
@@ -166,6 +185,8 @@ export async function startServer(options: StartOptions): Promise<TestServer> {
     store: options.store,
     committer,
     ticketSecret: SECRET,
+    access: options.access ?? trustTicket,
+    ...(options.accessChanges && { accessChanges: options.accessChanges }),
     ...(options.limits && { limits: options.limits }),
     ...(options.shutdownTimeoutMs !== undefined && {
       shutdownTimeoutMs: options.shutdownTimeoutMs,
@@ -204,16 +225,21 @@ export interface SyncFixture {
   readonly server: TestServer;
   /** Stock clients to destroy after the file's tests. */
   readonly clients: StockClient[];
+  /** The audit-log watcher, with `databaseAccess` (poll() it to skip the wait). */
+  readonly watcher: AccessWatcher | null;
 }
 
 /**
  * Registers the usual per-file lifecycle: a scratch database and a server started before the
  * tests, and clients, server and database closed after them. `wrapStore` lets a file put a
  * gate or a fault in front of the real store; `beforeClose` runs first in afterAll.
+ * `databaseAccess` authorizes against the scratch database (roles, reveal) and rechecks open
+ * connections from its audit log every `recheckMs`; without it the ticket alone decides.
  */
 export function useSyncServer(
   options: {
     limits?: Partial<Limits>;
+    databaseAccess?: { recheckMs?: number };
     wrapStore?: (store: DocumentStore) => Pick<DocumentStore, 'load' | 'append'>;
     beforeClose?: () => void;
   } = {},
@@ -221,10 +247,21 @@ export function useSyncServer(
   let db: TestDb | undefined;
   let server: TestServer | undefined;
   const clients: StockClient[] = [];
+  let watcher: AccessWatcher | null = null;
   beforeAll(async () => {
     db = await openTestDb();
+    if (options.databaseAccess) {
+      watcher = new AccessWatcher({
+        sql: db.handle.sql,
+        ...(options.databaseAccess.recheckMs !== undefined && {
+          intervalMs: options.databaseAccess.recheckMs,
+        }),
+      });
+    }
     server = await startServer({
       store: options.wrapStore ? options.wrapStore(db.store) : db.store,
+      ...(options.databaseAccess && { access: databaseAccess(db.handle) }),
+      ...(watcher && { accessChanges: watcher }),
       ...(options.limits && { limits: options.limits }),
     });
   });
@@ -244,6 +281,9 @@ export function useSyncServer(
       return server;
     },
     clients,
+    get watcher() {
+      return watcher;
+    },
   };
 }
 
@@ -418,4 +458,148 @@ export function applySyncFrames(doc: Y.Doc, frames: Uint8Array[]): void {
     const sub = decoding.readVarUint(d);
     if (sub === 1 || sub === 2) Y.applyUpdate(doc, decoding.readVarUint8Array(d));
   }
+}
+
+// ---- workspace membership, documents and the audit log (authorization tests) ----
+
+export async function addMember(
+  handle: DbHandle,
+  workspaceId: string,
+  userId: string,
+  role: Role,
+): Promise<void> {
+  await handle.db.insert(schema.memberships).values({ workspaceId, userId, role });
+}
+
+/** A document of any kind; `parentId` for ratings and comments, `ownerId` for ratings. */
+export async function createDocument(
+  handle: DbHandle,
+  input: {
+    workspaceId: string;
+    kind: (typeof schema.documents.$inferInsert)['kind'];
+    parentId?: string;
+    ownerId?: string;
+  },
+): Promise<string> {
+  const [doc] = await handle.db
+    .insert(schema.documents)
+    .values({ ...input, title: `${input.kind} ${++counter}` })
+    .returning();
+  return doc!.id;
+}
+
+/**
+ * An access change as the web app makes it: the change and its audit row in one transaction
+ * (the sync server's watcher reads the audit log).
+ */
+export async function changeAccess(
+  handle: DbHandle,
+  workspaceId: string,
+  action: 'membership.role-change' | 'membership.remove' | 'ratings.reveal' | 'ratings.hide',
+  change: { userId: string; role?: Role } | { documentId: string },
+): Promise<void> {
+  const statements: { name: string; text: string; params: unknown[] }[] = [];
+  if ('userId' in change) {
+    statements.push(
+      action === 'membership.remove'
+        ? {
+            name: 'test_remove_member',
+            text: 'delete from memberships where workspace_id = $1 and user_id = $2',
+            params: [workspaceId, change.userId],
+          }
+        : {
+            name: 'test_set_role',
+            text: 'update memberships set role = $3 where workspace_id = $1 and user_id = $2',
+            params: [workspaceId, change.userId, change.role],
+          },
+    );
+  } else {
+    statements.push({
+      name: 'test_reveal',
+      text: 'update documents set revealed_at = $2 where id = $1',
+      params: [change.documentId, action === 'ratings.reveal' ? new Date() : null],
+    });
+  }
+  const target = 'userId' in change ? `user:${change.userId}` : `document:${change.documentId}`;
+  statements.push({
+    name: 'test_audit',
+    text: 'insert into audit_log (workspace_id, action, target) values ($1, $2, $3)',
+    params: [workspaceId, action, target],
+  });
+  await handle.sql.transaction(async (tx) => {
+    for (const { params, ...statement } of statements) await tx.query(statement, params);
+  });
+}
+
+/**
+ * A hand-made client at the byte level: a TCP socket that sends a WebSocket upgrade request and
+ * records every byte the server sends back until it closes the socket or `waitMs` passes (then
+ * the socket is destroyed). Nothing is interpreted on the way in, so a test can assert on all
+ * of it: the HTTP status line, the body, and any WebSocket frames after a 101.
+ */
+export function rawUpgradeBytes(
+  port: number,
+  path: string,
+  waitMs = 500,
+): Promise<{ bytes: Buffer; status: number }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = net.connect({ host: '127.0.0.1', port }, () => {
+      socket.write(
+        [
+          `GET ${path} HTTP/1.1`,
+          `Host: 127.0.0.1:${port}`,
+          'Upgrade: websocket',
+          'Connection: Upgrade',
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+          'Sec-WebSocket-Version: 13',
+          '',
+          '',
+        ].join('\r\n'),
+      );
+    });
+    const done = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      const bytes = Buffer.concat(chunks);
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(bytes.toString('latin1'))?.[1] ?? 0);
+      resolve({ bytes, status });
+    };
+    const timer = setTimeout(done, waitMs);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('end', done);
+    socket.on('close', done);
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+/**
+ * Splits the bytes after a 101 response's headers into WebSocket frames (server frames are not
+ * masked); returns the payloads of complete frames and the opcodes. Enough to decode what a
+ * hand-made client got, in tests. Any other response has no frames.
+ */
+export function websocketPayloads(bytes: Buffer): { opcode: number; payload: Buffer }[] {
+  if (!bytes.subarray(0, 13).equals(Buffer.from('HTTP/1.1 101 '))) return [];
+  const headerEnd = bytes.indexOf('\r\n\r\n');
+  let at = headerEnd < 0 ? bytes.length : headerEnd + 4;
+  const frames: { opcode: number; payload: Buffer }[] = [];
+  while (at + 2 <= bytes.length) {
+    const opcode = bytes[at]! & 0x0f;
+    let length = bytes[at + 1]! & 0x7f;
+    let head = 2;
+    if (length === 126) {
+      length = bytes.readUInt16BE(at + 2);
+      head = 4;
+    } else if (length === 127) {
+      length = Number(bytes.readBigUInt64BE(at + 2));
+      head = 10;
+    }
+    if (at + head + length > bytes.length) break;
+    frames.push({ opcode, payload: bytes.subarray(at + head, at + head + length) });
+    at += head + length;
+  }
+  return frames;
 }

@@ -112,6 +112,12 @@ function openPostgres(config: DbConfig & { kind: 'postgres' }): PostgresHandle {
   // listener it would crash the process. The pool replaces it on the next checkout, and the
   // query that needs it fails with an error its caller retries.
   pool.on('error', () => {});
+  // pg-pool listens for 'error' on idle clients only: a client checked out for a transaction (the
+  // group committer's appends) whose socket dies would emit 'error' with no listener, which Node
+  // turns into an uncaught exception. The query in flight already fails with the same error.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   let closed: Promise<void> | undefined;
   return {
     kind: 'postgres',
