@@ -47,67 +47,27 @@ function install() {
 async function start() {
   install();
   run(['build']);
-  const webPort = process.env.PORT ?? '3000';
-  const syncPort = process.env.SYNC_PORT ?? '1234';
-  const host = process.env.HOST ?? '127.0.0.1';
-  // The web app signs sync tickets and the sync server checks them: both need the same secret.
-  const ticketSecret = process.env.SYNC_TICKET_SECRET ?? randomBytes(32).toString('base64url');
-  const children = [
-    spawn(process.execPath, ['apps/sync-server/dist/main.js'], {
-      cwd: root,
-      stdio: 'inherit',
-      env: {
-        ...process.env,
-        SYNC_TICKET_SECRET: ticketSecret,
-        PORT: syncPort,
-        HOST: host,
-        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-      },
-    }),
-    spawn(process.execPath, ['apps/web/build/index.js'], {
-      cwd: root,
-      stdio: 'inherit',
-      env: {
-        ...process.env,
-        SYNC_TICKET_SECRET: ticketSecret,
-        PORT: webPort,
-        HOST: host,
-        ORIGIN: process.env.ORIGIN ?? `http://${host}:${webPort}`,
-      },
-    }),
-  ];
+  // One process hosts the web app and the sync server: on PGlite (the default) only one process
+  // may open the data directory. It seeds the demo workspace on an empty database and prints
+  // the addresses and demo sign-ins (apps/web/host/main.ts).
+  const host = spawn(process.execPath, ['apps/web/build/host/main.js'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      // The web app signs sync tickets and the sync server checks them: both need the same secret.
+      SYNC_TICKET_SECRET: process.env.SYNC_TICKET_SECRET ?? randomBytes(32).toString('base64url'),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    },
+  });
   const stop = () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+    if (host.exitCode === null) host.kill('SIGTERM');
   };
-  for (const c of children) {
-    c.on('exit', (code) => {
-      if (code !== 0 && code !== null) {
-        console.error(`A Concord process exited with code ${code}; stopping.`);
-        stop();
-        process.exitCode = code;
-      }
-    });
-  }
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-
-  const url = `http://${host}:${webPort}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      const res = await fetch(url);
-      if (res.ok) break;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  console.log(`
-Concord is running.
-  Web app:     ${url}
-  Sync server: http://${host}:${syncPort}/health
-  Rubric catalogue: ${url}/templates
-
-Press Ctrl+C to stop.`);
+  host.on('exit', (code, signal) => {
+    process.exitCode = code ?? (signal ? 1 : 0);
+  });
 }
 
 function test() {

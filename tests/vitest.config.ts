@@ -5,13 +5,36 @@ export default defineConfig({
   resolve: { conditions: ['@concord/source'] },
   ssr: { resolve: { conditions: ['@concord/source'] } },
   test: {
-    include: ['e2e/**/*.test.ts'],
-    globalSetup: ['./setup/web-server.ts'],
-    // Chromium takes a few seconds to start; pages with axe take a second or two each.
-    testTimeout: 60_000,
-    hookTimeout: 90_000,
-    teardownTimeout: 30_000,
-    // One browser per file; files run one after another so they do not compete for 2 cores.
+    // Files run one after another so they do not compete for 2 cores: a browser per e2e file,
+    // a sync server process and 20 clients per sync file.
     fileParallelism: false,
+    // expect.poll waits for the server (argon2 hashing takes a moment on 2 shared cores).
+    expect: { poll: { timeout: 10_000 } },
+    teardownTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.test.ts'],
+          globalSetup: ['./setup/web-server.ts'],
+          // Chromium takes a few seconds to start; pages with axe take a second or two each.
+          testTimeout: 60_000,
+          hookTimeout: 90_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The real sync server as a child process (R1 convergence fuzz, R2 kill -9): no web
+          // server, so `vitest run --project sync` needs only the sync server's build.
+          name: 'sync',
+          include: ['sync/**/*.test.ts'],
+          globalSetup: ['./setup/sync-server-build.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
   },
 });

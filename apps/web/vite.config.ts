@@ -16,6 +16,10 @@ export default defineConfig({
   resolve: { conditions: [SOURCE, ...defaultClientConditions] },
   ssr: {
     resolve: { conditions: [SOURCE, ...defaultServerConditions] },
+    // Not bundled, imported at run time from node_modules instead: @concord/db (its built dist/,
+    // which finds its SQL migrations beside itself, and brings PGlite's WebAssembly and pg) and
+    // argon2's native code (a direct dependency of this app for that reason).
+    external: ['@concord/db', '@node-rs/argon2'],
   },
   test: {
     include: ['src/**/*.test.ts'],

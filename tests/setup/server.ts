@@ -52,7 +52,15 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-export async function startWebServer(options: { timeoutMs?: number } = {}): Promise<RunningServer> {
+export interface WebServerOptions {
+  timeoutMs?: number;
+  /** Port to listen on (default: a free one); pass one when another service must know it first. */
+  port?: number;
+  /** Extra environment (DATABASE_URL, OIDC_*, ...) on top of this process's. */
+  env?: Record<string, string>;
+}
+
+export async function startWebServer(options: WebServerOptions = {}): Promise<RunningServer> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   if (!existsSync(WEB_BUILD_ENTRY)) {
     throw new Error(
@@ -60,17 +68,30 @@ export async function startWebServer(options: { timeoutMs?: number } = {}): Prom
         'Run `pnpm build` first (or `pnpm --filter @concord/web build`); the browser tests build nothing themselves.',
     );
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const host = '127.0.0.1';
   const url = `http://${host}:${port}`;
   const child = spawn(process.execPath, [WEB_BUILD_ENTRY], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: String(port), HOST: host, ORIGIN: url, NODE_ENV: 'production' },
+    env: {
+      ...process.env,
+      ...options.env,
+      PORT: String(port),
+      HOST: host,
+      ORIGIN: url,
+      NODE_ENV: 'production',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // WEB_SERVER_LOG=1 shows the server's own log (errors in actions, single sign-on failures).
+  const echo = process.env.WEB_SERVER_LOG === '1';
+  const keep = (chunk: Buffer) => {
+    if (echo) process.stderr.write(chunk);
+    else if (output.length < 100_000) output += chunk.toString();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
 
   const deadline = Date.now() + timeoutMs;
   let lastError = '';

@@ -1,0 +1,152 @@
+/**
+ * The new-workspace wizard: three steps (workspace, district and schools, instruments), each a
+ * plain form post that validates its own fields, so it works without JavaScript; values from
+ * earlier steps travel along in hidden fields. The last step validates everything again and
+ * creates the workspace in one transaction (nothing is stored until then, nor on any error).
+ */
+import { fail, redirect } from '@sveltejs/kit';
+import { requireUser } from '$lib/server/auth/guard';
+import { getDb } from '$lib/server/db';
+import {
+  chosenSchoolNames,
+  DistrictStepSchema,
+  listMyDistricts,
+  US_STATES,
+  type DistrictWithSchools,
+} from '$lib/server/districts';
+import {
+  echoValues,
+  fieldErrors,
+  formValues,
+  readFormData,
+  type FormErrors,
+  type FormValues,
+} from '$lib/server/form';
+import {
+  createWorkspace,
+  INSTRUMENTS,
+  SCHOOL_PLANNING,
+  STEP_SCHEMAS,
+  WIZARD_STEPS,
+  WizardSchema,
+  type WizardStep,
+} from '$lib/server/workspaces';
+import type { Actions, PageServerLoad } from './$types';
+
+/** Which step each field is asked on (an error on it sends the person back there). */
+const FIELD_STEPS: Record<string, WizardStep> = {
+  name: 'workspace',
+  schoolYear: 'workspace',
+  district: 'district',
+  districtName: 'district',
+  districtState: 'district',
+  schoolIds: 'district',
+  newSchools: 'district',
+  instruments: 'instruments',
+  planningSchools: 'instruments',
+};
+
+function stepOf(value: FormDataEntryValue | null): WizardStep {
+  return WIZARD_STEPS.find((s) => s === value) ?? 'workspace';
+}
+
+function firstStepWithError(errors: FormErrors): WizardStep {
+  for (const step of WIZARD_STEPS) {
+    if (Object.keys(errors).some((k) => FIELD_STEPS[k.split('.')[0] ?? ''] === step)) return step;
+  }
+  return 'instruments';
+}
+
+/** The school names chosen so far (for the per-school School Planning Tool choice). */
+function schoolNames(values: FormValues, districts: DistrictWithSchools[]): string[] {
+  const parsed = DistrictStepSchema.safeParse(values);
+  return parsed.success ? chosenSchoolNames(parsed.data, districts) : [];
+}
+
+function show(step: WizardStep, values: FormValues, districts: DistrictWithSchools[]) {
+  return {
+    step,
+    values: echoValues(withoutStep(values)),
+    errors: {} as FormErrors,
+    schoolNames: schoolNames(values, districts),
+  };
+}
+
+function refuse(
+  step: WizardStep,
+  values: FormValues,
+  errors: FormErrors,
+  districts: DistrictWithSchools[],
+) {
+  return fail(400, {
+    step,
+    values: echoValues(withoutStep(values)),
+    errors,
+    schoolNames: schoolNames(values, districts),
+  });
+}
+
+function withoutStep(values: FormValues): FormValues {
+  const { step: _step, ...rest } = values;
+  void _step;
+  return rest;
+}
+
+export const load: PageServerLoad = async (event) => {
+  const user = requireUser(event);
+  const db = await getDb();
+  return {
+    districts: await listMyDistricts(db.sql, user.id),
+    states: Object.entries(US_STATES).map(([code, name]) => ({ code, name })),
+    instruments: INSTRUMENTS.map((i) => ({
+      key: i.key,
+      label: i.label,
+      description: i.description,
+    })),
+    schoolPlanning: { label: SCHOOL_PLANNING.label, description: SCHOOL_PLANNING.description },
+  };
+};
+
+export const actions: Actions = {
+  /** Checks the current step and shows the next. */
+  next: async (event) => {
+    const user = requireUser(event);
+    const data = await readFormData(event.request);
+    const values = formValues(data);
+    const step = stepOf(data.get('step'));
+    const districts = await listMyDistricts((await getDb()).sql, user.id);
+    const parsed = STEP_SCHEMAS[step].safeParse(values);
+    if (!parsed.success) return refuse(step, values, fieldErrors(parsed.error), districts);
+    const next = WIZARD_STEPS[WIZARD_STEPS.indexOf(step) + 1] ?? step;
+    return show(next, values, districts);
+  },
+
+  /** Shows the previous step, keeping everything typed. */
+  back: async (event) => {
+    const user = requireUser(event);
+    const data = await readFormData(event.request);
+    const values = formValues(data);
+    const step = stepOf(data.get('step'));
+    const districts = await listMyDistricts((await getDb()).sql, user.id);
+    const previous = WIZARD_STEPS[Math.max(0, WIZARD_STEPS.indexOf(step) - 1)] ?? step;
+    return show(previous, values, districts);
+  },
+
+  /** Checks every step and creates the workspace. */
+  create: async (event) => {
+    const user = requireUser(event);
+    const data = await readFormData(event.request);
+    const values = formValues(data);
+    const db = await getDb();
+    const districts = await listMyDistricts(db.sql, user.id);
+    const parsed = WizardSchema.safeParse(values);
+    if (!parsed.success) {
+      const errors = fieldErrors(parsed.error);
+      return refuse(firstStepWithError(errors), values, errors, districts);
+    }
+    const result = await createWorkspace(db, user.id, parsed.data);
+    if (!result.ok)
+      return refuse(firstStepWithError(result.errors), values, result.errors, districts);
+    redirect(303, `/w/${result.workspace.id}`);
+  },
+};
