@@ -1,6 +1,7 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { concordDevBackend } from './host/dev.js';
 
 /**
  * Workspace packages (e.g. @concord/rubric-core) export a "@concord/source" condition that points
@@ -12,7 +13,7 @@ import { defineConfig } from 'vitest/config';
 const SOURCE = '@concord/source';
 
 export default defineConfig({
-  plugins: [sveltekit()],
+  plugins: [sveltekit(), concordDevBackend()],
   resolve: { conditions: [SOURCE, ...defaultClientConditions] },
   ssr: {
     resolve: { conditions: [SOURCE, ...defaultServerConditions] },

@@ -12,70 +12,31 @@
  * DEMO_SEED (`auto`: seed when the database has no users, the default; `off`), plus the
  * database's and the sync server's own variables.
  */
-import { createDb, DatabaseUnavailableError, DbConfigError, type DbHandle } from '@concord/db';
-import { formatSignIns, seedDemo, type SeedResult } from '@concord/db/seed';
-import { ConfigError, loadConfig, startSyncServer } from '@concord/sync-server';
+import { formatSignIns } from '@concord/db/seed';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-
-/** Where src/lib/server/db.ts looks for an already-open database. */
-const DB_GLOBAL_KEY = Symbol.for('concord.db');
-/** Where the web app finds the in-process sync hub (to recheck access at once). */
-const SYNC_GLOBAL_KEY = Symbol.for('concord.sync');
+import { DEFAULT_SYNC_PORT, HostError, startBackend } from './backend.js';
 
 const DEFAULT_WEB_PORT = '3000';
-const DEFAULT_SYNC_PORT = '1234';
 /** How long stopping may take before the process exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 15_000;
-
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
-
-async function seedIfEmpty(db: DbHandle): Promise<SeedResult | null> {
-  const mode = process.env.DEMO_SEED ?? 'auto';
-  if (mode === 'off') return null;
-  if (mode !== 'auto') fail(`DEMO_SEED must be "auto" or "off" (got "${mode}").`);
-  const [row] = await db.sql.query<{ n: number }>({
-    name: 'concord_host_user_count',
-    text: 'select count(*)::int as n from users',
-  });
-  if ((row?.n ?? 0) > 0) {
-    // Not empty: keep the demo sign-ins visible if the demo is there, never create it.
-    const existing = await db.sql.query<{ n: number }>({
-      name: 'concord_host_demo_exists',
-      text: `select count(*)::int as n from users where email like '%@demo.concord.test'`,
-    });
-    return (existing[0]?.n ?? 0) > 0 ? seedDemo(db) : null;
-  }
-  return seedDemo(db);
-}
 
 async function main(): Promise<void> {
   const host = process.env.HOST ?? '127.0.0.1';
   const webPort = process.env.PORT ?? DEFAULT_WEB_PORT;
   const syncPort = process.env.SYNC_PORT ?? DEFAULT_SYNC_PORT;
 
-  let config;
+  let backend;
   try {
-    config = loadConfig({ ...process.env, HOST: host, PORT: syncPort });
+    backend = await startBackend(host, syncPort);
   } catch (e) {
-    if (e instanceof ConfigError) fail(e.message);
+    if (e instanceof HostError) {
+      console.error(e.message);
+      process.exit(2);
+    }
     throw e;
   }
-  let db: DbHandle;
-  try {
-    db = await createDb(config.db);
-  } catch (e) {
-    if (e instanceof DatabaseUnavailableError || e instanceof DbConfigError) fail(e.message);
-    throw e;
-  }
-  (globalThis as Record<symbol, unknown>)[DB_GLOBAL_KEY] = Promise.resolve(db);
-
-  const seeded = await seedIfEmpty(db);
-  const sync = await startSyncServer(config, db);
-  (globalThis as Record<symbol, unknown>)[SYNC_GLOBAL_KEY] = sync.app.sync;
+  const { sync, seeded } = backend;
 
   // adapter-node's server reads PORT and HOST when it is imported, and stops on SIGTERM/SIGINT.
   process.env.PORT = webPort;
@@ -89,8 +50,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref();
-    await sync.stop();
-    await db.close();
+    await backend.stop();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop());
