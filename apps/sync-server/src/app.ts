@@ -20,7 +20,7 @@ import type { LogLevel } from './config.js';
 import { Compactor, type CompactorOptions } from './compaction.js';
 import { Health } from './health.js';
 import { SyncHub, type Grant } from './hub.js';
-import { DEFAULT_LIMITS, wsMaxPayload, type Limits } from './limits.js';
+import { CLOSE_SWEEP_MS, DEFAULT_LIMITS, wsMaxPayload, type Limits } from './limits.js';
 import { SyncMetrics } from './metrics.js';
 import { CLOSE } from './protocol.js';
 import { RedisFanout } from './redis.js';
@@ -157,7 +157,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.decorate('compactor', compactor);
   app.decorateRequest('syncGrant', null);
   // After the hub has drained (the websocket plugin's preClose): no more rooms to serve.
+  let closeSweep: NodeJS.Timeout | undefined;
   app.addHook('onClose', async () => {
+    clearInterval(closeSweep);
     await compactor?.close();
     await fanout?.close();
   });
@@ -189,6 +191,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
     },
     preClose: async () => {
       await hub.shutdown();
+      // A socket that finishes its upgrade while the hub drains is closed by accept(), but one
+      // whose client never answers the close frame (it vanished mid-upgrade) would hold
+      // server.close() for ws's 30 s close timeout: after a grace, cut whatever is left.
+      closeSweep = setInterval(() => {
+        for (const socket of app.websocketServer.clients) socket.terminate();
+      }, CLOSE_SWEEP_MS);
+      closeSweep.unref();
     },
   });
 

@@ -75,6 +75,10 @@ export function wsMaxPayload(limits: Pick<Limits, 'maxMessageBytes'>): number {
  * clients still hold them and send them again on reconnect). */
 export const SHUTDOWN_FLUSH_TIMEOUT_MS = 10_000;
 
+/** After the hub has drained on shutdown, how often sockets still open (a client that never
+ * answered the close frame) are cut, so stopping never waits on a vanished client. */
+export const CLOSE_SWEEP_MS = 1_000;
+
 /** First and largest wait between retries of a failed append (the database is down or slow;
  * appends are idempotent, so retrying is always safe). */
 export const APPEND_RETRY_FIRST_MS = 50;
