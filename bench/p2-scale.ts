@@ -1,0 +1,203 @@
+/**
+ * P2 (scale): 200 rooms x 10 clients (2,000 connections) on one instance, each client writing one
+ * update every 5 s for 30 s. Reported per server: connections dropped, delivered %, the server
+ * process's RSS (VmRSS) after everyone connected and at the end, p99 receive − send. Floor,
+ * Concord on PostgreSQL and Hocuspocus take turns within each run; Concord on PGlite (the
+ * database inside the server process) runs once more at the end and is reported apart, since its
+ * RSS includes the embedded database.
+ *
+ * Targets: no connection dropped, 100% delivered; Concord's RSS at the end on PostgreSQL ≤ 1.2x
+ * the floor's and ≤ 130 MB; p99 ≤ 2x the floor's and ≤ 0.5x Hocuspocus's.
+ *
+ *   pnpm --filter @concord/bench bench:p2           3 runs of each, prints the table
+ *   BENCH_WRITE=1 ...                               ... and writes docs/BENCHMARKS.md (P2)
+ *   BENCH_SMOKE=1 ...                               4 rooms x 3 clients for 2 s, one run (no PGlite)
+ */
+import { openPglite, openPostgres, type ConcordDatabase } from './lib/concord-db.js';
+import { runFanout, type FanoutResult } from './lib/fanout.js';
+import { SMOKE, WRITE, machine, median, writeSection } from './lib/report.js';
+import { concordSetup, floorSetup, hocuspocusSetup, type Setup } from './lib/sync-setups.js';
+import {
+  loadavg,
+  mb,
+  medianSpread,
+  ms,
+  pct,
+  requireFullDelivery,
+  timelineLine,
+  verdict,
+} from './lib/sync-report.js';
+
+const RUNS = SMOKE ? 1 : Number(process.env.BENCH_RUNS ?? 3);
+const SHAPE = SMOKE ? { rooms: 4, clientsPerRoom: 3 } : { rooms: 200, clientsPerRoom: 10 };
+const INTERVAL_MS = SMOKE ? 1000 : 5000;
+const SECONDS = SMOKE ? 2 : 30;
+/** Target: Concord's RSS at the end on PostgreSQL, at most this many MB. */
+const RSS_LIMIT_MB = 130;
+/** Clients connected at a time (each batch waits until its clients are synced). */
+const CONNECT_BATCH = 100;
+
+type Id = 'floor' | 'concord' | 'hocuspocus' | 'concord-pglite';
+
+interface Config {
+  id: Id;
+  label: string;
+  start(): Promise<Setup>;
+  /** Runs after the main rounds, once. */
+  once?: boolean;
+  cleanup?(): Promise<void>;
+}
+
+let postgres: ConcordDatabase | undefined;
+const pglites: ConcordDatabase[] = [];
+
+const allConfigs: Config[] = [
+  { id: 'floor', label: 'floor (raw `ws`, drops awareness)', start: floorSetup },
+  {
+    id: 'concord',
+    label: 'Concord (PostgreSQL)',
+    start: async () => concordSetup((postgres ??= await openPostgres()), SHAPE),
+  },
+  { id: 'hocuspocus', label: 'Hocuspocus 3.4.4 (defaults)', start: () => hocuspocusSetup() },
+  {
+    id: 'concord-pglite',
+    label: 'Concord (PGlite in the server process)',
+    once: true,
+    start: async () => {
+      const db = openPglite();
+      pglites.push(db);
+      return concordSetup(db, SHAPE);
+    },
+  },
+];
+// The smoke run leaves PGlite out: opening it twice (seed, then the server) takes most of a
+// CI minute, and it is the same Concord server on another database.
+const configs = SMOKE ? allConfigs.filter((c) => c.id !== 'concord-pglite') : allConfigs;
+
+async function measure(config: Config): Promise<FanoutResult> {
+  const setup = await config.start();
+  let result: FanoutResult;
+  try {
+    result = await runFanout({
+      ...SHAPE,
+      intervalMs: INTERVAL_MS,
+      seconds: SECONDS,
+      connect: setup.connect,
+      readiness: setup.readiness,
+      connectBatch: CONNECT_BATCH,
+      settleMs: SMOKE ? 200 : 2000,
+      servers: setup.servers,
+    });
+  } finally {
+    for (const s of setup.servers) await s.stop();
+  }
+  console.log(
+    `${config.label}: connected in ${result.connectSeconds.toFixed(1)} s, delivered ${pct(result.delivered, result.expected)} of ${result.expected}, dropped ${result.droppedClients}, RSS ${mb(result.rssAfterConnect)} -> ${mb(result.rssEnd)} MB, p50 ${ms(result.latency.p50)} ms, p99 ${ms(result.latency.p99)} ms, server ${result.serverCores.toFixed(2)} cores, clients ${result.clientCores.toFixed(2)} cores`,
+  );
+  if (SMOKE) {
+    requireFullDelivery(`P2 ${config.label}`, result.delivered, result.expected);
+    if (result.droppedClients > 0) {
+      throw new Error(
+        `P2 ${config.label}: ${result.droppedClients} clients lost their connection (codes ${result.dropCodes.join(', ')})`,
+      );
+    }
+  }
+  return result;
+}
+
+const loadBefore = loadavg();
+const results = new Map<Id, FanoutResult[]>(configs.map((c) => [c.id, []]));
+try {
+  for (let run = 1; run <= RUNS; run++) {
+    console.log(`run ${run}`);
+    for (const config of configs.filter((c) => !c.once)) {
+      results.get(config.id)!.push(await measure(config));
+    }
+  }
+  for (const config of configs.filter((c) => c.once)) {
+    results.get(config.id)!.push(await measure(config));
+  }
+} finally {
+  await postgres?.close();
+  for (const db of pglites) await db.close();
+}
+const loadAfter = loadavg();
+
+// ---- report ----
+
+const of = (id: Id) => results.get(id)!;
+const med = (id: Id, f: (r: FanoutResult) => number) => median(of(id).map(f));
+const row = (config: Config) => {
+  const rs = of(config.id);
+  const worst = rs.reduce((w, r) => (r.delivered / r.expected < w.delivered / w.expected ? r : w));
+  return `| ${config.label} | ${rs.reduce((n, r) => n + r.droppedClients, 0)} | ${pct(worst.delivered, worst.expected)} | ${medianSpread(
+    rs.map((r) => r.rssAfterConnect),
+    mb,
+  )} | ${medianSpread(
+    rs.map((r) => r.rssEnd),
+    mb,
+  )} | ${medianSpread(rs.map((r) => r.latency.p50))} | ${medianSpread(rs.map((r) => r.latency.p99))} | ${medianSpread(
+    rs.map((r) => r.connectSeconds),
+    (n) => n.toFixed(1),
+  )} | ${medianSpread(
+    rs.map((r) => r.serverCores),
+    (n) => n.toFixed(2),
+  )} | ${medianSpread(
+    rs.map((r) => r.clientCores),
+    (n) => n.toFixed(2),
+  )} |`;
+};
+const table = [
+  '| server | dropped | delivered (worst run) | RSS after connect MB | RSS at end MB | p50 ms | p99 ms | connect s | server CPU (cores) | client CPU (cores) |',
+  '|---|---|---|---|---|---|---|---|---|---|',
+  ...configs.map(row),
+];
+const rssEnd = (id: Id) => med(id, (r) => r.rssEnd);
+const p99 = (id: Id) => med(id, (r) => r.latency.p99);
+const rssVsFloor = rssEnd('concord') / rssEnd('floor');
+const rssMb = rssEnd('concord') / 2 ** 20;
+const vsFloor = p99('concord') / p99('floor');
+const vsHocuspocus = p99('concord') / p99('hocuspocus');
+const clean = of('concord').every((r) => r.droppedClients === 0 && r.delivered === r.expected);
+const verdicts = [
+  `- no connection dropped, 100% delivered (Concord, PostgreSQL): ${verdict(clean)}`,
+  `- Concord RSS at end / floor's = ${rssVsFloor.toFixed(2)}x (target ≤ 1.2x): ${verdict(rssVsFloor <= 1.2)}; ${rssMb.toFixed(0)} MB (target ≤ ${RSS_LIMIT_MB} MB): ${verdict(rssMb <= RSS_LIMIT_MB)}`,
+  `- Concord p99 / floor p99 = ${vsFloor.toFixed(2)}x (target ≤ 2x): ${verdict(vsFloor <= 2)}`,
+  `- Concord p99 / Hocuspocus p99 = ${vsHocuspocus.toFixed(2)}x (target ≤ 0.5x): ${verdict(vsHocuspocus <= 0.5)}`,
+];
+const timelines = configs.flatMap((c) =>
+  of(c.id).map((r, i) => `${c.id.padEnd(14)} run ${i + 1}: ${timelineLine(r.latency.timeline)}`),
+);
+console.log([...table, '', ...verdicts, '', ...timelines].join('\n'));
+if (SMOKE) console.log('[smoke run: not a measurement]');
+
+if (WRITE && !SMOKE) {
+  writeSection(
+    'P2',
+    `## P2: scale, ${SHAPE.rooms} rooms x ${SHAPE.clientsPerRoom} clients on one instance
+
+Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.
+Command: \`BENCH_WRITE=1 pnpm --filter @concord/bench bench:sync\` (bench/p2-scale.ts).
+
+${SHAPE.rooms * SHAPE.clientsPerRoom} connections (${SHAPE.rooms} rooms of ${SHAPE.clientsPerRoom}), connected ${CONNECT_BATCH} at a time; after everyone is connected
+and 2 s of quiet, each client writes one \`Y.Map\` entry (its send time) every ${INTERVAL_MS / 1000} s for ${SECONDS} s,
+spread evenly; receivers compute receive − send. RSS is the server process's VmRSS (/proc/<pid>/status):
+after connect (before the first update) and at the end. ${RUNS} runs with the floor, Concord (PostgreSQL) and
+Hocuspocus taking turns in each, then one run of Concord on PGlite, whose RSS includes the embedded
+database (reported apart; PostgreSQL's own memory is in its own processes and not counted). Servers,
+clients and clocks as in P1 (all clients in the benchmark process; each server its own \`node\` process;
+Concord: one owner per client with a ticket, \`SYNC_MAX_CONNECTIONS_PER_USER\` at its default). Cells:
+median of the runs (min–max). 1-minute load average: ${loadBefore} before, ${loadAfter} after (other
+engineers' tests were running on the machine).
+
+${table.join('\n')}
+
+${verdicts.join('\n')}
+
+Per-second p99 (ms), by the second the update was sent:
+
+\`\`\`
+${timelines.join('\n')}
+\`\`\``,
+  );
+}
