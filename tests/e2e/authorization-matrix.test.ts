@@ -4,10 +4,19 @@
  * workspace, member, invitation and account routes, posted by hand (Origin header and session
  * cookie, as a browser without JavaScript would). Each outcome is compared with what `can()`
  * from @concord/auth allows: members whose role lacks the action get 403, non-members 404 (the
- * workspace does not exist for them), signed-out visitors the sign-in page. The target is 0
- * unauthorized successes, and nothing stored by a refused request.
+ * workspace does not exist for them), signed-out visitors the sign-in page. The sync ticket API
+ * is compared with `documentCapabilities` (403 without read, 401 signed out, and the
+ * capabilities it grants exactly the table's). The target is 0 unauthorized successes, and
+ * nothing stored by a refused request.
  */
-import { can, type Role, type WorkspaceAction } from '@concord/auth/roles';
+import {
+  can,
+  documentCapabilities,
+  type DocumentAccessObject,
+  type Role,
+  type SyncCapability,
+  type WorkspaceAction,
+} from '@concord/auth/roles';
 import { createDb, type DbHandle } from '@concord/db';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -37,6 +46,8 @@ type Outcome = 'ok' | 'invalid' | 'forbidden' | 'not-found' | 'sign-in' | 'serve
 
 function outcomeOf(res: Response): Outcome {
   if (res.status >= 500) return 'server-error';
+  // An API's "sign in first" (the ticket route answers JSON, not a redirect).
+  if (res.status === 401) return 'sign-in';
   if (res.status === 403) return 'forbidden';
   if (res.status === 404) return 'not-found';
   if (res.status >= 300 && res.status < 400) {
@@ -50,10 +61,15 @@ interface Case {
   name: string;
   method: 'GET' | 'POST';
   /**
-   * workspace: needs membership and the capability; signed-in: any signed-in person;
+   * workspace: needs membership and the capability; document: membership and read on that
+   * document (null: not a document of this workspace); signed-in: any signed-in person;
    * public: anyone.
    */
-  needs: { workspace: WorkspaceAction } | 'signed-in' | 'public';
+  needs:
+    | { workspace: WorkspaceAction }
+    | { document: () => DocumentAccessObject | null }
+    | 'signed-in'
+    | 'public';
   /** For a signed-in case: what an allowed request amounts to (default 'ok'). */
   allowedOutcome?: Outcome;
   /** Runs before each attempt; returns the path and the form fields. */
@@ -68,6 +84,9 @@ const ids = {} as Record<keyof typeof people, string>;
 let workspaceId: string;
 /** A second workspace whose invitations the accept cases use, so joining it changes nothing here. */
 let joinWorkspaceId: string;
+/** Documents the ticket cases ask for: the plan, the rater's ratings of two assessments (one
+ * revealed), and the join workspace's plan (not a document of this workspace). */
+const docs = {} as Record<'plan' | 'ratingsHidden' | 'ratingsRevealed' | 'elsewhere', string>;
 
 async function userId(email: string): Promise<string> {
   const [row] = await db.sql.query<{ id: string }>(
@@ -86,6 +105,49 @@ async function isMember(workspace: string, user: string): Promise<boolean> {
     [workspace, user],
   );
   return rows.length > 0;
+}
+
+async function documentId(workspace: string, title: string): Promise<string> {
+  const [row] = await db.sql.query<{ id: string }>(
+    {
+      name: 'r5_document',
+      text: `select id from documents where workspace_id = $1::uuid and title like $2 limit 1`,
+    },
+    [workspace, title],
+  );
+  return row!.id;
+}
+
+/** A ratings document for `ownerId` (the web has no ratings UI yet: made as facilitation will). */
+async function addRatings(parentId: string, ownerId: string, revealed: boolean): Promise<string> {
+  const [row] = await db.sql.query<{ id: string }>(
+    {
+      name: 'r5_add_ratings',
+      text: `insert into documents (workspace_id, kind, parent_id, owner_id, title)
+             values ($1::uuid, 'ratings', $2::uuid, $3::uuid, 'Ratings') returning id`,
+    },
+    [workspaceId, parentId, ownerId],
+  );
+  if (revealed) {
+    await db.sql.query(
+      { name: 'r5_reveal', text: 'update documents set revealed_at = now() where id = $1::uuid' },
+      [parentId],
+    );
+  }
+  return row!.id;
+}
+
+function ticketCase(
+  name: string,
+  doc: keyof typeof docs,
+  access: () => DocumentAccessObject | null,
+): Case {
+  return {
+    name: `GET /w/[workspace]/documents/[document]/ticket (${name})`,
+    method: 'GET',
+    needs: { document: access },
+    request: async () => ({ path: `/w/${workspaceId}/documents/${docs[doc]}/ticket` }),
+  };
 }
 
 async function pendingInvitationId(workspace: string, email: string): Promise<string> {
@@ -221,6 +283,18 @@ const CASES: Case[] = [
       return { path: `/w/${workspaceId}/members?/remove`, fields: { userId: ids.leaver } };
     },
   },
+  ticketCase('plan', 'plan', () => ({ kind: 'plan', ownerId: null, revealed: false })),
+  ticketCase("the rater's ratings, before reveal", 'ratingsHidden', () => ({
+    kind: 'ratings',
+    ownerId: ids.rater,
+    revealed: false,
+  })),
+  ticketCase("the rater's ratings, after reveal", 'ratingsRevealed', () => ({
+    kind: 'ratings',
+    ownerId: ids.rater,
+    revealed: true,
+  })),
+  ticketCase('a document of another workspace', 'elsewhere', () => null),
   {
     name: 'GET /invite/[token]',
     method: 'GET',
@@ -299,12 +373,25 @@ function sessionOf(subject: Subject): string | null {
   return subject === 'signed-out' ? null : people[subject].session;
 }
 
-/** What the matrix expects, from can() and membership alone. */
+/** The sync capabilities a ticket case should grant the subject (null: none, not a member). */
+function expectedCapabilities(c: Case, subject: Subject): readonly SyncCapability[] | null {
+  if (typeof c.needs !== 'object' || !('document' in c.needs)) return null;
+  if (subject === 'signed-out' || subject === 'non-member') return null;
+  const doc = c.needs.document();
+  return doc === null ? null : documentCapabilities({ userId: ids[subject], role: subject }, doc);
+}
+
+/** What the matrix expects, from can(), documentCapabilities() and membership alone. */
 function expected(c: Case, subject: Subject): Outcome[] {
   if (c.needs === 'public') return ['ok'];
   if (subject === 'signed-out') return ['sign-in'];
   if (c.needs === 'signed-in') return [c.allowedOutcome ?? 'ok'];
   if (subject === 'non-member') return ['not-found'];
+  if ('document' in c.needs) {
+    const caps = expectedCapabilities(c, subject);
+    if (caps === null) return ['not-found'];
+    return caps.includes('read') ? ['ok'] : ['forbidden'];
+  }
   return can(subject, c.needs.workspace)
     ? ['ok']
     : [c.method === 'GET' ? 'not-found' : 'forbidden'];
@@ -326,6 +413,18 @@ beforeAll(async () => {
   }
   workspaceId = await createWorkspaceByHttp(people.owner, 'R5 workspace');
   joinWorkspaceId = await createWorkspaceByHttp(people.owner, 'R5 join workspace');
+  docs.plan = await documentId(workspaceId, 'Strategic plan%');
+  docs.elsewhere = await documentId(joinWorkspaceId, 'Strategic plan%');
+  docs.ratingsHidden = await addRatings(
+    await documentId(workspaceId, 'District Conditions'),
+    ids.rater,
+    false,
+  );
+  docs.ratingsRevealed = await addRatings(
+    await documentId(workspaceId, 'Fundamental Practices'),
+    ids.rater,
+    true,
+  );
   for (const key of ['facilitator', 'rater', 'viewer', 'subject'] as const) {
     const role = key === 'subject' ? 'viewer' : key;
     await acceptByHttp(
@@ -342,6 +441,8 @@ afterAll(async () => {
 describe('R5 authorization matrix', () => {
   it('every subject x every route and action: outcome as can() says, 0 unauthorized successes', async () => {
     const rows: { case: string; subject: Subject; got: Outcome; want: Outcome[] }[] = [];
+    /** Tickets whose capabilities differ from the table's (any at all is a failure). */
+    const wrongGrants: { case: string; subject: Subject; got: unknown; want: unknown }[] = [];
     for (const c of CASES) {
       for (const subject of SUBJECTS) {
         const { path, fields } = await c.request(subject);
@@ -349,8 +450,17 @@ describe('R5 authorization matrix', () => {
           c.method === 'GET'
             ? await get(path, sessionOf(subject))
             : await post(path, fields ?? {}, sessionOf(subject));
-        await res.arrayBuffer();
-        rows.push({ case: c.name, subject, got: outcomeOf(res), want: expected(c, subject) });
+        const got = outcomeOf(res);
+        const want = expectedCapabilities(c, subject);
+        if (want !== null && got === 'ok') {
+          const body = (await res.json()) as { capabilities?: unknown };
+          if (JSON.stringify(body.capabilities) !== JSON.stringify(want)) {
+            wrongGrants.push({ case: c.name, subject, got: body.capabilities, want });
+          }
+        } else {
+          await res.arrayBuffer();
+        }
+        rows.push({ case: c.name, subject, got, want: expected(c, subject) });
       }
     }
     const unauthorizedSuccesses = rows.filter((r) => !r.want.includes('ok') && r.got === 'ok');
@@ -361,6 +471,7 @@ describe('R5 authorization matrix', () => {
     );
     expect(unauthorizedSuccesses).toEqual([]);
     expect(mismatches).toEqual([]);
+    expect(wrongGrants).toEqual([]);
 
     // Nothing a refused request could have written: no access change by a rater, viewer or
     // non-member in the workspace (their only rows are joining it).

@@ -1,9 +1,11 @@
 /**
- * Starting and stopping the PRODUCTION build of apps/web (`node apps/web/build/index.js`), for
- * the browser tests' globalSetup and for scripts. Builds nothing: a missing build is an error that
- * says what to run.
+ * Starting and stopping the PRODUCTION build of Concord as `npm start` runs it: the one-process
+ * host (`node apps/web/build/host/main.js`: the database opened once, the sync server, then the
+ * web app), for the browser tests' globalSetup and for scripts. Builds nothing: a missing build
+ * is an error that says what to run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
@@ -11,9 +13,12 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const WEB_BUILD_ENTRY = resolve(REPO_ROOT, 'apps/web/build/index.js');
+export const HOST_BUILD_ENTRY = resolve(REPO_ROOT, 'apps/web/build/host/main.js');
 
 export interface RunningServer {
   url: string;
+  /** The sync server's WebSocket base (`ws://127.0.0.1:<port>/sync`). */
+  syncUrl: string;
   pid: number;
   stop: () => Promise<void>;
 }
@@ -56,27 +61,41 @@ export interface WebServerOptions {
   timeoutMs?: number;
   /** Port to listen on (default: a free one); pass one when another service must know it first. */
   port?: number;
-  /** Extra environment (DATABASE_URL, OIDC_*, ...) on top of this process's. */
+  /** The sync server's port (default: a free one). */
+  syncPort?: number;
+  /**
+   * Extra environment (DATABASE_URL, OIDC_*, ...) on top of this process's. Unless set here or
+   * there: an in-memory PGlite (never the developer's data directory), no demo seed, a random
+   * SYNC_TICKET_SECRET.
+   */
   env?: Record<string, string>;
 }
 
 export async function startWebServer(options: WebServerOptions = {}): Promise<RunningServer> {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  if (!existsSync(WEB_BUILD_ENTRY)) {
-    throw new Error(
-      `The production build of the web app is missing (${WEB_BUILD_ENTRY}).\n` +
-        'Run `pnpm build` first (or `pnpm --filter @concord/web build`); the browser tests build nothing themselves.',
-    );
+  for (const entry of [WEB_BUILD_ENTRY, HOST_BUILD_ENTRY]) {
+    if (!existsSync(entry)) {
+      throw new Error(
+        `The production build of the web app is missing (${entry}).\n` +
+          'Run `pnpm build` first (or `pnpm --filter @concord/web build`); the browser tests build nothing themselves.',
+      );
+    }
   }
   const port = options.port ?? (await freePort());
+  const syncPort = options.syncPort ?? (await freePort());
   const host = '127.0.0.1';
   const url = `http://${host}:${port}`;
-  const child = spawn(process.execPath, [WEB_BUILD_ENTRY], {
+  const syncUrl = `ws://${host}:${syncPort}/sync`;
+  const child = spawn(process.execPath, [HOST_BUILD_ENTRY], {
     cwd: REPO_ROOT,
     env: {
+      PGLITE_DATA_DIR: 'memory://',
+      DEMO_SEED: 'off',
+      SYNC_TICKET_SECRET: randomBytes(32).toString('base64url'),
       ...process.env,
       ...options.env,
       PORT: String(port),
+      SYNC_PORT: String(syncPort),
       HOST: host,
       ORIGIN: url,
       NODE_ENV: 'production',
@@ -98,7 +117,7 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<Ru
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(
-        `The web server exited (code ${child.exitCode}, signal ${child.signalCode}) before answering.\n${output}`,
+        `The host (web and sync server) exited (code ${child.exitCode}, signal ${child.signalCode}) before answering.\n${output}`,
       );
     }
     try {
@@ -107,6 +126,7 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<Ru
       if (res.ok) {
         return {
           url,
+          syncUrl,
           pid: child.pid ?? -1,
           stop: () => stopChild(child),
         };

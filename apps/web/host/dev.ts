@@ -20,6 +20,8 @@ export function concordDevBackend(): Plugin {
       const { formatSignIns } = await import('@concord/db/seed');
       backend ??= startBackend('127.0.0.1', process.env.SYNC_PORT ?? DEFAULT_SYNC_PORT);
       const { sync, seeded } = await backend;
+      // Tickets point browsers at the port actually listened on (see main.ts).
+      process.env.SYNC_PORT = new URL(sync.url).port;
       server.config.logger.info(`  Sync server: ${sync.url}/health`);
       if (seeded !== null) server.config.logger.info(formatSignIns(seeded.signIns));
       server.httpServer?.once('close', () => void backend?.then((b) => b.stop()));

@@ -37,6 +37,9 @@ async function main(): Promise<void> {
     throw e;
   }
   const { sync, seeded } = backend;
+  // The web app's tickets point browsers at this port (PUBLIC_SYNC_URL unset): the one actually
+  // listened on, also when SYNC_PORT=0 asked for any free one.
+  process.env.SYNC_PORT = new URL(sync.url).port;
 
   // adapter-node's server reads PORT and HOST when it is imported, and stops on SIGTERM/SIGINT.
   process.env.PORT = webPort;

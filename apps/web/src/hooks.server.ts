@@ -1,11 +1,14 @@
 /**
- * Server hooks: at start, validate the single sign-on settings (a bad OIDC_* value stops the
- * process with a message naming it); on every request, turn the session cookie into
- * `locals.user` / `locals.session`. A request without the cookie never touches the database.
+ * Server hooks: at start, validate the single sign-on and sync settings (a bad OIDC_* or SYNC_*
+ * value, or no SYNC_TICKET_SECRET in a built app, stops the process with a message naming it); on
+ * every request, turn the session cookie into `locals.user` / `locals.session`. A request
+ * without the cookie never touches the database.
  */
 import type { Handle, ServerInit } from '@sveltejs/kit';
+import { dev } from '$app/environment';
 import { oidcConfig } from '$lib/server/auth/oidc-config';
 import { getDb } from '$lib/server/db';
+import { syncConfig } from '$lib/server/sync-config';
 import {
   SESSION_COOKIE,
   deleteSessionCookie,
@@ -16,6 +19,8 @@ import {
 export const init: ServerInit = () => {
   // Throws OidcConfigError (one line per bad variable) when the settings are half-made.
   oidcConfig();
+  // Throws SyncConfigError: tickets signed with a wrong or made-up secret would all be refused.
+  syncConfig({ requireSecret: !dev });
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
