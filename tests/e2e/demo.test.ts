@@ -1,0 +1,99 @@
+/**
+ * The demo workspace as `npm start` makes it: the one-process host on an empty embedded database
+ * (PGlite in memory) seeds it, and the demo sign-ins work in a real browser. A facilitator lands
+ * on the home page with the demo workspace and its instruments; the leadership viewer sees the
+ * same workspace as a viewer, without the members' invite form. This host is the test's own
+ * (DEMO_SEED=auto), apart from the suite's shared one.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebServer, type RunningServer } from '../setup/server.js';
+import { launchChromium, runAxe } from './browser.js';
+
+const DEMO_PASSWORD = 'concord-demo-2026';
+const DEMO_WORKSPACE = 'Revere Public Schools — PL readiness 2026-27';
+/** The members page's invite button ("Make invitation link", or "Send invitation" with SMTP). */
+const INVITE_BUTTON = /invitation/i;
+
+let browser: Browser;
+let host: RunningServer;
+
+beforeAll(async () => {
+  [host, browser] = await Promise.all([
+    // PGlite's start, migrations and the seed's documents take a while on 2 cores.
+    startWebServer({ env: { DEMO_SEED: 'auto' }, timeoutMs: 120_000 }),
+    launchChromium(),
+  ]);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto(`${host.url}/sign-in`);
+  await page.waitForSelector('body[data-hydrated]');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL(`${host.url}/`);
+}
+
+describe('the demo workspace', () => {
+  it('greets the facilitator with the demo workspace and its instruments', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await signIn(page, 'facilitator@demo.concord.test');
+      await expect.poll(() => page.getByRole('heading', { name: DEMO_WORKSPACE }).count()).toBe(1);
+      await expect(page.getByText('Your role:').first().textContent()).resolves.toContain(
+        'Facilitator',
+      );
+      const serious = (await runAxe(page)).filter(
+        (v) => v.impact === 'serious' || v.impact === 'critical',
+      );
+      expect(serious).toEqual([]);
+
+      await page.getByRole('link', { name: DEMO_WORKSPACE }).first().click();
+      await page.waitForURL(/\/w\/[0-9a-f-]+$/);
+      expect(await page.locator('h1').textContent()).toBe(DEMO_WORKSPACE);
+      const instruments = await page
+        .locator('section[aria-labelledby="instruments-title"] h3')
+        .allTextContents();
+      expect(instruments.join(' | ')).toMatch(/Prerequisites/);
+      expect(instruments.join(' | ')).toMatch(/District Conditions/);
+      expect(instruments.join(' | ')).toMatch(/plan/i);
+
+      await page.goto(`${page.url()}/members`);
+      expect(await page.getByRole('button', { name: INVITE_BUTTON }).count()).toBe(1);
+      const members = await page.locator('main').textContent();
+      for (const email of [
+        'owner@demo.concord.test',
+        'district.rater@demo.concord.test',
+        'harborview.rater@demo.concord.test',
+        'leadership@demo.concord.test',
+      ]) {
+        expect(members).toContain(email);
+      }
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('shows the leadership viewer the same workspace, read-only', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await signIn(page, 'leadership@demo.concord.test');
+      await page.getByRole('link', { name: DEMO_WORKSPACE }).first().click();
+      await page.waitForURL(/\/w\/[0-9a-f-]+$/);
+      const workspaceUrl = page.url();
+      await page.goto(`${workspaceUrl}/members`);
+      expect(await page.getByRole('button', { name: INVITE_BUTTON }).count()).toBe(0);
+      expect(await page.locator('main').textContent()).toContain('facilitator@demo.concord.test');
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});
