@@ -5,13 +5,10 @@
  * the fields, junk posts that never give a 500, the cross-site POST check, axe-core on every
  * account page and keyboard-only sign-up and sign-in.
  */
-import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, runAxe } from './browser.js';
-
-const baseUrl = inject('webUrl');
-const PASSWORD = 'maple-orbit-quiet-42';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, runAxe, withContext } from './browser.js';
+import { baseUrl, gotoReady, PASSWORD, postBody, uniqueEmail } from './workspace-support.js';
 
 let browser: Browser;
 
@@ -22,26 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-function uniqueEmail(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}@example.test`;
-}
-
-/** Opens a page and waits until the app has hydrated (the layout marks <body>). */
-async function gotoReady(page: Page, path: string) {
-  const res = await page.goto(`${baseUrl}${path}`);
-  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
-  return res;
-}
-
-async function withContext<T>(fn: (context: BrowserContext) => Promise<T>): Promise<T> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  try {
-    return await fn(context);
-  } finally {
-    await context.close();
-  }
-}
 
 async function signUp(page: Page, person: { name: string; email: string; password?: string }) {
   await gotoReady(page, '/sign-up');
@@ -66,31 +43,9 @@ async function signedInAs(page: Page): Promise<string | null> {
   return (await badge.count()) > 0 ? ((await badge.textContent())?.trim() ?? null) : null;
 }
 
-/**
- * POSTs a form the way a browser without JavaScript does (this site's Origin, accepting HTML, so
- * the action's status is the response's status) unless `headers` say otherwise.
- */
-async function post(
-  path: string,
-  body: BodyInit | null,
-  headers: Record<string, string> = {},
-): Promise<Response> {
-  return fetch(`${baseUrl}${path}`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      origin: baseUrl,
-      accept: 'text/html',
-      'content-type': 'application/x-www-form-urlencoded',
-      ...headers,
-    },
-    body,
-  });
-}
-
 describe('sign up, sign out, sign in', () => {
   it('a new person signs up, is signed in, signs out, and signs in again back to where they were going', async () => {
-    await withContext(async (context) => {
+    await withContext(browser, async (context) => {
       const page = await context.newPage();
       const email = uniqueEmail('ana');
       await signUp(page, { name: 'Ana Lima', email: `  ${email.toUpperCase()} ` });
@@ -123,7 +78,7 @@ describe('sign up, sign out, sign in', () => {
   });
 
   it('never redirects to another site after signing in', async () => {
-    await withContext(async (context) => {
+    await withContext(browser, async (context) => {
       const page = await context.newPage();
       const email = uniqueEmail('redir');
       await signUp(page, { name: 'Redirect Tester', email });
@@ -139,7 +94,7 @@ describe('sign up, sign out, sign in', () => {
 
 describe('errors next to the fields', () => {
   it('sign-up keeps what was typed (not the password) and marks each bad field', async () => {
-    await withContext(async (context) => {
+    await withContext(browser, async (context) => {
       const page = await context.newPage();
       await gotoReady(page, '/sign-up');
       await page.getByLabel('Email').fill('not-an-email');
@@ -173,7 +128,7 @@ describe('errors next to the fields', () => {
   });
 
   it('a taken email is refused next to the email field', async () => {
-    await withContext(async (context) => {
+    await withContext(browser, async (context) => {
       const page = await context.newPage();
       const email = uniqueEmail('dup');
       await signUp(page, { name: 'First', email });
@@ -193,7 +148,7 @@ describe('errors next to the fields', () => {
   });
 
   it('a wrong password gets one message that does not say whether the account exists', async () => {
-    await withContext(async (context) => {
+    await withContext(browser, async (context) => {
       const page = await context.newPage();
       const email = uniqueEmail('wrong');
       await signUp(page, { name: 'Wrong Pw', email });
@@ -216,16 +171,19 @@ describe('errors next to the fields', () => {
 describe('throttling', () => {
   it('after 5 failures for an account, the next attempt waits, with a message saying how long (HTTP 429)', async () => {
     const email = uniqueEmail('throttle');
-    await withContext(async (context) => {
+    await withContext(browser, async (context) => {
       const page = await context.newPage();
       await signUp(page, { name: 'Throttle Me', email });
     });
     for (let i = 0; i < 4; i += 1) {
-      const res = await post('/sign-in', new URLSearchParams({ email, password: `wrong-${i}-x` }));
+      const res = await postBody(
+        '/sign-in',
+        new URLSearchParams({ email, password: `wrong-${i}-x` }),
+      );
       expect(res.status).toBe(400);
       await res.arrayBuffer();
     }
-    await withContext(async (context) => {
+    await withContext(browser, async (context) => {
       const page = await context.newPage();
       await signIn(page, email, 'wrong-again-x');
       const message = page.getByTestId('form-message');
@@ -236,7 +194,7 @@ describe('throttling', () => {
       await expect.poll(() => message.textContent()).toMatch(/Wait \d+ seconds/);
       expect(await signedInAs(page)).toBeNull();
     });
-    const res = await post('/sign-in', new URLSearchParams({ email, password: PASSWORD }));
+    const res = await postBody('/sign-in', new URLSearchParams({ email, password: PASSWORD }));
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     await res.arrayBuffer();
@@ -246,8 +204,8 @@ describe('throttling', () => {
 describe('sessions', () => {
   it('changing the password signs out every other session and keeps this one', async () => {
     const email = uniqueEmail('change');
-    await withContext(async (first) => {
-      await withContext(async (second) => {
+    await withContext(browser, async (first) => {
+      await withContext(browser, async (second) => {
         const a = await first.newPage();
         await signUp(a, { name: 'Changer', email });
         const b = await second.newPage();
@@ -286,8 +244,8 @@ describe('sessions', () => {
 
   it('lists my sessions and signs out another one from the list', async () => {
     const email = uniqueEmail('revoke');
-    await withContext(async (first) => {
-      await withContext(async (second) => {
+    await withContext(browser, async (first) => {
+      await withContext(browser, async (second) => {
         const a = await first.newPage();
         await signUp(a, { name: 'Revoker', email });
         const b = await second.newPage();
@@ -341,7 +299,7 @@ describe('hostile requests', () => {
     for (const [path, body, headers] of cases) {
       // As a page (no JavaScript) and as the enhanced form's JSON request.
       for (const accept of ['text/html', 'application/json']) {
-        const res = await post(path, body, { accept, ...headers });
+        const res = await postBody(path, body, { accept, ...headers });
         const text = await res.text();
         const label = `${path} ${accept} ${String(body).slice(0, 40)}`;
         expect(res.status, label).toBeLessThan(500);
@@ -355,7 +313,7 @@ describe('hostile requests', () => {
   });
 
   it('a signed-in person posting junk to the account forms gets a 400 naming the field', async () => {
-    await withContext(async (context) => {
+    await withContext(browser, async (context) => {
       const page = await context.newPage();
       await signUp(page, { name: 'Junk Poster', email: uniqueEmail('junk') });
       const cookie = (await context.cookies(baseUrl)).find((c) => c.name === 'concord_session');
@@ -365,7 +323,7 @@ describe('hostile requests', () => {
         ['/account?/revoke', '_form=revoke&sessionId=nope'],
         ['/account?/profile', '_form=profile&name=%20%20'],
       ] as const) {
-        const res = await post(path, body, headers);
+        const res = await postBody(path, body, headers);
         const text = await res.text();
         expect(res.status, path).toBe(400);
         expect(text).toMatch(path.includes('revoke') ? /Choose a session/ : /aria-invalid="true"/);
@@ -374,7 +332,7 @@ describe('hostile requests', () => {
   });
 
   it('refuses a form POST from another origin (403)', async () => {
-    const res = await post('/sign-in', 'email=a%40b.c&password=x', {
+    const res = await postBody('/sign-in', 'email=a%40b.c&password=x', {
       origin: 'http://evil.example',
     });
     expect(res.status).toBe(403);
@@ -385,7 +343,7 @@ describe('hostile requests', () => {
 describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
   for (const path of ['/sign-in', '/sign-up', '/sign-out']) {
     it(`${path}: no serious or critical violations`, async () => {
-      await withContext(async (context) => {
+      await withContext(browser, async (context) => {
         const page = await context.newPage();
         const res = await page.goto(`${baseUrl}${path}`);
         expect(res?.status()).toBe(200);
@@ -398,7 +356,7 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
   }
 
   it('/account and the sign-in error state: no serious or critical violations', async () => {
-    await withContext(async (context) => {
+    await withContext(browser, async (context) => {
       const page = await context.newPage();
       await signIn(page, uniqueEmail('axe'), 'not-a-real-password');
       await expect.poll(() => page.getByTestId('form-message').count()).toBe(1);
@@ -436,7 +394,7 @@ describe('keyboard only', () => {
 
   it('signs up and signs in with Tab, typing and Enter, focus always visible', async () => {
     const email = uniqueEmail('keys');
-    await withContext(async (context) => {
+    await withContext(browser, async (context) => {
       const page = await context.newPage();
       await gotoReady(page, '/sign-up');
       await tabTo(page, 'the name field', 'input[name="name"]');

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AxeResults, RunOptions } from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -30,6 +30,27 @@ export async function launchChromium(): Promise<Browser> {
     args: CHROMIUM_ARGS,
     timeout: 60_000,
   });
+}
+
+/**
+ * Runs `fn` in a fresh browser context (no cookies, a laptop-sized window), closed afterwards
+ * whatever happens. `loopbackOnly` aborts every request not to 127.0.0.1, so a page can reach
+ * nothing but the servers the tests started.
+ */
+export async function withContext<T>(
+  browser: Browser,
+  fn: (context: BrowserContext) => Promise<T>,
+  options: { loopbackOnly?: boolean } = {},
+): Promise<T> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  if (options.loopbackOnly) {
+    await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
+  }
+  try {
+    return await fn(context);
+  } finally {
+    await context.close();
+  }
 }
 
 const require = createRequire(import.meta.url);

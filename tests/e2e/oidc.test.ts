@@ -5,13 +5,12 @@
  * unverified email never takes over an existing account. The browser may only reach loopback
  * (the provider's page asks for a web font).
  */
-import { randomBytes } from 'node:crypto';
 import { createDb, type DbHandle } from '@concord/db';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, runAxe } from './browser.js';
+import { launchChromium, runAxe, withContext } from './browser.js';
+import { baseUrl, gotoReady, uniqueEmail } from './workspace-support.js';
 
-const baseUrl = inject('webUrl');
 const oidcName = inject('oidcName');
 const PASSWORD = 'maple-orbit-quiet-42';
 
@@ -29,26 +28,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Opens a page and waits until the app has hydrated (the layout marks <body>). */
-async function gotoReady(page: Page, path: string) {
-  const res = await page.goto(`${baseUrl}${path}`);
-  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
-  return res;
-}
-
-async function withContext<T>(fn: (context: BrowserContext) => Promise<T>): Promise<T> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
-  try {
-    return await fn(context);
-  } finally {
-    await context.close();
-  }
-}
-
-function uniqueEmail(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}@example.test`;
-}
+/** A fresh context that reaches only loopback (the app and the test OIDC provider). */
+const inContext = <T>(fn: (context: BrowserContext) => Promise<T>) =>
+  withContext(browser, fn, { loopbackOnly: true });
 
 /**
  * Clicks "Sign in with …" and completes the provider's own login and consent pages when it shows
@@ -102,7 +84,7 @@ async function accountRows(email: string) {
 
 describe('single sign-on (OpenID Connect)', () => {
   it('the sign-in page offers the provider and passes axe', async () => {
-    await withContext(async (context) => {
+    await inContext(async (context) => {
       const page = await context.newPage();
       await gotoReady(page, '/sign-in');
       await expect(
@@ -117,7 +99,7 @@ describe('single sign-on (OpenID Connect)', () => {
 
   it('a new person signs in with the provider, gets an account and lands where they were going', async () => {
     const email = uniqueEmail('sso-new');
-    await withContext(async (context) => {
+    await inContext(async (context) => {
       const page = await context.newPage();
       await signInWithProvider(page, email, '/sign-in?redirectTo=%2Faccount');
       expect(new URL(page.url()).pathname).toBe('/account');
@@ -140,7 +122,7 @@ describe('single sign-on (OpenID Connect)', () => {
 
   it('a verified email links to the existing password account with that email', async () => {
     const email = uniqueEmail('sso-link');
-    await withContext(async (context) => {
+    await inContext(async (context) => {
       const page = await context.newPage();
       await gotoReady(page, '/sign-up');
       await page.getByLabel('Your name').fill('Password Person');
@@ -162,7 +144,7 @@ describe('single sign-on (OpenID Connect)', () => {
 
   it('an unverified email does not take over an existing account', async () => {
     const email = uniqueEmail('unverified-victim');
-    await withContext(async (context) => {
+    await inContext(async (context) => {
       const page = await context.newPage();
       await gotoReady(page, '/sign-up');
       await page.getByLabel('Your name').fill('Victim');
@@ -171,7 +153,7 @@ describe('single sign-on (OpenID Connect)', () => {
       await page.getByRole('button', { name: 'Create account' }).click();
       await expect.poll(() => signedInAs(page)).toBe('Signed in as Victim');
     });
-    await withContext(async (context) => {
+    await inContext(async (context) => {
       const page = await context.newPage();
       await signInWithProvider(page, email);
       expect(new URL(page.url()).pathname).toBe('/sign-in');
@@ -188,7 +170,7 @@ describe('single sign-on (OpenID Connect)', () => {
   });
 
   it('a callback without the matching state is refused with a message', async () => {
-    await withContext(async (context) => {
+    await inContext(async (context) => {
       const page = await context.newPage();
       await page.goto(`${baseUrl}/auth/oidc/callback?code=forged&state=forged`);
       expect(new URL(page.url()).pathname).toBe('/sign-in');

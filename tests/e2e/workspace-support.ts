@@ -1,10 +1,10 @@
 /**
- * Helpers for the workspace, invitation and authorization-matrix browser tests: accounts and
- * workspaces made over plain HTTP (as a browser without JavaScript would post the forms), so
- * each test spends its browser time on what it checks.
+ * Helpers for the browser tests: the web app's address, pages opened once the app has hydrated,
+ * and accounts and workspaces made over plain HTTP (as a browser without JavaScript would post
+ * the forms), so each test spends its browser time on what it checks.
  */
 import { randomBytes } from 'node:crypto';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { inject } from 'vitest';
 
 export const baseUrl = inject('webUrl');
@@ -22,6 +22,37 @@ export interface Person {
   session: string;
 }
 
+/** Opens `path` of the web app and waits until the app has hydrated (the layout marks <body>). */
+export async function gotoReady(page: Page, path: string) {
+  const res = await page.goto(`${baseUrl}${path}`);
+  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  return res;
+}
+
+/**
+ * POSTs a body the way a browser without JavaScript posts a form (this site's Origin, accepting
+ * HTML, so the action's status is the response's status) unless `headers` say otherwise;
+ * redirects are not followed. For junk bodies; `post` sends fields.
+ */
+export async function postBody(
+  path: string,
+  body: BodyInit | null,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      origin: baseUrl,
+      // A browser's form post: without it SvelteKit answers with its JSON action result.
+      accept: 'text/html',
+      'content-type': 'application/x-www-form-urlencoded',
+      ...headers,
+    },
+    body,
+  });
+}
+
 /** A form post with this site's Origin, as a browser would send it; redirects are not followed. */
 export async function post(
   path: string,
@@ -33,18 +64,9 @@ export async function post(
   for (const [k, v] of Object.entries(fields)) {
     for (const item of Array.isArray(v) ? v : [v]) body.append(k, item);
   }
-  return fetch(`${baseUrl}${path}`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      origin: baseUrl,
-      // A browser's form post: without it SvelteKit answers with its JSON action result.
-      accept: 'text/html',
-      'content-type': 'application/x-www-form-urlencoded',
-      ...(session ? { cookie: `${SESSION_COOKIE}=${session}` } : {}),
-      ...headers,
-    },
-    body,
+  return postBody(path, body, {
+    ...(session ? { cookie: `${SESSION_COOKIE}=${session}` } : {}),
+    ...headers,
   });
 }
 

@@ -21,7 +21,7 @@ import {
   frameKind,
   rawClient,
   storedDoc,
-  syncStep1Frame,
+  syncBarrier,
   syncUpdateFrame,
   useSyncServer,
   waitFor,
@@ -150,17 +150,6 @@ beforeAll(async () => {
 
 // ---- probing one connection ----
 
-/** Sends a sync step 1 and waits for the answer: everything sent before it has been handled. */
-async function barrier(client: RawClient): Promise<void> {
-  const before = client.frames.length;
-  client.send(syncStep1Frame(new Y.Doc()));
-  await waitFor(
-    () =>
-      client.frames.slice(before).some((f) => frameKind(f).type === 0 && frameKind(f).sub === 1),
-    'the answer to a sync step 1',
-  );
-}
-
 /** Awareness client ids with a (non-null) state in the awareness frames among `frames`. */
 function presentClients(frames: Uint8Array[]): Set<number> {
   const ids = new Set<number>();
@@ -206,7 +195,7 @@ async function probe(subject: Subject, doc: Doc, observer: RawClient | null): Pr
   const observed = observer?.frames.length ?? 0;
 
   // read: the stored content arrives
-  await barrier(client);
+  await syncBarrier(client);
   const seen = new Y.Doc();
   applySyncFrames(seen, client.frames);
   if (seen.getText('t').toString().includes(seedText(doc.id))) granted.push('read');
@@ -226,8 +215,8 @@ async function probe(subject: Subject, doc: Doc, observer: RawClient | null): Pr
   encoding.writeVarUint(e, 1);
   encoding.writeVarUint8Array(e, encodeAwarenessUpdate(presence, [presence.clientID]));
   client.send(encoding.toUint8Array(e));
-  await barrier(client);
-  if (observer) await barrier(observer);
+  await syncBarrier(client);
+  if (observer) await syncBarrier(observer);
 
   const room = fx.server.app.sync.room(doc.id);
   if (room?.doc.getText('t').toString().includes(marker)) granted.push('write');
@@ -262,7 +251,7 @@ describe('R5: sync capabilities per role and document (hand-made clients, ticket
         doc.id,
         fx.server.ticket(doc.id, doc.observerId, ['read']),
       );
-      await barrier(observer);
+      await syncBarrier(observer);
       observers.set(doc.id, observer);
     }
 
@@ -318,11 +307,11 @@ describe('R5: sync capabilities per role and document (hand-made clients, ticket
       fx.server.ticket(plan.id, users.rater, ['read']),
     );
     for (const client of [viewer, rater]) {
-      await barrier(client);
+      await syncBarrier(client);
       const edit = new Y.Doc();
       edit.getText('t').insert(0, 'NOT ALLOWED ');
       client.send(syncUpdateFrame(Y.encodeStateAsUpdate(edit), 2));
-      await barrier(client);
+      await syncBarrier(client);
       expect(client.frames.filter((f) => frameKind(f).type === 2)).toHaveLength(1);
       client.close();
     }

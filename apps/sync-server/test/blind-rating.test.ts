@@ -20,24 +20,14 @@ import {
   rawUpgradeBytes,
   stockClient,
   storedDoc,
-  syncStep1Frame,
+  syncBarrier,
   syncUpdateFrame,
   useSyncServer,
   waitFor,
   websocketPayloads,
-  type RawClient,
 } from './support.js';
 
 const fx = useSyncServer({ databaseAccess: { recheckMs: 50 } });
-
-async function answered(client: RawClient): Promise<void> {
-  const before = client.frames.length;
-  client.send(syncStep1Frame(new Y.Doc()));
-  await waitFor(
-    () => client.frames.slice(before).some((f) => frameKind(f).sub === 1),
-    'a sync step 2',
-  );
-}
 
 describe('R6: blind rating', () => {
   it('before reveal nobody else receives a byte of a rater’s ratings; after reveal, read-only', async () => {
@@ -117,7 +107,7 @@ describe('R6: blind rating', () => {
       expect(websocketPayloads(bytes).length, who).toBe(0);
     }
     // Nor did anything reach B's other connections.
-    await Promise.all([answered(bShared), answered(bOwn)]);
+    await Promise.all([syncBarrier(bShared), syncBarrier(bOwn)]);
     for (const frames of [bShared.frames, bOwn.frames]) {
       const all = Buffer.concat(frames.map((f) => Buffer.from(f)));
       expect(all.includes(secretBytes)).toBe(false);
@@ -134,7 +124,7 @@ describe('R6: blind rating', () => {
     expect(firstFrame.opcode).toBe(2);
     expect(frameKind(firstFrame.payload)).toEqual({ type: 0, sub: 0 });
     const bReads = await rawClient(fx.server.url, ratingsA, fx.server.ticket(ratingsA, raterB));
-    await answered(bReads);
+    await syncBarrier(bReads);
     const seen = new Y.Doc();
     applySyncFrames(seen, bReads.frames);
     expect(seen.getText('notes').toString()).toBe(secret);

@@ -1,75 +1,19 @@
 /**
- * Pieces for the multi-instance and dependency-fault tests: an app instance with every option
- * (Redis, database check, compaction), a private `redis-server` child on a free loopback port
+ * Pieces for the multi-instance and dependency-fault tests (instances are support.ts's
+ * startServer with Redis, a database check or compaction options): a private `redis-server` child on a free loopback port
  * that a test may kill and restart, a TCP proxy in front of PostgreSQL that a test can cut, and
  * a Prometheus text parser.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { GroupCommitter, type DocumentStore } from '@concord/db';
-import { buildApp, type AppOptions } from '../src/app.js';
-import { issueTicket, type Capability } from '../src/auth.js';
-import { ALL, SECRET, sleep } from './support.js';
+import { sleep, type TestServer } from './support.js';
 
 export const SYSTEM_REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
 /** A channel prefix of its own, so parallel runs on the shared Redis never hear each other. */
 export function uniquePrefix(): string {
   return `concord-test-${randomBytes(6).toString('hex')}:`;
-}
-
-export interface Instance {
-  app: ReturnType<typeof buildApp>;
-  port: number;
-  /** ws://127.0.0.1:port/sync */
-  url: string;
-  committer: GroupCommitter;
-  logs: Record<string, unknown>[];
-  ticket(documentId: string, userId: string, capabilities?: Capability[]): string;
-  get(path: string): Promise<{ status: number; body: string }>;
-  close(): Promise<void>;
-}
-
-export async function startInstance(
-  options: {
-    store: Pick<DocumentStore, 'load' | 'append'> & Partial<Pick<DocumentStore, 'compact'>>;
-  } & Partial<Omit<AppOptions, 'store' | 'committer' | 'ticketSecret'>>,
-): Promise<Instance> {
-  const logs: Record<string, unknown>[] = [];
-  const { store, ...rest } = options;
-  const committer = new GroupCommitter(store);
-  const app = buildApp({
-    logLevel: 'info',
-    logStream: { write: (line) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
-    ...rest,
-    store,
-    committer,
-    ticketSecret: SECRET,
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  let closed = false;
-  return {
-    app,
-    port,
-    url: `ws://127.0.0.1:${port}/sync`,
-    committer,
-    logs,
-    ticket: (documentId, userId, capabilities = ALL) =>
-      issueTicket({ secret: SECRET, documentId, userId, capabilities }),
-    async get(path) {
-      const res = await app.inject({ method: 'GET', url: path });
-      return { status: res.statusCode, body: res.body };
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await app.close();
-      await committer.close();
-    },
-  };
 }
 
 // ---- Prometheus text ----
@@ -118,7 +62,7 @@ export function metric(
     .reduce((sum, s) => sum + s.value, 0);
 }
 
-export async function scrape(instance: Instance): Promise<Sample[]> {
+export async function scrape(instance: TestServer): Promise<Sample[]> {
   const res = await instance.get('/metrics');
   if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
   return parsePrometheus(res.body);

@@ -3,40 +3,19 @@
  * updates since its checkpoint, the server compacts it when it goes quiet, so the update rows
  * stay bounded however long it is edited, and the stored document is unchanged by it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metric, scrape, startInstance, type Instance } from './cluster.js';
-import {
-  openTestDb,
-  sleep,
-  stockClient,
-  storedDoc,
-  waitFor,
-  type StockClient,
-  type TestDb,
-} from './support.js';
+import { describe, expect, it } from 'vitest';
+import { metric, scrape } from './cluster.js';
+import { sleep, stockClient, storedDoc, useSyncServer, waitFor } from './support.js';
 
 const AFTER = 50;
 
 describe('background compaction', () => {
-  let db: TestDb;
-  let server: Instance;
-  const clients: StockClient[] = [];
-
-  beforeAll(async () => {
-    db = await openTestDb();
-    server = await startInstance({
-      store: db.store,
-      compaction: { afterUpdates: AFTER, idleMs: 100, maxWaitMs: 1_000 },
-    });
-  });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server?.close();
-    await db?.close();
+  const fx = useSyncServer({
+    app: () => ({ compaction: { afterUpdates: AFTER, idleMs: 100, maxWaitMs: 1_000 } }),
   });
 
   async function updateRows(documentId: string): Promise<number> {
-    const [row] = await db.handle.sql.query<{ n: string | number }>(
+    const [row] = await fx.db.handle.sql.query<{ n: string | number }>(
       {
         name: 'concord_test_update_rows',
         text: 'select count(*) as n from document_updates where document_id = $1',
@@ -47,6 +26,7 @@ describe('background compaction', () => {
   }
 
   it('keeps update rows bounded after many updates, without changing the document', async () => {
+    const { db, server, clients } = fx;
     const documentId = await db.newDocument();
     const client = stockClient(server.url, documentId, server.ticket(documentId, db.userId));
     clients.push(client);

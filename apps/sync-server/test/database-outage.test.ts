@@ -9,15 +9,17 @@
 import { createDb, createDocumentStore, type DbHandle } from '@concord/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE, decodeSaved } from '../src/protocol.js';
-import { metric, scrape, startInstance, TcpProxy, type Instance } from './cluster.js';
+import { metric, scrape, TcpProxy } from './cluster.js';
 import {
   openTestDb,
   sleep,
+  startServer,
   stockClient,
   storedDoc,
   waitFor,
   type StockClient,
   type TestDb,
+  type TestServer,
 } from './support.js';
 
 /** The last SAVED acknowledgement a client received. */
@@ -33,7 +35,7 @@ describe('database outage', () => {
   let db: TestDb;
   let proxy: TcpProxy;
   let proxied: DbHandle;
-  const servers: Instance[] = [];
+  const servers: TestServer[] = [];
   const clients: StockClient[] = [];
 
   beforeAll(async () => {
@@ -56,7 +58,7 @@ describe('database outage', () => {
   });
 
   async function server(limits?: { maxPendingWrites: number }) {
-    const s = await startInstance({
+    const s = await startServer({
       store: createDocumentStore(proxied),
       checkDatabase: () => proxied.sql.query({ name: 'concord_test_ready', text: 'select 1' }),
       ...(limits && { limits }),
@@ -65,7 +67,7 @@ describe('database outage', () => {
     return s;
   }
 
-  function client(s: Instance, documentId: string, ack = false) {
+  function client(s: TestServer, documentId: string, ack = false) {
     const c = stockClient(s.url, documentId, s.ticket(documentId, db.userId), { ack });
     clients.push(c);
     return c;

@@ -4,37 +4,20 @@
  * (liveness, always 200).
  */
 import { EMPTY_UPDATE } from '@concord/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { freePort, metric, scrape, startInstance, type Instance } from './cluster.js';
-import {
-  openTestDb,
-  SECRET,
-  stockClient,
-  waitFor,
-  type StockClient,
-  type TestDb,
-} from './support.js';
+import { freePort, metric, scrape } from './cluster.js';
+import { SECRET, stockClient, useSyncServer, waitFor } from './support.js';
 
 describe('observability', () => {
-  let db: TestDb;
-  let server: Instance;
-  const clients: StockClient[] = [];
-
-  beforeAll(async () => {
-    db = await openTestDb();
-    server = await startInstance({
-      store: db.store,
+  const fx = useSyncServer({
+    app: (db) => ({
       checkDatabase: () => db.handle.sql.query({ name: 'concord_test_ready', text: 'select 1' }),
-    });
-  });
-  afterAll(async () => {
-    for (const c of clients) c.destroy();
-    await server?.close();
-    await db?.close();
+    }),
   });
 
   it('serves Prometheus text that parses and moves when a client edits', async () => {
+    const { db, server, clients } = fx;
     const before = await scrape(server);
     expect(metric(before, 'concord_sync_connections')).toBe(0);
     expect(metric(before, 'concord_sync_rooms')).toBe(0);
@@ -73,10 +56,10 @@ describe('observability', () => {
   });
 
   it('is ready when the database answers; /health says ok', async () => {
-    const ready = await server.get('/ready');
+    const ready = await fx.server.get('/ready');
     expect(ready.status).toBe(200);
     expect(JSON.parse(ready.body)).toEqual({ status: 'ready', database: 'ok', redis: 'off' });
-    const health = await server.get('/health');
+    const health = await fx.server.get('/health');
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body)).toMatchObject({ status: 'ok', reasons: [], database: 'ok' });
   });

@@ -6,24 +6,18 @@
  * (store re-read and instance-to-instance sync) and converge.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  metric,
-  RedisChild,
-  scrape,
-  startInstance,
-  SYSTEM_REDIS_URL,
-  uniquePrefix,
-  type Instance,
-} from './cluster.js';
+import { metric, RedisChild, scrape, SYSTEM_REDIS_URL, uniquePrefix } from './cluster.js';
 import {
   frameKind,
   openTestDb,
   sleep,
+  startServer,
   stockClient,
   storedDoc,
   waitFor,
   type StockClient,
   type TestDb,
+  type TestServer,
 } from './support.js';
 
 /** Sync update frames (type 0, step 2) a client has received. */
@@ -35,8 +29,8 @@ const updateFrames = (c: StockClient) =>
 
 interface Pair {
   db: TestDb;
-  a: Instance;
-  b: Instance;
+  a: TestServer;
+  b: TestServer;
   clients: StockClient[];
 }
 
@@ -51,8 +45,8 @@ function usePair(redisUrl: () => string): Pair {
       redisChannelPrefix: prefix,
       compaction: false as const,
     };
-    pair.a = await startInstance(options);
-    pair.b = await startInstance(options);
+    pair.a = await startServer(options);
+    pair.b = await startServer(options);
     await waitFor(
       () => pair.a.app.fanout?.status === 'connected' && pair.b.app.fanout?.status === 'connected',
       'both instances connected to Redis',
@@ -67,10 +61,22 @@ function usePair(redisUrl: () => string): Pair {
   return pair;
 }
 
-function connect(pair: Pair, instance: Instance, documentId: string): StockClient {
+function connect(pair: Pair, instance: TestServer, documentId: string): StockClient {
   const client = stockClient(instance.url, documentId, instance.ticket(documentId, pair.db.userId));
   pair.clients.push(client);
   return client;
+}
+
+/** Two clients on instance a and one on b, all synced: a1's edits reach a2 only locally. */
+async function threeClients(
+  pair: Pair,
+  documentId: string,
+): Promise<[StockClient, StockClient, StockClient]> {
+  const a1 = connect(pair, pair.a, documentId);
+  const a2 = connect(pair, pair.a, documentId);
+  const b1 = connect(pair, pair.b, documentId);
+  await Promise.all([a1.synced(), a2.synced(), b1.synced()]);
+  return [a1, a2, b1];
 }
 
 describe('redis fan-out between two instances', () => {
@@ -79,10 +85,7 @@ describe('redis fan-out between two instances', () => {
   it('converges edits made on either instance, relaying each exactly once', async () => {
     const { a, b, db } = pair;
     const documentId = await db.newDocument();
-    const a1 = connect(pair, a, documentId);
-    const a2 = connect(pair, a, documentId);
-    const b1 = connect(pair, b, documentId);
-    await Promise.all([a1.synced(), a2.synced(), b1.synced()]);
+    const [a1, a2, b1] = await threeClients(pair, documentId);
     await sleep(100); // let the rooms' load-time sync requests settle
     const base = [a1, a2, b1].map(updateFrames);
 
@@ -151,10 +154,7 @@ describe('redis fan-out across a Redis restart', () => {
   it('keeps serving local clients while Redis is down and converges when it is back', async () => {
     const { a, b, db } = pair;
     const documentId = await db.newDocument();
-    const a1 = connect(pair, a, documentId);
-    const a2 = connect(pair, a, documentId);
-    const b1 = connect(pair, b, documentId);
-    await Promise.all([a1.synced(), a2.synced(), b1.synced()]);
+    const [a1, a2, b1] = await threeClients(pair, documentId);
     a1.text.insert(0, 'before ');
     await waitFor(() => b1.text.toString() === 'before ', 'b1 has the first edit');
 

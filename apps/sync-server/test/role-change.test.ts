@@ -18,11 +18,10 @@ import {
   startServer,
   stockClient,
   storedDoc,
-  syncStep1Frame,
+  syncBarrier,
   syncUpdateFrame,
   useSyncServer,
   waitFor,
-  type RawClient,
 } from './support.js';
 
 const RECHECK_MS = 50;
@@ -42,15 +41,6 @@ async function capabilitiesChanged(userId: string, from: number): Promise<number
     10_000,
   );
   return Date.now() - started;
-}
-
-async function roundTrip(client: RawClient): Promise<void> {
-  const before = client.frames.length;
-  client.send(syncStep1Frame(new Y.Doc()));
-  await waitFor(
-    () => client.frames.slice(before).some((f) => frameKind(f).sub === 1),
-    'a sync step 2',
-  );
 }
 
 describe('role changes on open connections', () => {
@@ -92,7 +82,7 @@ describe('role changes on open connections', () => {
     const a = await rawClient(fx.server.url, plan, fx.server.ticket(plan, member));
     const b = await rawClient(fx.server.url, other, fx.server.ticket(other, member));
     const bystander = await rawClient(fx.server.url, plan, fx.server.ticket(plan, fx.db.userId));
-    await Promise.all([roundTrip(a), roundTrip(b), roundTrip(bystander)]);
+    await Promise.all([syncBarrier(a), syncBarrier(b), syncBarrier(bystander)]);
 
     await changeAccess(handle, workspaceId, 'membership.remove', { userId: member });
     const [closedA, closedB] = await Promise.all([a.closed, b.closed]);
@@ -100,7 +90,7 @@ describe('role changes on open connections', () => {
     expect(closedA.reason).toMatch(/not a member/);
     expect(closedB.code).toBe(CLOSE.ACCESS_REVOKED);
     // Others in the workspace are untouched.
-    await roundTrip(bystander);
+    await syncBarrier(bystander);
     expect(bystander.closeInfo).toBeNull();
     await expect(rawClient(fx.server.url, plan, fx.server.ticket(plan, member))).rejects.toThrow(
       'HTTP 403',
@@ -160,7 +150,7 @@ describe('role changes on open connections', () => {
     const { handle, workspaceId } = fx.db;
     const plan = await fx.db.newDocument();
     const client = await rawClient(fx.server.url, plan, fx.server.ticket(plan, fx.db.userId));
-    await roundTrip(client);
+    await syncBarrier(client);
     await handle.sql.transaction(async (tx) => {
       await tx.query({ name: 'test_delete_doc', text: 'delete from documents where id = $1' }, [
         plan,
@@ -181,7 +171,7 @@ describe('role changes on open connections', () => {
     const plan = await fx.db.newDocument();
     const member = await fx.db.newUser();
     const client = await rawClient(fx.server.url, plan, fx.server.ticket(plan, member));
-    await roundTrip(client);
+    await syncBarrier(client);
     // A change with no audit row: the watcher cannot see it; only the explicit recheck can.
     await handle.sql.query(
       { name: 'test_viewer', text: `update memberships set role = 'viewer' where user_id = $1` },

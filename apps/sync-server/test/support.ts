@@ -22,9 +22,9 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { Role } from '@concord/auth/roles';
-import { databaseAccess, trustTicket, type AccessPolicy } from '../src/access.js';
-import { AccessWatcher, type AccessChangeSource } from '../src/access-watcher.js';
-import { buildApp } from '../src/app.js';
+import { databaseAccess } from '../src/access.js';
+import { AccessWatcher } from '../src/access-watcher.js';
+import { buildApp, type AppOptions } from '../src/app.js';
 import { issueTicket, type Capability } from '../src/auth.js';
 import type { Limits } from '../src/limits.js';
 
@@ -164,33 +164,32 @@ export interface TestServer {
     capabilities?: Capability[],
     ttlSeconds?: number,
   ): string;
+  /** An HTTP GET through Fastify's inject (/health, /ready, /metrics). */
+  get(path: string): Promise<{ status: number; body: string }>;
   close(): Promise<void>;
 }
 
-export interface StartOptions {
-  store: Pick<DocumentStore, 'load' | 'append'>;
-  /** Default trustTicket (the ticket alone decides), so tests that do not care need no members. */
-  access?: AccessPolicy;
-  accessChanges?: AccessChangeSource;
-  limits?: Partial<Limits>;
-  shutdownTimeoutMs?: number;
-}
+/**
+ * buildApp's options but the ones the test server sets itself (committer, ticket secret). The
+ * access policy defaults to the app's: the ticket alone decides, so tests that do not care need
+ * no members.
+ */
+export type StartOptions = {
+  store: Pick<DocumentStore, 'load' | 'append'> & Partial<Pick<DocumentStore, 'compact'>>;
+} & Partial<Omit<AppOptions, 'store' | 'committer' | 'ticketSecret'>>;
 
+/** A sync server on a free loopback port, its JSON log lines collected in `logs`. */
 export async function startServer(options: StartOptions): Promise<TestServer> {
   const logs: Record<string, unknown>[] = [];
-  const committer = new GroupCommitter(options.store);
+  const { store, ...rest } = options;
+  const committer = new GroupCommitter(store);
   const app = buildApp({
     logLevel: 'info',
     logStream: { write: (line) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
-    store: options.store,
+    ...rest,
+    store,
     committer,
     ticketSecret: SECRET,
-    access: options.access ?? trustTicket,
-    ...(options.accessChanges && { accessChanges: options.accessChanges }),
-    ...(options.limits && { limits: options.limits }),
-    ...(options.shutdownTimeoutMs !== undefined && {
-      shutdownTimeoutMs: options.shutdownTimeoutMs,
-    }),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -210,6 +209,10 @@ export async function startServer(options: StartOptions): Promise<TestServer> {
         capabilities,
         ...(ttlSeconds && { ttlSeconds }),
       }),
+    async get(path) {
+      const res = await app.inject({ method: 'GET', url: path });
+      return { status: res.statusCode, body: res.body };
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -234,7 +237,8 @@ export interface SyncFixture {
  * tests, and clients, server and database closed after them. `wrapStore` lets a file put a
  * gate or a fault in front of the real store; `beforeClose` runs first in afterAll.
  * `databaseAccess` authorizes against the scratch database (roles, reveal) and rechecks open
- * connections from its audit log every `recheckMs`; without it the ticket alone decides.
+ * connections from its audit log every `recheckMs`; without it the ticket alone decides. `app`
+ * gives more of the app's options (compaction tuning, a database check), from the database.
  */
 export function useSyncServer(
   options: {
@@ -242,6 +246,7 @@ export function useSyncServer(
     databaseAccess?: { recheckMs?: number };
     wrapStore?: (store: DocumentStore) => Pick<DocumentStore, 'load' | 'append'>;
     beforeClose?: () => void;
+    app?: (db: TestDb) => Omit<Partial<StartOptions>, 'store'>;
   } = {},
 ): SyncFixture {
   let db: TestDb | undefined;
@@ -259,6 +264,7 @@ export function useSyncServer(
       });
     }
     server = await startServer({
+      ...options.app?.(db),
       store: options.wrapStore ? options.wrapStore(db.store) : db.store,
       ...(options.databaseAccess && { access: databaseAccess(db.handle) }),
       ...(watcher && { accessChanges: watcher }),
@@ -406,6 +412,20 @@ export function rawClient(
       }),
     );
   });
+}
+
+/**
+ * Sends a sync step 1 and waits for its answer (a sync step 2): the server handles a
+ * connection's messages in order, so everything sent before it has been handled.
+ */
+export async function syncBarrier(client: RawClient): Promise<void> {
+  const before = client.frames.length;
+  client.send(syncStep1Frame(new Y.Doc()));
+  await waitFor(
+    () =>
+      client.frames.slice(before).some((f) => frameKind(f).type === 0 && frameKind(f).sub === 1),
+    'the answer to a sync step 1',
+  );
 }
 
 /** Opens a WebSocket expecting the upgrade to be refused; resolves with the HTTP status. */

@@ -107,7 +107,10 @@ export function roleChangeProblem(
 export const SYNC_CAPABILITIES = ['read', 'write', 'awareness'] as const;
 export type SyncCapability = (typeof SYNC_CAPABILITIES)[number];
 
-/** Document kinds, as the database lists them (packages/db enums.ts keeps the same list). */
+/**
+ * Document kinds: the one list. packages/db (its check constraints) and packages/documents (the
+ * kind a document's meta records) take theirs from here.
+ */
 export const DOCUMENT_KINDS = [
   'prerequisites',
   'assessment',

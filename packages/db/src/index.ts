@@ -36,6 +36,7 @@ export type {
   VersionInput,
 } from './store.js';
 export { createDocumentStore } from './sql-store.js';
+export { savepointRunner } from './sql-runner.js';
 export { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit.js';
 export { mergeUpdates, EMPTY_UPDATE } from './merge.js';
 export * from './errors.js';

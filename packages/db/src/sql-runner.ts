@@ -76,3 +76,32 @@ export function postgresRunner(pool: Pool): SqlRunner {
     },
   };
 }
+
+/**
+ * A runner whose transactions are savepoints inside `tx`, a transaction the caller already holds:
+ * the document store can then work inside it (the demo seed, the web app's new-workspace
+ * wizard). A transaction that throws undoes only its own work (the store's retry path), and
+ * nothing commits before the caller's COMMIT. `label` names the savepoint and its statements.
+ */
+export function savepointRunner(tx: SqlSession, label: string): SqlRunner {
+  const savepoint: Statement = { name: `${label}_savepoint`, text: `savepoint ${label}` };
+  const release: Statement = { name: `${label}_release`, text: `release savepoint ${label}` };
+  const rollback: Statement = {
+    name: `${label}_rollback`,
+    text: `rollback to savepoint ${label}`,
+  };
+  return {
+    query: (statement, params) => tx.query(statement, params),
+    async transaction(fn) {
+      await tx.query(savepoint);
+      try {
+        const value = await fn(tx);
+        await tx.query(release);
+        return value;
+      } catch (error) {
+        await tx.query(rollback);
+        throw error;
+      }
+    },
+  };
+}

@@ -28,18 +28,17 @@ import {
 } from './schema/index.js';
 import { createDocumentStore } from './sql-store.js';
 import type { DocumentStore } from './store.js';
-import { contentOf, createDocument, Editor, seedWorkspace } from './test-fixtures.js';
-
-export interface ContractTarget {
-  /** Opens a migrated database that starts empty. */
-  open(): Promise<DbHandle>;
-  /** Runs after the handle is closed (e.g. drops the scratch database). */
-  teardown?(): Promise<void>;
-}
+import {
+  contentOf,
+  createDocument,
+  Editor,
+  seedWorkspace,
+  type DatabaseTarget,
+} from './test-fixtures.js';
 
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 
-export function documentStoreContract(name: string, target: ContractTarget): void {
+export function documentStoreContract(name: string, target: DatabaseTarget): void {
   describe(`DocumentStore contract: ${name}`, () => {
     let handle: DbHandle;
     let store: DocumentStore;

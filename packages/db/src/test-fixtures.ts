@@ -1,7 +1,26 @@
 /** Rows and Yjs edits for tests (not shipped: excluded from the build). */
 import * as Y from 'yjs';
+import { ARCHIVE_TABLES, EXCLUDED_TABLES } from './archive-spec.js';
 import type { DbHandle } from './create-db.js';
 import { districts, documents, users, workspaces } from './schema/index.js';
+
+/** The database a contract suite runs against (one per engine: PGlite, PostgreSQL). */
+export interface DatabaseTarget {
+  /** Opens a migrated database that starts empty (some suites open two). */
+  open(): Promise<DbHandle>;
+  /** Runs after the handles are closed (e.g. drops the scratch databases). */
+  teardown?(): Promise<void>;
+}
+
+/** Every table of the schema: archived or excluded, never neither (archive.test.ts checks). */
+const ALL_TABLES = [...ARCHIVE_TABLES, ...(Object.keys(EXCLUDED_TABLES) as string[])];
+
+/** Rows of every table, counted, in one statement. */
+export async function rowCounts(handle: DbHandle): Promise<Record<string, number>> {
+  const text = `select ${ALL_TABLES.map((t) => `(select count(*) from ${t})::int as ${t}`).join(', ')}`;
+  const [row] = await handle.sql.query<Record<string, number>>({ name: 'test_row_counts', text });
+  return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]));
+}
 
 /** Deterministic PRNG (mulberry32), so a failing run can be replayed. */
 export function rng(seed: number): () => number {

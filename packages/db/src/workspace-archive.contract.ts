@@ -12,12 +12,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { readWorkspaceArchive, writeWorkspaceArchive } from './archive.js';
-import {
-  ARCHIVE_TABLES,
-  EXCLUDED_TABLES,
-  type ArchiveTable,
-  type ArchiveTables,
-} from './archive-spec.js';
+import { ARCHIVE_TABLES, type ArchiveTable, type ArchiveTables } from './archive-spec.js';
 import {
   ArchiveConflictError,
   ArchiveCorruptError,
@@ -52,20 +47,19 @@ import {
 } from './schema/index.js';
 import { createDocumentStore } from './sql-store.js';
 import type { DocumentStore } from './store.js';
-import { contentOf, createDocument, Editor, seedWorkspace } from './test-fixtures.js';
-
-export interface ArchiveContractTarget {
-  /** Opens a migrated, empty database; called twice (source and target). */
-  open(): Promise<DbHandle>;
-  /** Runs after the handles are closed (e.g. drops the scratch databases). */
-  teardown?(): Promise<void>;
-}
+import {
+  contentOf,
+  createDocument,
+  Editor,
+  rowCounts,
+  seedWorkspace,
+  type DatabaseTarget,
+} from './test-fixtures.js';
 
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 const PASSWORD_HASH = '$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$c29tZWhhc2g';
 const SESSION_ID = 'a'.repeat(64);
 const INVITATION_TOKEN_HASH = 'b'.repeat(64);
-const ALL_TABLES = [...ARCHIVE_TABLES, ...(Object.keys(EXCLUDED_TABLES) as string[])];
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -82,7 +76,7 @@ interface Source {
   editors: Record<string, Editor>;
 }
 
-export function workspaceArchiveContract(name: string, target: ArchiveContractTarget): void {
+export function workspaceArchiveContract(name: string, target: DatabaseTarget): void {
   describe(`workspace export/import contract: ${name}`, () => {
     let source: DbHandle;
     let dest: DbHandle;
@@ -658,13 +652,6 @@ async function buildWorkspace(handle: DbHandle, store: DocumentStore): Promise<S
     strangerId: other.user.id,
     editors,
   };
-}
-
-/** Rows of every table, counted (archived and excluded tables alike). */
-async function rowCounts(handle: DbHandle): Promise<Record<string, number>> {
-  const text = `select ${ALL_TABLES.map((t) => `(select count(*) from ${t})::int as ${t}`).join(', ')}`;
-  const [row] = await handle.sql.query<Record<string, number>>({ name: 'test_row_counts', text });
-  return Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)]));
 }
 
 /** Which rows of each table are the workspace's, ordered by key: the test's own definition,

@@ -6,19 +6,8 @@
  * (ratings.ts) that the server withholds until the facilitator reveals.
  */
 import type { RubricTemplate } from '@concord/rubric-core';
-import type * as Y from 'yjs';
-import { refuse } from './errors.js';
-import {
-  clearDecision,
-  initLeveled,
-  itemText,
-  readLeveled,
-  recordDecision,
-  setItemStatus,
-  type Decision,
-  type DecisionInput,
-} from './leveled.js';
-import { ITEM, type ItemStatus } from './schema.js';
+import { leveledDocument, type Decision } from './leveled.js';
+import type { ItemStatus } from './schema.js';
 
 export interface IndicatorSnapshot {
   status: ItemStatus;
@@ -28,62 +17,30 @@ export interface IndicatorSnapshot {
   evidence: string;
 }
 
+const assessment = leveledDocument<RubricTemplate, 'consensus'>(
+  'assessment',
+  'rubric',
+  'consensus',
+);
+
 /** Lays out a new assessment document: every indicator of the template, not discussed. */
-export function createAssessment(doc: Y.Doc, template: RubricTemplate): void {
-  refuse([template.kind !== 'rubric' && `template: ${template.id} is not a rubric`]);
-  initLeveled(doc, 'assessment', template);
-}
+export const createAssessment = assessment.create;
 
 /** Every active indicator of the template, in rubric order. */
-export function readAssessment(
-  doc: Y.Doc,
-  template: RubricTemplate,
-): Record<string, IndicatorSnapshot> {
-  const out: Record<string, IndicatorSnapshot> = {};
-  for (const [id, item] of Object.entries(readLeveled(doc, template))) {
-    out[id] = {
-      status: item.status,
-      consensus: item.decision,
-      rationale: item.rationale,
-      evidence: item.evidence,
-    };
-  }
-  return out;
-}
+export const readAssessment: (
+  ...args: Parameters<typeof assessment.read>
+) => Record<string, IndicatorSnapshot> = assessment.read;
 
 /** Records the consensus level (and rationale, when given) and marks the indicator agreed. */
-export function recordConsensus(doc: Y.Doc, template: RubricTemplate, input: DecisionInput): void {
-  recordDecision(doc, template, input);
-}
+export const recordConsensus = assessment.record;
 
 /** Withdraws the consensus and reopens the discussion. */
-export function clearConsensus(doc: Y.Doc, template: RubricTemplate, indicatorId: string): void {
-  clearDecision(doc, template, indicatorId);
-}
+export const clearConsensus = assessment.clear;
 
-export function setIndicatorStatus(
-  doc: Y.Doc,
-  template: RubricTemplate,
-  indicatorId: string,
-  status: ItemStatus,
-): void {
-  setItemStatus(doc, template, indicatorId, status);
-}
+export const setIndicatorStatus = assessment.setStatus;
 
 /** The indicator's evidence Y.Text, for an editor to bind to. */
-export function indicatorEvidence(
-  doc: Y.Doc,
-  template: RubricTemplate,
-  indicatorId: string,
-): Y.Text {
-  return itemText(doc, template, indicatorId, ITEM.evidence);
-}
+export const indicatorEvidence = assessment.evidence;
 
 /** The indicator's consensus rationale Y.Text. */
-export function consensusRationale(
-  doc: Y.Doc,
-  template: RubricTemplate,
-  indicatorId: string,
-): Y.Text {
-  return itemText(doc, template, indicatorId, ITEM.rationale);
-}
+export const consensusRationale = assessment.rationale;

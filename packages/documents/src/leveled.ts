@@ -55,6 +55,64 @@ export interface DecisionInput {
   rationale?: string | undefined;
 }
 
+/** An item snapshot with the decision under the artifact's own word (consensus, teamRating). */
+export type LeveledSnapshot<K extends string> = Omit<ItemSnapshot, 'decision'> & {
+  [P in K]: Decision | null;
+};
+
+/** The operations of one leveled document kind, typed to its kind of template. */
+export interface LeveledDocument<T extends LeveledTemplate, K extends string> {
+  /** Lays out a new document: every indicator of the template, not discussed. */
+  create: (doc: Y.Doc, template: T) => void;
+  /** Every active indicator of the template, in template order. */
+  read: (doc: Y.Doc, template: T) => Record<string, LeveledSnapshot<K>>;
+  /** Records the decision (and rationale, when given) and marks the indicator agreed. */
+  record: (doc: Y.Doc, template: T, input: DecisionInput) => void;
+  /** Withdraws the decision and reopens the discussion. */
+  clear: (doc: Y.Doc, template: T, indicatorId: string) => void;
+  setStatus: (doc: Y.Doc, template: T, indicatorId: string, status: ItemStatus) => void;
+  /** The indicator's evidence Y.Text, for an editor to bind to. */
+  evidence: (doc: Y.Doc, template: T, indicatorId: string) => Y.Text;
+  /** The indicator's decision rationale Y.Text. */
+  rationale: (doc: Y.Doc, template: T, indicatorId: string) => Y.Text;
+}
+
+/**
+ * The operations of a leveled document kind: `kind` is the document kind, `templateKind` the
+ * template kind it is made from, `decisionKey` what the artifact calls the group's decision.
+ */
+export function leveledDocument<T extends LeveledTemplate, K extends string>(
+  kind: 'prerequisites' | 'assessment',
+  templateKind: T['kind'],
+  decisionKey: K,
+): LeveledDocument<T, K> {
+  return {
+    create: (doc, template) => {
+      refuse([
+        template.kind !== templateKind && `template: ${template.id} is not a ${templateKind}`,
+      ]);
+      initLeveled(doc, kind, template);
+    },
+    read: (doc, template) => {
+      const out: Record<string, LeveledSnapshot<K>> = {};
+      for (const [id, item] of Object.entries(readLeveled(doc, template))) {
+        out[id] = {
+          status: item.status,
+          [decisionKey]: item.decision,
+          rationale: item.rationale,
+          evidence: item.evidence,
+        } as LeveledSnapshot<K>;
+      }
+      return out;
+    },
+    record: recordDecision,
+    clear: clearDecision,
+    setStatus: setItemStatus,
+    evidence: (doc, template, indicatorId) => itemText(doc, template, indicatorId, ITEM.evidence),
+    rationale: (doc, template, indicatorId) => itemText(doc, template, indicatorId, ITEM.rationale),
+  };
+}
+
 export function initLeveled(
   doc: Y.Doc,
   kind: 'prerequisites' | 'assessment',

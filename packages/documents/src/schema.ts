@@ -45,14 +45,8 @@
 /** Version of the shapes below. A reader meeting a newer version reads what it knows. */
 export const SCHEMA_VERSION = 1;
 
-export const DOCUMENT_KINDS = [
-  'prerequisites',
-  'assessment',
-  'ratings',
-  'plan',
-  'comments',
-] as const;
-export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+/** Document kinds: @concord/auth's list (the capability table and the database use the same). */
+export { DOCUMENT_KINDS, type DocumentKind } from '@concord/auth/roles';
 
 /** Root type names (`doc.getMap(name)` / `doc.getText(name)`). */
 export const ROOT = {

@@ -43,7 +43,7 @@ import {
 import * as Y from 'yjs';
 import type { DbHandle } from '../create-db.js';
 import { InvalidInputError } from '../errors.js';
-import type { SqlRunner, SqlSession, Statement } from '../sql-runner.js';
+import { savepointRunner, type SqlSession, type Statement } from '../sql-runner.js';
 import { createDocumentStore } from '../sql-store.js';
 import type { AppendEntry } from '../store.js';
 import {
@@ -245,7 +245,8 @@ export async function seedDemo(
     await tx.query(LOCK, [...SEED_LOCK]);
     if ((await tx.query(EXISTS, [DEMO_WORKSPACE.id])).length > 0) return false;
     await insertRecords(tx, passwordHash);
-    const store = createDocumentStore({ sql: savepoints(tx) });
+    // The store's transactions become savepoints inside the seed's own.
+    const store = createDocumentStore({ sql: savepointRunner(tx, 'concord_seed_store') });
     for (const doc of documents) {
       await store.append(doc.updates.map((u) => ({ documentId: doc.id, ...u })));
     }
@@ -270,31 +271,6 @@ function signIns(password: string): SignIn[] {
     represents:
       p.represents === 'school' ? (schools.get(p.schoolId!) ?? null) : (p.represents ?? null),
   }));
-}
-
-/**
- * The store's transactions inside the seed's own: each becomes a savepoint, so a store
- * operation that rolls back (its retry path) undoes only its own work, and nothing is committed
- * before the seed's COMMIT.
- */
-function savepoints(tx: SqlSession): SqlRunner {
-  const savepoint = st('savepoint', 'savepoint concord_seed_store');
-  const release = st('release', 'release savepoint concord_seed_store');
-  const rollback = st('rollback', 'rollback to savepoint concord_seed_store');
-  return {
-    query: (statement, params) => tx.query(statement, params),
-    async transaction(fn) {
-      await tx.query(savepoint);
-      try {
-        const value = await fn(tx);
-        await tx.query(release);
-        return value;
-      } catch (error) {
-        await tx.query(rollback);
-        throw error;
-      }
-    },
-  };
 }
 
 async function insertRecords(tx: SqlSession, passwordHash: string): Promise<void> {

@@ -8,7 +8,7 @@
  * (routes answer 404, never 403, so ids cannot be probed).
  */
 import { type Role } from '@concord/auth/roles';
-import { createDocumentStore } from '@concord/db';
+import { createDocumentStore, savepointRunner } from '@concord/db';
 import { createAssessment, createChecklist, createPlan } from '@concord/documents';
 import type { ChecklistTemplate, PlanTemplate, RubricTemplate } from '@concord/rubric-core';
 import {
@@ -28,7 +28,7 @@ import {
   type SchoolRef,
 } from './districts.js';
 import { formList, formText } from './form.js';
-import { isUuid, statement, type SqlSession, type SqlTx } from './sql-statement.js';
+import { isUuid, statement, type SqlSession } from './sql-statement.js';
 import { WORKSPACE_NAME_MAX_LENGTH } from './workspace-limits.js';
 
 // ---- instruments ----
@@ -257,31 +257,6 @@ function initialState(doc: PlannedDocument): Uint8Array {
   return update;
 }
 
-/**
- * The document store's transactions inside ours: each becomes a savepoint, so nothing is
- * committed before the wizard's COMMIT and a failure anywhere leaves nothing behind.
- */
-function storeInside(tx: SqlTx): Pick<Db, 'sql'> {
-  const savepoint = statement('store_savepoint', 'savepoint web_ws_store');
-  const release = statement('store_release', 'release savepoint web_ws_store');
-  const rollback = statement('store_rollback', 'rollback to savepoint web_ws_store');
-  const sql: Db['sql'] = {
-    query: (s, params) => tx.query(s, params),
-    async transaction(fn) {
-      await tx.query(savepoint);
-      try {
-        const value = await fn(tx);
-        await tx.query(release);
-        return value;
-      } catch (error) {
-        await tx.query(rollback);
-        throw error;
-      }
-    },
-  };
-  return { sql };
-}
-
 export interface CreatedWorkspace {
   id: string;
   documentIds: string[];
@@ -340,7 +315,8 @@ export async function createWorkspace(
         target: `user:${userId}`,
         data: { from: null, to: 'owner', role: 'owner', represents: null, schoolId: null },
       });
-      const store = createDocumentStore(storeInside(tx));
+      // The store's transactions become savepoints: nothing commits before the wizard's COMMIT.
+      const store = createDocumentStore({ sql: savepointRunner(tx, 'web_ws_store') });
       const documentIds: string[] = [];
       for (const doc of docs) {
         const [row] = await tx.query<{ id: string }>(INSERT_DOCUMENT, [

@@ -6,9 +6,10 @@
  */
 import { redirect } from '@sveltejs/kit';
 import { env } from '$env/dynamic/private';
-import { ROLE_LABELS } from '@concord/auth/roles';
+import { ROLE_LABELS, type Role } from '@concord/auth/roles';
+import type { Db } from '$lib/server/db';
 import { requireMember, allows, forbidden } from '$lib/server/workspace-guard';
-import { FORM_ERROR, formFailure, validateForm } from '$lib/server/form';
+import { FORM_ERROR, formFailure, validateForm, type FormValues } from '$lib/server/form';
 import {
   createInvitation,
   INVITE_PROBLEM_TEXT,
@@ -29,6 +30,30 @@ import {
 } from '$lib/server/members';
 import { listWorkspaceSchools } from '$lib/server/workspaces';
 import type { Actions, PageServerLoad } from './$types';
+
+/**
+ * The form's role and whom it represents, checked against the workspace's schools (returned too:
+ * an invitation's email names the school). A problem is a failure on the `represents` field.
+ */
+async function checkRepresentation(
+  db: Db,
+  workspaceId: string,
+  form: { data: { role: Role; represents?: string | undefined }; values: FormValues },
+) {
+  const schools = await listWorkspaceSchools(db.sql, workspaceId);
+  const rep = representation(
+    form.data.role,
+    form.data.represents,
+    schools.map((s) => s.id),
+  );
+  if (!rep.ok) {
+    return {
+      ok: false as const,
+      failure: formFailure(400, form.values, { represents: rep.message }),
+    };
+  }
+  return { ok: true as const, value: rep.value, schools };
+}
 
 export const load: PageServerLoad = async (event) => {
   const { db, access } = await requireMember(event);
@@ -56,13 +81,8 @@ export const actions: Actions = {
     if (!allows(access, 'members.invite')) return forbidden(access, 'members.invite');
     const form = await validateForm(event.request, InviteSchema);
     if (!form.ok) return form.failure;
-    const schools = await listWorkspaceSchools(db.sql, access.workspace.id);
-    const rep = representation(
-      form.data.role,
-      form.data.represents,
-      schools.map((s) => s.id),
-    );
-    if (!rep.ok) return formFailure(400, form.values, { represents: rep.message });
+    const rep = await checkRepresentation(db, access.workspace.id, form);
+    if (!rep.ok) return rep.failure;
     const made = await createInvitation(db, {
       workspaceId: access.workspace.id,
       actorId: user.id,
@@ -83,7 +103,7 @@ export const actions: Actions = {
     }
     const link = new URL(`/invite/${made.token}`, event.url.origin).toString();
     const mailer = mailerFromEnv(env);
-    const schoolName = schools.find((s) => s.id === rep.value.schoolId)?.name ?? null;
+    const schoolName = rep.schools.find((s) => s.id === rep.value.schoolId)?.name ?? null;
     const sent = mailer
       ? await sendInvitation(mailer, {
           to: form.data.email,
@@ -131,13 +151,8 @@ export const actions: Actions = {
     if (!allows(access, 'members.manage')) return forbidden(access, 'members.manage');
     const form = await validateForm(event.request, ChangeRoleSchema);
     if (!form.ok) return form.failure;
-    const schools = await listWorkspaceSchools(db.sql, access.workspace.id);
-    const rep = representation(
-      form.data.role,
-      form.data.represents,
-      schools.map((s) => s.id),
-    );
-    if (!rep.ok) return formFailure(400, form.values, { represents: rep.message });
+    const rep = await checkRepresentation(db, access.workspace.id, form);
+    if (!rep.ok) return rep.failure;
     const result = await changeMemberRole(db, {
       workspaceId: access.workspace.id,
       actorId: user.id,
