@@ -29,6 +29,7 @@ import {
   representation,
 } from '$lib/server/members';
 import { listWorkspaceSchools } from '$lib/server/workspaces';
+import { recheckOpenConnections } from '$lib/server/sync-hub';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -165,6 +166,7 @@ export const actions: Actions = {
         [FORM_ERROR]: MEMBER_PROBLEM_TEXT[result.problem],
       });
     }
+    recheckOpenConnections(access.workspace.id);
     return { changed: form.data.userId };
   },
 
@@ -183,6 +185,7 @@ export const actions: Actions = {
         [FORM_ERROR]: MEMBER_PROBLEM_TEXT[result.problem],
       });
     }
+    recheckOpenConnections(access.workspace.id);
     // Someone who left can no longer see this page: take them home.
     if (form.data.userId === user.id) redirect(303, '/');
     return { removed: form.data.userId };
