@@ -79,6 +79,11 @@ export const SHUTDOWN_FLUSH_TIMEOUT_MS = 10_000;
  * answered the close frame) are cut, so stopping never waits on a vanished client. */
 export const CLOSE_SWEEP_MS = 1_000;
 
+/** How long after loading a document a room keeps the loaded bytes, to answer a client that has
+ * nothing (an empty state vector) with them instead of encoding the whole document again: the
+ * clients of a cold open arrive within this window. Dropped sooner at the first change. */
+export const LOADED_STATE_REUSE_MS = 2_000;
+
 /** First and largest wait between retries of a failed append (the database is down or slow;
  * appends are idempotent, so retrying is always safe). */
 export const APPEND_RETRY_FIRST_MS = 50;

@@ -8,6 +8,8 @@
  * check the bytes (update-check.ts) -> capability and size limits -> apply to the Y.Doc ->
  * relay the client's bytes to the other connections -> append to the store -> acknowledge after
  * COMMIT. An update that changes nothing (already known) is neither relayed nor stored.
+ * Right after a load, a client that has nothing is answered with the loaded bytes as they are,
+ * so a cold open does not encode the whole document a second time.
  *
  * Awareness is kept in a y-protocols Awareness, which ignores an update whose clock for that
  * client has not advanced: the stock client echoes every awareness update it receives, and
@@ -32,9 +34,10 @@ import {
   removeAwarenessStates,
 } from 'y-protocols/awareness';
 import * as Y from 'yjs';
+import { isStaleAwarenessUpdate } from './awareness-filter.js';
 import type { Compactor } from './compaction.js';
 import type { Connection, RoomPort } from './connection.js';
-import type { Limits } from './limits.js';
+import { LOADED_STATE_REUSE_MS, type Limits } from './limits.js';
 import type { SyncMetrics } from './metrics.js';
 import type { Persistence } from './persistence.js';
 import {
@@ -101,6 +104,10 @@ export class Room implements RoomPort {
   /** Set by the afterTransaction listener for the transaction applying a client's update. */
   private applying: Connection | null = null;
   private appliedChange = false;
+  /** The bytes the document was loaded from, while the document is still exactly that (kept
+   * for LOADED_STATE_REUSE_MS; see stateFor). */
+  private loadedState: Uint8Array | null = null;
+  private loadedStateTimer: NodeJS.Timeout | undefined;
   /** A resync was asked for while the room was still loading. */
   private resyncOwed = false;
   private readonly fanoutListener: FanoutListener = {
@@ -120,14 +127,16 @@ export class Room implements RoomPort {
     this.awareness.setLocalState(null);
     this.awareness.on('update', this.onAwarenessUpdate);
     this.doc.on('afterTransaction', (tr: Y.Transaction) => {
+      if (tr.origin !== LOAD_ORIGIN) this.forgetLoadedState();
       if (tr.origin === this.applying && this.applying !== null) {
-        // Yjs's own test for "this transaction produced an update".
-        this.appliedChange =
-          tr.deleteSet.clients.size > 0 ||
-          [...tr.afterState].some(([client, clock]) => tr.beforeState.get(client) !== clock);
+        // Yjs's own test for "this transaction produced an update" (a loop, not a spread:
+        // this runs for every update a client sends).
+        this.appliedChange = tr.deleteSet.clients.size > 0 || advanced(tr);
       }
     });
-    this.doc.on('update', this.onDocUpdate);
+    // Only remote and catch-up updates are relayed from here, and both come through the
+    // fan-out: without one, no listener, so Yjs does not encode every transaction for nothing.
+    if (options.services?.fanout) this.doc.on('update', this.onDocUpdate);
     this.loaded = this.load();
   }
 
@@ -183,7 +192,7 @@ export class Room implements RoomPort {
     const message: ClientMessage = decoded.value;
     switch (message.type) {
       case 'sync-step1':
-        conn.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, message.stateVector)));
+        conn.send(encodeSyncStep2(this.stateFor(message.stateVector)));
         return;
       case 'sync-step2':
         this.receiveUpdate(conn, message.update, null);
@@ -213,6 +222,9 @@ export class Room implements RoomPort {
     try {
       const { state, seq } = await this.options.store.load(this.documentId);
       Y.applyUpdate(this.doc, state, LOAD_ORIGIN);
+      this.loadedState = state;
+      this.loadedStateTimer = setTimeout(() => this.forgetLoadedState(), LOADED_STATE_REUSE_MS);
+      this.loadedStateTimer.unref();
       this.storedSeq = seq;
       this.sizeBound += state.byteLength;
       this.state = 'ready';
@@ -346,6 +358,21 @@ export class Room implements RoomPort {
     conn.trackWrite(write);
   }
 
+  /**
+   * What a client with `stateVector` lacks, as an update. A client that has nothing, right after
+   * the load, gets the loaded bytes themselves: applying them gives the same document, and a
+   * cold open does not pay for encoding the whole document again.
+   */
+  private stateFor(stateVector: Uint8Array): Uint8Array {
+    if (this.loadedState && Y.decodeStateVector(stateVector).size === 0) return this.loadedState;
+    return Y.encodeStateAsUpdate(this.doc, stateVector);
+  }
+
+  private forgetLoadedState(): void {
+    clearTimeout(this.loadedStateTimer);
+    this.loadedState = null;
+  }
+
   /** Whether `bytes` more keep the stored document within maxDocumentBytes. */
   private fits(bytes: number): boolean {
     const max = this.options.limits.maxDocumentBytes;
@@ -379,6 +406,8 @@ export class Room implements RoomPort {
       );
       return;
     }
+    // Echoes of what we relayed (same clock) change nothing: skip parsing them again.
+    if (isStaleAwarenessUpdate(this.awareness, update)) return;
     applyAwarenessUpdate(this.awareness, update, conn);
   }
 
@@ -539,6 +568,7 @@ export class Room implements RoomPort {
   private close(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    this.forgetLoadedState();
     const { fanout, compactor } = this.options.services ?? {};
     fanout?.leave(this.documentId, this.fanoutListener);
     compactor?.noteUnloaded(this.documentId);
@@ -548,4 +578,12 @@ export class Room implements RoomPort {
     this.doc.destroy();
     this.options.onClosed(this);
   }
+}
+
+/** Whether a transaction advanced some client's clock (it integrated new structs). */
+function advanced(tr: Y.Transaction): boolean {
+  for (const [client, clock] of tr.afterState) {
+    if (tr.beforeState.get(client) !== clock) return true;
+  }
+  return false;
 }

@@ -3,12 +3,19 @@
  * DATABASE_URL, PostgreSQL through a `pg` pool when there is. Either way the caller gets one
  * handle with a drizzle instance over the same schema, the migrations already applied, and
  * close().
+ *
+ * Each driver (PGlite and its drizzle adapter; `pg` and its drizzle adapter) is imported only
+ * when that kind of database is opened: a process on PostgreSQL never loads the embedded
+ * database, which costs memory in every server process (measured: ~8 MB RSS). On PostgreSQL the
+ * pool keeps POSTGRES_POOL_MIN connections open and opens them before createDb returns, so the
+ * first requests after a start (the access check and the document load of a cold open) do not
+ * wait for TCP and PostgreSQL's connection start-up.
  */
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { drizzle as drizzleNodePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
-import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglite';
-import pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type { PgliteDatabase } from 'drizzle-orm/pglite';
+import type pg from 'pg';
 import {
   configFromEnv,
   describeDbConfig,
@@ -24,6 +31,16 @@ import * as schema from './schema/index.js';
 import { pgliteRunner, postgresRunner, type SqlRunner } from './sql-runner.js';
 
 export type Schema = typeof schema;
+
+/** Connections the PostgreSQL pool keeps open however idle (capped by the pool's max): the
+ * group committer holds one per transaction, and a read (an access check, a document load) runs
+ * beside it without opening a connection on the request's path. Kept small: every process (and
+ * every test file's handle) holds this many of the server's max_connections (default 100). */
+export const POSTGRES_POOL_MIN = 2;
+
+/** How long a connection beyond POSTGRES_POOL_MIN may sit idle before the pool closes it
+ * (pg-pool's default is 10 s, which closed the warm connections between two bursts). */
+export const POSTGRES_IDLE_TIMEOUT_MS = 60_000;
 
 interface HandleBase {
   config: DbConfig;
@@ -73,22 +90,26 @@ export async function createDb(
               : { pgliteDataDir: config.dataDir },
           )
         : parseDbConfig(config);
-  const handle = resolved.kind === 'pglite' ? await openPglite(resolved) : openPostgres(resolved);
-  if (options.migrate ?? true) {
-    try {
-      await migrate(handle);
-    } catch (error) {
-      await handle.close();
-      throw isConnectionError(error)
-        ? new DatabaseUnavailableError(describeDbConfig(resolved), error)
-        : error;
-    }
+  const handle =
+    resolved.kind === 'pglite' ? await openPglite(resolved) : await openPostgres(resolved);
+  try {
+    if (options.migrate ?? true) await migrate(handle);
+    if (handle.kind === 'postgres') await warmUp(handle.pool, handle.config);
+  } catch (error) {
+    await handle.close();
+    throw isConnectionError(error)
+      ? new DatabaseUnavailableError(describeDbConfig(resolved), error)
+      : error;
   }
   return handle;
 }
 
 async function openPglite(config: DbConfig & { kind: 'pglite' }): Promise<PgliteHandle> {
   if (!config.dataDir.startsWith(PGLITE_MEMORY)) mkdirSync(config.dataDir, { recursive: true });
+  const [{ PGlite }, { drizzle: drizzlePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+  ]);
   const client = await PGlite.create(config.dataDir);
   let closed: Promise<void> | undefined;
   return {
@@ -101,10 +122,16 @@ async function openPglite(config: DbConfig & { kind: 'pglite' }): Promise<Pglite
   };
 }
 
-function openPostgres(config: DbConfig & { kind: 'postgres' }): PostgresHandle {
+async function openPostgres(config: DbConfig & { kind: 'postgres' }): Promise<PostgresHandle> {
+  const [{ default: pg }, { drizzle: drizzleNodePg }] = await Promise.all([
+    import('pg'),
+    import('drizzle-orm/node-postgres'),
+  ]);
   const pool = new pg.Pool({
     connectionString: config.url,
     max: config.poolMax,
+    min: poolMin(config),
+    idleTimeoutMillis: POSTGRES_IDLE_TIMEOUT_MS,
     connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
     statement_timeout: POSTGRES_STATEMENT_TIMEOUT_MS,
   });
@@ -127,6 +154,16 @@ function openPostgres(config: DbConfig & { kind: 'postgres' }): PostgresHandle {
     sql: postgresRunner(pool),
     close: () => (closed ??= pool.end()),
   };
+}
+
+function poolMin(config: DbConfig): number {
+  return config.kind === 'postgres' ? Math.min(POSTGRES_POOL_MIN, config.poolMax) : 0;
+}
+
+/** Opens the pool's minimum of connections at once and returns them, where `min` keeps them. */
+async function warmUp(pool: pg.Pool, config: DbConfig): Promise<void> {
+  const clients = await Promise.all(Array.from({ length: poolMin(config) }, () => pool.connect()));
+  for (const client of clients) client.release();
 }
 
 function isConnectionError(error: unknown): boolean {
