@@ -9,10 +9,12 @@
  * check; `trustTicket` keeps the ticket's word alone, for tests and embedders with no database.
  */
 import {
+  DECISION_FIELDS,
   documentCapabilities,
   DOCUMENT_KINDS,
   ROLES,
   SYNC_CAPABILITIES,
+  type FieldPattern,
   type SyncCapability,
 } from '@concord/auth/roles';
 import type { DbHandle } from '@concord/db';
@@ -24,6 +26,9 @@ import { err, ok, type Result } from './result.js';
 export interface Access {
   capabilities: readonly SyncCapability[];
   workspaceId: string | null;
+  /** The document's fields that need `decide` (DECISION_FIELDS of its kind; none when the
+   * policy does not know the kind: trustTicket). */
+  decisionFields: readonly FieldPattern[];
 }
 
 /**
@@ -65,7 +70,8 @@ export function intersectCapabilities(
 /** The ticket alone decides (the web app computed it from the same table when it issued it).
  * No database, so nothing to recheck: role changes reach open connections only via revoke(). */
 export const trustTicket: AccessPolicy = {
-  capabilitiesFor: async () => ok({ capabilities: SYNC_CAPABILITIES, workspaceId: null }),
+  capabilitiesFor: async () =>
+    ok({ capabilities: SYNC_CAPABILITIES, workspaceId: null, decisionFields: [] }),
 };
 
 const AccessRow = z.object({
@@ -105,7 +111,11 @@ export function databaseAccess(handle: Pick<DbHandle, 'sql'>): AccessPolicy {
         { kind: row.kind, ownerId: row.owner_id, revealed: row.revealed },
       );
       if (!capabilities.includes('read')) return err('no-access');
-      return ok({ capabilities, workspaceId: row.workspace_id });
+      return ok({
+        capabilities,
+        workspaceId: row.workspace_id,
+        decisionFields: DECISION_FIELDS[row.kind] ?? [],
+      });
     },
   };
 }

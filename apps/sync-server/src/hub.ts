@@ -6,6 +6,7 @@
  * authorized WebSocket. Later, Redis fan-out between instances hooks in here (a room's relayed
  * frames published per document) and metrics read its counters.
  */
+import type { FieldPattern } from '@concord/auth/roles';
 import type { DocumentStore, GroupCommitter } from '@concord/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
@@ -49,6 +50,8 @@ export interface Grant {
   /** The ticket's capabilities ∩ what the role allows; always includes 'read'. */
   capabilities: readonly Capability[];
   workspaceId: string | null;
+  /** Fields that need 'decide' (access.ts). */
+  decisionFields: readonly FieldPattern[];
   /** The hub's access generation when the policy was asked: if a recheck started since, the
    * answer may predate the change, so accept() checks the new connection again. */
   generation: number;
@@ -137,7 +140,8 @@ export class SyncHub {
     if (!access.ok) return access;
     const capabilities = intersectCapabilities(ticket.capabilities, access.value.capabilities);
     if (!capabilities.includes('read')) return err('no-access');
-    return ok({ ticket, capabilities, workspaceId: access.value.workspaceId, generation });
+    const { workspaceId, decisionFields } = access.value;
+    return ok({ ticket, capabilities, workspaceId, decisionFields, generation });
   }
 
   /** Takes over an upgraded socket whose ticket has been verified and authorized. */
@@ -149,6 +153,7 @@ export class SyncHub {
       ticket,
       capabilities: grant.capabilities,
       workspaceId: grant.workspaceId,
+      decisionFields: grant.decisionFields,
       wantsAck,
       limits: this.options.limits,
       log,

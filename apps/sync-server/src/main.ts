@@ -41,11 +41,14 @@ async function main() {
     if (stopping) return;
     stopping = true;
     server.app.log.info({ signal }, 'shutting down');
+    // Which step a stop that takes too long is stuck in, for the log.
+    let step = 'starting';
     setTimeout(() => {
-      server.app.log.error('shutdown took too long; exiting');
+      server.app.log.error({ step }, 'shutdown took too long; exiting');
       process.exit(1);
     }, SHUTDOWN_FLUSH_TIMEOUT_MS + SHUTDOWN_GRACE_MS).unref();
-    await server.stop();
+    await server.stop((next) => (step = next));
+    step = 'closing the database';
     await db.close();
     server.app.log.info('stopped');
     process.exit(0);

@@ -5,7 +5,8 @@
  * the last client has left and everything it accepted is stored.
  *
  * Order of work for an update from a client (all synchronous, so nothing interleaves):
- * check the bytes (update-check.ts) -> capability and size limits -> apply to the Y.Doc ->
+ * check the bytes (update-check.ts) -> capability and size limits -> decision fields without
+ * the decide capability (field-guard.ts) -> apply to the Y.Doc ->
  * relay the client's bytes to the other connections -> append to the store -> acknowledge after
  * COMMIT. An update that changes nothing (already known) is neither relayed nor stored.
  * Right after a load, a client that has nothing is answered with the loaded bytes as they are,
@@ -35,6 +36,7 @@ import {
 } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { isStaleAwarenessUpdate } from './awareness-filter.js';
+import { protectedChange } from './field-guard.js';
 import type { Compactor } from './compaction.js';
 import type { Connection, RoomPort } from './connection.js';
 import { LOADED_STATE_REUSE_MS, type Limits } from './limits.js';
@@ -288,6 +290,22 @@ export class Room implements RoomPort {
         `update of ${update.byteLength} bytes; the limit is ${dbLimits.MAX_UPDATE_BYTES}`,
       );
       return;
+    }
+    if (conn.decisionFields.length > 0 && !conn.can('decide')) {
+      const field = protectedChange(this.doc, update, conn.decisionFields);
+      if (field !== null) {
+        // Refused whole, like a read-only update: applying the rest would split one edit.
+        conn.log.info(
+          { connection: conn.id, documentId: this.documentId, field },
+          'update refused: changes a decision field without the decide capability',
+        );
+        conn.send(
+          encodePermissionDenied(
+            `${field}: only a facilitator or owner may change a recorded decision or discussion status`,
+          ),
+        );
+        return;
+      }
     }
     if (!this.fits(update.byteLength)) {
       conn.close(

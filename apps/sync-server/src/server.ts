@@ -20,7 +20,8 @@ export interface SyncServer {
   app: FastifyInstance;
   /** The address it listens on, e.g. http://127.0.0.1:1234. */
   url: string;
-  stop(): Promise<void>;
+  /** `onStep` hears each step as it begins (for a log line when a stop hangs). */
+  stop(onStep?: (step: string) => void): Promise<void>;
 }
 
 export async function startSyncServer(
@@ -69,9 +70,11 @@ export async function startSyncServer(
   return {
     app,
     url,
-    stop: () =>
+    stop: (onStep) =>
       (stopped ??= (async () => {
+        onStep?.('closing connections and storing accepted updates');
         await app.close();
+        onStep?.('flushing the write queue');
         await committer.close();
       })()),
   };

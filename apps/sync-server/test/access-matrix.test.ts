@@ -2,11 +2,17 @@
  * R5 at the protocol level: every role (and a non-member) against every kind of document, for
  * every sync capability, with hand-made clients holding tickets that claim everything. What a
  * connection can actually do (receive the content; have an update applied, relayed and stored;
- * have its presence relayed) must equal `documentCapabilities` from the one capability table,
- * and nothing else: 0 unauthorized successes. A refused write changes nothing anywhere: not the
+ * have its presence relayed; on a checklist or assessment, have a recorded decision applied) must
+ * equal `documentCapabilities` from the one capability table, and nothing else: 0 unauthorized
+ * successes. A refused write changes nothing anywhere: not the
  * room, not the store, not what other clients receive.
  */
-import { documentCapabilities, type Role, type SyncCapability } from '@concord/auth/roles';
+import {
+  DECISION_FIELDS,
+  documentCapabilities,
+  type Role,
+  type SyncCapability,
+} from '@concord/auth/roles';
 import { schema } from '@concord/db';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -218,8 +224,23 @@ async function probe(subject: Subject, doc: Doc, observer: RawClient | null): Pr
   await syncBarrier(client);
   if (observer) await syncBarrier(observer);
 
+  // decide (kinds with decision fields): a new indicator carrying a recorded decision
+  const decisionKey = `probe-${nextClientId}`;
+  const hasDecisions = DECISION_FIELDS[doc.kind] !== undefined;
+  if (hasDecisions) {
+    const decide = new Y.Doc();
+    const item = new Y.Map<unknown>();
+    decide.getMap('items').set(decisionKey, item);
+    item.set('decision', { value: 1, by: `decided by ${subject}`, at: '2026-11-23T10:00:00Z' });
+    client.send(syncUpdateFrame(Y.encodeStateAsUpdate(decide), 2));
+    await syncBarrier(client);
+    if (observer) await syncBarrier(observer);
+  }
+
   const room = fx.server.app.sync.room(doc.id);
   if (room?.doc.getText('t').toString().includes(marker)) granted.push('write');
+  const decided = room?.doc.getMap('items').get(decisionKey);
+  if (decided instanceof Y.Map && decided.has('decision')) granted.push('decide');
   if (room?.awareness.getStates().has(presence.clientID)) granted.push('awareness');
   const toObserver = observer?.frames.slice(observed) ?? [];
   if (contains(toObserver, marker) !== granted.includes('write')) {
@@ -227,6 +248,12 @@ async function probe(subject: Subject, doc: Doc, observer: RawClient | null): Pr
   }
   if (presentClients(toObserver).has(presence.clientID) !== granted.includes('awareness')) {
     throw new Error(`observer and room disagree on ${subject}'s presence in ${doc.kind}`);
+  }
+  if (
+    hasDecisions &&
+    contains(toObserver, `decided by ${subject}`) !== granted.includes('decide')
+  ) {
+    throw new Error(`observer and room disagree on ${subject}'s decision in ${doc.kind}`);
   }
   const deniedMessages = client.frames.filter((f) => frameKind(f).type === 2).length;
   client.close();
@@ -236,7 +263,9 @@ async function probe(subject: Subject, doc: Doc, observer: RawClient | null): Pr
   return {
     granted,
     status: 101,
-    leakedToObserver: !granted.includes('write') && contains(toObserver, marker),
+    leakedToObserver:
+      (!granted.includes('write') && contains(toObserver, marker)) ||
+      (!granted.includes('decide') && contains(toObserver, `decided by ${subject}`)),
     deniedMessages,
   };
 }
@@ -267,11 +296,15 @@ describe('R5: sync capabilities per role and document (hand-made clients, ticket
         unauthorized += got.granted.filter((c) => !want.includes(c)).length;
         missing += want.filter((c) => !got.granted.includes(c)).length;
         if (got.granted.includes('write')) writtenTo.set(doc.id, (writtenTo.get(doc.id) ?? 0) + 1);
-        // Without read the upgrade is refused with 403; with read but no write, a refused update
-        // is answered with a permission-denied message and reaches nobody.
+        // Without read the upgrade is refused with 403; with read, each refused update (no
+        // write; a decision without decide) is answered with a permission-denied message and
+        // reaches nobody.
         expect(got.status, `${subject} / ${cell}`).toBe(want.includes('read') ? 101 : 403);
-        if (want.includes('read') && !want.includes('write')) {
-          expect(got.deniedMessages, `${subject} / ${cell}`).toBe(1);
+        if (want.includes('read')) {
+          const refusedWrites =
+            (want.includes('write') ? 0 : 1) +
+            (DECISION_FIELDS[doc.kind] && !want.includes('decide') ? 1 : 0);
+          expect(got.deniedMessages, `${subject} / ${cell}`).toBe(refusedWrites);
         }
         expect(got.leakedToObserver, `${subject} / ${cell}`).toBe(false);
         rows.push(`${subject} | ${cell} | ${got.granted.join(', ') || 'none'}`);

@@ -3,7 +3,13 @@
  * PGlite (the one-command start) and PostgreSQL. The policy's answer for every role and kind of
  * document is the capability table's; the watcher reports a workspace once its audit row lands.
  */
-import { documentCapabilities, ROLES, type DocumentKind, type Role } from '@concord/auth/roles';
+import {
+  DECISION_FIELDS,
+  documentCapabilities,
+  ROLES,
+  type DocumentKind,
+  type Role,
+} from '@concord/auth/roles';
 import { createDb, schema, type DbHandle } from '@concord/db';
 import { createScratchDatabase } from '@concord/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,7 +88,14 @@ describe.each(['pglite', 'postgres'] as const)('on %s', (kind) => {
           const got = await policy.capabilitiesFor(members[role], doc.id);
           const label = `${role} on ${doc.kind} (owner ${doc.ownerId === members[role]}, revealed ${revealed})`;
           if (want.includes('read')) {
-            expect(got, label).toEqual({ ok: true, value: { capabilities: want, workspaceId } });
+            expect(got, label).toEqual({
+              ok: true,
+              value: {
+                capabilities: want,
+                workspaceId,
+                decisionFields: DECISION_FIELDS[doc.kind] ?? [],
+              },
+            });
           } else {
             expect(got, label).toEqual({ ok: false, error: 'no-access' });
           }

@@ -103,6 +103,8 @@ describe('limits', () => {
     }
     expect((await offender.closed).code).toBe(CLOSE.DOCUMENT_TOO_LARGE);
     expect(logged(CLOSE.DOCUMENT_TOO_LARGE)).toBe(true);
+    // The four accepted pieces may still be on their way to the database (a loaded machine).
+    await waitFor(() => fx.server.app.sync.stats().pendingWrites === 0, 'writes stored');
     const stored = await storedDoc(fx.db.store, documentId);
     expect(Y.encodeStateAsUpdate(stored).byteLength).toBeLessThanOrEqual(LIMITS.maxDocumentBytes);
     expect(stored.getText('big').length).toBe(4 * 12 * 1024);

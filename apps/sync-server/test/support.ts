@@ -25,14 +25,15 @@ import type { Role } from '@concord/auth/roles';
 import { databaseAccess } from '../src/access.js';
 import { AccessWatcher } from '../src/access-watcher.js';
 import { buildApp, type AppOptions } from '../src/app.js';
-import { issueTicket, type Capability } from '../src/auth.js';
+import { CAPABILITIES, issueTicket, type Capability } from '../src/auth.js';
 import type { Limits } from '../src/limits.js';
 
 // Each stock WebsocketProvider adds a process 'exit' listener in Node; tests open dozens.
 process.setMaxListeners(100);
 
 export const SECRET = 'test-secret-test-secret-test-secret-0123456789';
-export const ALL: Capability[] = ['read', 'write', 'awareness'];
+/** Every capability a ticket can claim. */
+export const ALL: Capability[] = [...CAPABILITIES];
 
 // ---- waiting ----
 

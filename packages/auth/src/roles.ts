@@ -102,9 +102,12 @@ export function roleChangeProblem(
  * What a WebSocket connection to one document may do:
  * - read: receive the document and others' presence (required to connect at all);
  * - write: send updates (otherwise refused with a permission-denied message, never applied);
- * - awareness: publish one's own presence (otherwise dropped).
+ * - awareness: publish one's own presence (otherwise dropped);
+ * - decide: change the document's DECISION_FIELDS (the group's recorded decision and where the
+ *   discussion stands). `write` without `decide` may change everything else; an update that
+ *   touches a decision field is refused whole, like one without `write`.
  */
-export const SYNC_CAPABILITIES = ['read', 'write', 'awareness'] as const;
+export const SYNC_CAPABILITIES = ['read', 'write', 'awareness', 'decide'] as const;
 export type SyncCapability = (typeof SYNC_CAPABILITIES)[number];
 
 /**
@@ -133,7 +136,33 @@ export interface DocumentAccessObject {
   revealed: boolean;
 }
 
+/**
+ * A path into a document's Yjs tree: root name, then map keys; `*` stands for any one key (an
+ * indicator id). A change at the path, inside it, or to anything holding it (deleting an
+ * indicator's whole map) counts as changing it.
+ */
+export type FieldPattern = readonly string[];
+
+/**
+ * The fields of a shared document kind that only connections with `decide` may change. In the
+ * Prerequisites checklist and an assessment that is each indicator's `decision` (the team rating
+ * or consensus) and its discussion `status`: raters co-edit evidence and the rationale, the
+ * facilitator records what the group agreed. Names as in @concord/documents' schema; the sync
+ * server's field-guard test runs that package's writers against them.
+ */
+export const DECISION_FIELDS: Partial<Record<DocumentKind, readonly FieldPattern[]>> = {
+  prerequisites: [
+    ['items', '*', 'decision'],
+    ['items', '*', 'status'],
+  ],
+  assessment: [
+    ['items', '*', 'decision'],
+    ['items', '*', 'status'],
+  ],
+};
+
 const ALL: readonly SyncCapability[] = ['read', 'write', 'awareness'];
+const DECIDE: readonly SyncCapability[] = ['read', 'write', 'awareness', 'decide'];
 const WATCH: readonly SyncCapability[] = ['read', 'awareness'];
 const READ: readonly SyncCapability[] = ['read'];
 const NONE: readonly SyncCapability[] = [];
@@ -146,8 +175,8 @@ export const SHARED_DOCUMENT_ACCESS: Record<
   Exclude<DocumentKind, 'ratings'>,
   Record<Role, readonly SyncCapability[]>
 > = {
-  prerequisites: { owner: ALL, facilitator: ALL, rater: ALL, viewer: WATCH },
-  assessment: { owner: ALL, facilitator: ALL, rater: ALL, viewer: WATCH },
+  prerequisites: { owner: DECIDE, facilitator: DECIDE, rater: ALL, viewer: WATCH },
+  assessment: { owner: DECIDE, facilitator: DECIDE, rater: ALL, viewer: WATCH },
   plan: { owner: ALL, facilitator: ALL, rater: ALL, viewer: WATCH },
   comments: { owner: ALL, facilitator: ALL, rater: ALL, viewer: ALL },
 };

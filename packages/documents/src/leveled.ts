@@ -125,9 +125,11 @@ export function initLeveled(
   });
 }
 
+/** An item with its texts. No status: absent reads as not discussed, and the status is a
+ * decision field (only a facilitator may set it; @concord/auth DECISION_FIELDS), while anyone
+ * writing evidence may be the first to create a missing item. */
 function newItem(items: Y.Map<unknown>, id: string): Y.Map<unknown> {
   const item = new Y.Map<unknown>();
-  item.set(ITEM.status, 'not-discussed');
   item.set(ITEM.rationale, new Y.Text());
   item.set(ITEM.evidence, new Y.Text());
   items.set(id, item);

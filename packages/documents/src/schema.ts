@@ -8,7 +8,7 @@
  *
  * prerequisites / assessment (one leveled template instance)
  *   items: Y.Map<indicatorId, Y.Map>
- *     status     'not-discussed' | 'in-discussion' | 'agreed'
+ *     status     'not-discussed' | 'in-discussion' | 'agreed'  (absent = not discussed)
  *     decision   { value, by, at }        the team rating / consensus: ONE choice, last writer
  *                                         wins by design (absent = none recorded yet)
  *     rationale  Y.Text                   why the group agreed (co-edited during discussion)

@@ -75,6 +75,27 @@ describe('ticketCapabilities', () => {
     });
   });
 
+  it('gives decide (recording consensus) on an assessment to owner and facilitator only', async () => {
+    const db = getDb();
+    const { ws, ids, assessment } = await team(db);
+    const got: Record<string, unknown> = {};
+    for (const role of ROLES) {
+      got[role] = await ticketCapabilities(db.sql, {
+        workspaceId: ws.id,
+        documentId: assessment,
+        userId: ids[role],
+        role,
+      });
+    }
+    const decides = { ok: true, capabilities: ['read', 'write', 'awareness', 'decide'] };
+    expect(got).toEqual({
+      owner: decides,
+      facilitator: decides,
+      rater: { ok: true, capabilities: ['read', 'write', 'awareness'] },
+      viewer: { ok: true, capabilities: ['read', 'awareness'] },
+    });
+  });
+
   it('keeps a ratings document to its rater until reveal, then read-only for everyone', async () => {
     const db = getDb();
     const { ws, ids, assessment } = await team(db);
