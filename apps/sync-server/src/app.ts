@@ -9,6 +9,8 @@
  * background compactor. Closing the app (SIGTERM in main.ts) first drains the hub: stored
  * updates acknowledged, clients closed with 1012; then compaction and Redis stop.
  */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import websocket from '@fastify/websocket';
 import type { DocumentStore, GroupCommitter } from '@concord/db';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -158,6 +160,15 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.decorateRequest('syncGrant', null);
   // After the hub has drained (the websocket plugin's preClose): no more rooms to serve.
   let closeSweep: NodeJS.Timeout | undefined;
+  // Every socket handed to the upgrade handler, until it closes. One whose upgrade is answered
+  // with an HTTP status instead (503 while the server closes, a refused ticket) has left the
+  // HTTP layer, which never destroys it: when the client hangs up, it sits half-open and holds
+  // server.close() forever. The close sweep destroys what is left of them.
+  const upgradeSockets = new Set<Duplex>();
+  app.server.on('upgrade', (_request: IncomingMessage, socket: Duplex) => {
+    upgradeSockets.add(socket);
+    socket.once('close', () => upgradeSockets.delete(socket));
+  });
   app.addHook('onClose', async () => {
     clearInterval(closeSweep);
     await compactor?.close();
@@ -193,9 +204,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
       await hub.shutdown();
       // A socket that finishes its upgrade while the hub drains is closed by accept(), but one
       // whose client never answers the close frame (it vanished mid-upgrade) would hold
-      // server.close() for ws's 30 s close timeout: after a grace, cut whatever is left.
+      // server.close() for ws's 30 s close timeout, and one refused while closing (503) forever:
+      // after a grace, cut whatever is left.
       closeSweep = setInterval(() => {
         for (const socket of app.websocketServer.clients) socket.terminate();
+        for (const socket of upgradeSockets) socket.destroy();
       }, CLOSE_SWEEP_MS);
       closeSweep.unref();
     },

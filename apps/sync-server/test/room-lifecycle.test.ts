@@ -8,6 +8,7 @@ import * as Y from 'yjs';
 import { CLOSE } from '../src/protocol.js';
 import { describe, expect, it } from 'vitest';
 import {
+  Gate,
   rawClient,
   sleep,
   stockClient,
@@ -18,21 +19,6 @@ import {
 } from './support.js';
 
 /** A gate tests open and close; closed, the wrapped call waits. */
-class Gate {
-  private waiting: (() => void)[] = [];
-  private isOpen = true;
-  close() {
-    this.isOpen = false;
-  }
-  open() {
-    this.isOpen = true;
-    for (const go of this.waiting.splice(0)) go();
-  }
-  pass(): Promise<void> {
-    return this.isOpen ? Promise.resolve() : new Promise((go) => this.waiting.push(go));
-  }
-}
-
 const loadGate = new Gate();
 const appendGate = new Gate();
 const loads = new Map<string, number>();

@@ -37,6 +37,22 @@ export const ALL: Capability[] = [...CAPABILITIES];
 
 // ---- waiting ----
 
+/** Holds callers at pass() while closed (a slow or stuck store, in front of the real one). */
+export class Gate {
+  private waiting: (() => void)[] = [];
+  private isOpen = true;
+  close() {
+    this.isOpen = false;
+  }
+  open() {
+    this.isOpen = true;
+    for (const go of this.waiting.splice(0)) go();
+  }
+  pass(): Promise<void> {
+    return this.isOpen ? Promise.resolve() : new Promise((go) => this.waiting.push(go));
+  }
+}
+
 export async function waitFor(
   condition: () => boolean,
   what: string,
