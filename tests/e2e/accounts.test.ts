@@ -413,7 +413,15 @@ describe('keyboard only', () => {
       expect(await signedInAs(page)).toBe('Signed in as Keyboard User');
 
       await tabTo(page, 'the sign-out button', '.account-nav button');
-      await page.keyboard.press('Enter');
+      // Signing out is a form POST answered with a redirect to the home page: wait for that
+      // page, or opening the sign-in page below races it (and loses).
+      await Promise.all([
+        page.waitForResponse(
+          (r) => r.request().method() === 'GET' && new URL(r.url()).pathname === '/',
+        ),
+        page.keyboard.press('Enter'),
+      ]);
+      await page.waitForLoadState('load');
       await expect.poll(() => signedInAs(page)).toBeNull();
 
       await gotoReady(page, '/sign-in');

@@ -9,8 +9,9 @@
  * the decide capability (field-guard.ts) -> apply to the Y.Doc ->
  * relay the client's bytes to the other connections -> append to the store -> acknowledge after
  * COMMIT. An update that changes nothing (already known) is neither relayed nor stored.
- * Right after a load, a client that has nothing is answered with the loaded bytes as they are,
- * so a cold open does not encode the whole document a second time.
+ * On a cold open the clients waiting for the load get the stored bytes as they are, before the
+ * room applies them (sendEarly), and a client that has nothing, right after a load, is
+ * answered with them too: no second encoding of the whole document, and no waiting on ours.
  *
  * Awareness is kept in a y-protocols Awareness, which ignores an update whose clock for that
  * client has not advanced: the stock client echoes every awareness update it receives, and
@@ -84,6 +85,8 @@ export interface RoomServices {
 
 /** Transaction origin for applying the stored state, so it is never mistaken for a client's. */
 const LOAD_ORIGIN = Symbol('load');
+/** An update holding nothing (no structs, an empty delete set). */
+const EMPTY_UPDATE = new Uint8Array([0, 0]);
 /** Origin of what another instance published: relayed locally, not stored, not republished. */
 const REMOTE_ORIGIN = Symbol('remote');
 /** Origin of a re-read of the store after missed fan-out messages: relayed locally only. */
@@ -109,6 +112,8 @@ export class Room implements RoomPort {
   /** The bytes the document was loaded from, while the document is still exactly that (kept
    * for LOADED_STATE_REUSE_MS; see stateFor). */
   private loadedState: Uint8Array | null = null;
+  /** Connections sent the loaded bytes unasked (sendEarly). */
+  private readonly sentEarly = new WeakSet<Connection>();
   private loadedStateTimer: NodeJS.Timeout | undefined;
   /** A resync was asked for while the room was still loading. */
   private resyncOwed = false;
@@ -194,7 +199,7 @@ export class Room implements RoomPort {
     const message: ClientMessage = decoded.value;
     switch (message.type) {
       case 'sync-step1':
-        conn.send(encodeSyncStep2(this.stateFor(message.stateVector)));
+        conn.send(encodeSyncStep2(this.stateFor(conn, message.stateVector)));
         return;
       case 'sync-step2':
         this.receiveUpdate(conn, message.update, null);
@@ -223,6 +228,7 @@ export class Room implements RoomPort {
     if (fanout) await fanout.join(this.documentId, this.fanoutListener);
     try {
       const { state, seq } = await this.options.store.load(this.documentId);
+      this.sendEarly(state);
       Y.applyUpdate(this.doc, state, LOAD_ORIGIN);
       this.loadedState = state;
       this.loadedStateTimer = setTimeout(() => this.forgetLoadedState(), LOADED_STATE_REUSE_MS);
@@ -381,9 +387,32 @@ export class Room implements RoomPort {
    * the load, gets the loaded bytes themselves: applying them gives the same document, and a
    * cold open does not pay for encoding the whole document again.
    */
-  private stateFor(stateVector: Uint8Array): Uint8Array {
-    if (this.loadedState && Y.decodeStateVector(stateVector).size === 0) return this.loadedState;
+  private stateFor(conn: Connection, stateVector: Uint8Array): Uint8Array {
+    if (this.loadedState) {
+      // Sent the loaded bytes before this question reached us (sendEarly), and the document is
+      // still exactly those: nothing more to send.
+      if (this.sentEarly.has(conn)) return EMPTY_UPDATE;
+      if (Y.decodeStateVector(stateVector).size === 0) return this.loadedState;
+    }
     return Y.encodeStateAsUpdate(this.doc, stateVector);
+  }
+
+  /**
+   * Sends the stored document to the clients waiting for the load as a sync step 2, before the
+   * room applies it: the client's apply and ours (on a cold open, the two largest costs, each
+   * tens of ms for a long history in a process whose Yjs code is not yet optimised) then run at
+   * the same time instead of one after the other. The stock client takes an unasked step 2 as
+   * it takes the answer to its step 1 (applies it, then reports synced), and the content is the
+   * whole stored document, so `synced` still never comes before the content.
+   */
+  private sendEarly(state: Uint8Array): void {
+    if (this.connections.size === 0) return;
+    const frame = encodeSyncStep2(state);
+    for (const conn of this.connections) {
+      if (!conn.isOpen) continue;
+      conn.send(frame);
+      this.sentEarly.add(conn);
+    }
   }
 
   private forgetLoadedState(): void {

@@ -1,11 +1,20 @@
 /**
- * Cold open: right after loading a document, a client that has nothing is answered with the
- * loaded bytes instead of a fresh encoding (room.ts, stateFor). Whatever happens to the document
- * after the load must still reach a client that joins within the reuse window.
+ * Cold open: the clients waiting for a load get the stored bytes before the room applies them
+ * (room.ts, sendEarly), and right after the load a client that has nothing is answered with the
+ * loaded bytes instead of a fresh encoding (stateFor). The content goes out once per client, and
+ * whatever happens to the document after the load still reaches a client that joins later.
  */
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { stockClient, useSyncServer, waitFor } from './support.js';
+import {
+  applySyncFrames,
+  frameKind,
+  rawClient,
+  stockClient,
+  syncUpdateFrame,
+  useSyncServer,
+  waitFor,
+} from './support.js';
 
 const fx = useSyncServer();
 
@@ -44,5 +53,27 @@ describe('cold open', () => {
     const late = client(documentId);
     await late.synced();
     expect(late.text.toString()).toBe('abcXYZ');
+  });
+
+  it('sends the stored content first and once, then answers the client’s step 1 with nothing more', async () => {
+    const documentId = await storedDocument('the stored history');
+    const raw = await rawClient(
+      fx.server.url,
+      documentId,
+      fx.server.ticket(documentId, fx.db.userId),
+    );
+    // What the stock client sends on open: its (empty) state vector.
+    raw.send(syncUpdateFrame(Y.encodeStateVector(new Y.Doc()), 0));
+    const step2s = () =>
+      raw.frames.filter((f) => frameKind(f).type === 0 && frameKind(f).sub === 1);
+    await waitFor(() => step2s().length === 2, 'the early content and the answer to step 1');
+    const [early, answer] = step2s() as [Uint8Array, Uint8Array];
+    expect(raw.frames.indexOf(early)).toBe(0); // before the server's own step 1
+    const fromEarly = new Y.Doc();
+    applySyncFrames(fromEarly, [early]);
+    expect(fromEarly.getText('t').toString()).toBe('the stored history');
+    expect(answer.byteLength).toBeLessThan(8); // an empty update: nothing sent twice
+    raw.close();
+    await raw.closed;
   });
 });
