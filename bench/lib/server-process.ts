@@ -131,7 +131,11 @@ export async function startServer(
 ): Promise<ServerProcess> {
   const entry = entryOf(kind);
   const port = await freePort();
-  const child = spawn(process.execPath, [entry], {
+  // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, entry], {
     cwd: kind === 'concord' ? join(REPO_ROOT, 'apps/sync-server') : BENCH_DIR,
     env: {
       PATH: process.env.PATH ?? '',

@@ -52,6 +52,11 @@ const COMPACT_LOCK_CLASS = 0x636d7074; // "cmpt"
 
 const sql = (name: string, text: string): Statement => ({ name: `concord_${name}`, text });
 
+/** Reasons the fast append refuses a batch (migration 0002's concord_refuse_append). */
+const REFUSED_MISSING = 'missing-document';
+const REFUSED_DUPLICATE = 'duplicate';
+const REFUSED_PREFIX = 'concord: append refused: ';
+
 /** See appendFast. `with ordinality` keeps batch order, so seqs follow it per document. */
 const APPEND_FAST = sql(
   'append_fast',
@@ -79,7 +84,19 @@ const APPEND_FAST = sql(
      from (select document_id, max(seq) as seq from inserted group by document_id) m
      where d.id = m.document_id
    )
-   select l.id::text as id, l.head_seq, (select count(*) from inserted) as inserted from locked l`,
+   select l.id::text as id, l.head_seq,
+     case
+       when (select count(*) from locked) <> (select count(distinct document_id) from input)
+         then concord_refuse_append('${REFUSED_MISSING}')
+       when (select count(*) from inserted) <> (select count(*) from input)
+         then concord_refuse_append('${REFUSED_DUPLICATE}')
+     end as refused
+   from locked l`,
+);
+
+const EXISTING_DOCUMENTS = sql(
+  'existing_documents',
+  'select id::text as id from documents where id = any($1::uuid[])',
 );
 
 const LOCK_DOCUMENTS = sql(
@@ -220,18 +237,31 @@ export class SqlDocumentStore implements DocumentStore {
     const entries = parseBatch(batch);
     if (entries.length === 0) return [];
     try {
-      return await this.sql.transaction((tx) => appendFast(tx, entries));
+      // One statement, so no transaction around it: it is atomic by itself, and it refuses
+      // (raising, which undoes all of it) anything it cannot store whole.
+      return await appendFast(this.sql, entries);
     } catch (error) {
-      if (!(error instanceof DuplicateInBatch)) throw translate(error);
+      const refused = refusalOf(error);
+      if (refused === REFUSED_MISSING) throw await this.missingDocuments(entries);
+      if (refused !== REFUSED_DUPLICATE) throw translate(error);
     }
-    // Some update was already stored, or is twice in the batch: the fast attempt was rolled
-    // back; redo the batch the careful way, which finds the existing seqs.
+    // Some update was already stored, or is twice in the batch: the fast attempt wrote
+    // nothing; redo the batch the careful way, which finds the existing seqs.
     const hashes = entries.map((e) => sha256(e.update));
     try {
       return await this.sql.transaction((tx) => appendCareful(tx, entries, hashes));
     } catch (error) {
       throw translate(error);
     }
+  }
+
+  /** The error for a batch naming documents that do not exist (read after the refusal). */
+  private async missingDocuments(entries: readonly ValidEntry[]): Promise<DocumentNotFoundError> {
+    const ids = [...new Set(entries.map((e) => e.documentId))];
+    const found = new Set(
+      (await this.sql.query<{ id: string }>(EXISTING_DOCUMENTS, [ids])).map((r) => r.id),
+    );
+    return new DocumentNotFoundError(ids.filter((id) => !found.has(id)));
   }
 
   async load(documentId: string): Promise<LoadedState> {
@@ -351,28 +381,31 @@ export class SqlDocumentStore implements DocumentStore {
   }
 }
 
-/** Thrown inside the fast attempt to roll it back: the batch holds a duplicate. */
-class DuplicateInBatch extends Error {}
+/** The reason the fast append gave for refusing a batch, or null for any other error. */
+function refusalOf(error: unknown): string | null {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && message.startsWith(REFUSED_PREFIX)
+    ? message.slice(REFUSED_PREFIX.length)
+    : null;
+}
 
 /**
  * The common case, no duplicates, in one statement: lock the documents, number the updates from
  * each head, insert them (hash computed by the database), move the heads. A duplicate makes the
- * insert skip a row, which would leave a gap: then the transaction is rolled back and the batch
- * goes the careful way.
+ * insert skip a row, which would leave a gap, and a missing document would store the rest of
+ * the batch without it: in both cases the statement raises, which undoes all of it, and the
+ * caller goes the careful way or reports the missing documents.
  */
-async function appendFast(tx: SqlSession, entries: ValidEntry[]): Promise<AppendResult[]> {
-  const rows = await tx.query<{ id: string; head_seq: number | string; inserted: number | string }>(
-    APPEND_FAST,
-    [
-      entries.map((e) => e.documentId),
-      entries.map((e) => e.update),
-      entries.map((e) => e.author ?? null),
-    ],
-  );
+async function appendFast(db: SqlSession, entries: ValidEntry[]): Promise<AppendResult[]> {
+  const rows = await db.query<{ id: string; head_seq: number | string }>(APPEND_FAST, [
+    entries.map((e) => e.documentId),
+    entries.map((e) => e.update),
+    entries.map((e) => e.author ?? null),
+  ]);
   const heads = new Map(rows.map((r) => [r.id, Number(r.head_seq)]));
+  // No row at all: none of the documents exists (nothing was written).
   const missing = [...new Set(entries.map((e) => e.documentId))].filter((id) => !heads.has(id));
   if (missing.length > 0) throw new DocumentNotFoundError(missing);
-  if (Number(rows[0]!.inserted) !== entries.length) throw new DuplicateInBatch();
   // The same numbering as the statement's row_number(): batch order within each document.
   return entries.map((e) => {
     const seq = heads.get(e.documentId)! + 1;
