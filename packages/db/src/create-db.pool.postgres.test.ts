@@ -3,26 +3,16 @@
  * the pool's max) are open before it returns and stay open while idle, so the first queries
  * after a start do not pay for connecting.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, POSTGRES_POOL_MIN, type DbHandle, type PostgresHandle } from './create-db.js';
-import { createScratchDatabase, type ScratchDatabase } from './testing.js';
+import { describe, expect, it } from 'vitest';
+import { createDb, POSTGRES_POOL_MIN, type PostgresHandle } from './create-db.js';
+import { scratchPostgres } from './test-fixtures.js';
 
 describe('the PostgreSQL pool', () => {
-  let scratch: ScratchDatabase;
-  const handles: DbHandle[] = [];
-
-  beforeAll(async () => {
-    scratch = await createScratchDatabase();
-  });
-
-  afterAll(async () => {
-    await Promise.all(handles.map((h) => h.close()));
-    await scratch?.drop();
-  });
+  const db = scratchPostgres();
 
   async function open(poolMax: number): Promise<PostgresHandle> {
-    const handle = await createDb({ databaseUrl: scratch.url, poolMax });
-    handles.push(handle);
+    const handle = await createDb({ databaseUrl: db.url(), poolMax });
+    db.keep(handle);
     if (handle.kind !== 'postgres') throw new Error('expected PostgreSQL');
     return handle;
   }

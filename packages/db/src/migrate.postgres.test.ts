@@ -2,29 +2,19 @@
  * Migrations on PostgreSQL: two processes starting at once against one fresh database must not
  * both migrate (the advisory lock in migrate.ts), and an unreachable server is a clear error.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, type DbHandle } from './create-db.js';
+import { describe, expect, it } from 'vitest';
+import { createDb } from './create-db.js';
 import { DatabaseUnavailableError } from './errors.js';
-import { createScratchDatabase, type ScratchDatabase } from './testing.js';
+import { scratchPostgres } from './test-fixtures.js';
 
 describe('migrate on PostgreSQL', () => {
-  let scratch: ScratchDatabase;
-  const handles: DbHandle[] = [];
-
-  beforeAll(async () => {
-    scratch = await createScratchDatabase();
-  });
-
-  afterAll(async () => {
-    await Promise.all(handles.map((h) => h.close()));
-    await scratch?.drop();
-  });
+  const db = scratchPostgres();
 
   it('lets only one of several concurrent createDb calls migrate a fresh database', async () => {
     const opened = await Promise.all(
-      Array.from({ length: 3 }, () => createDb({ databaseUrl: scratch.url, poolMax: 2 })),
+      Array.from({ length: 3 }, () => createDb({ databaseUrl: db.url(), poolMax: 2 })),
     );
-    handles.push(...opened);
+    db.keep(...opened);
     const first = opened[0]!;
     if (first.kind !== 'postgres') throw new Error('expected PostgreSQL');
     const { rows } = await first.pool.query<{ n: string }>(

@@ -1,8 +1,10 @@
 /** Rows and Yjs edits for tests (not shipped: excluded from the build). */
+import { afterAll, beforeAll } from 'vitest';
 import * as Y from 'yjs';
 import { ARCHIVE_TABLES, EXCLUDED_TABLES } from './archive-spec.js';
 import type { DbHandle } from './create-db.js';
 import { districts, documents, users, workspaces } from './schema/index.js';
+import { createScratchDatabase, type ScratchDatabase } from './testing.js';
 
 /** The database a contract suite runs against (one per engine: PGlite, PostgreSQL). */
 export interface DatabaseTarget {
@@ -119,4 +121,33 @@ export function docFrom(state: Uint8Array): Y.Doc {
   const doc = new Y.Doc();
   Y.applyUpdate(doc, state);
   return doc;
+}
+
+/**
+ * A scratch PostgreSQL database for the calling test file (made before its tests, dropped after)
+ * and the handles the tests open on it (`keep`), closed first.
+ */
+export function scratchPostgres(): {
+  url: () => string;
+  keep: <H extends DbHandle>(...handles: H[]) => H[];
+} {
+  let scratch: ScratchDatabase | undefined;
+  const handles: DbHandle[] = [];
+  beforeAll(async () => {
+    scratch = await createScratchDatabase();
+  });
+  afterAll(async () => {
+    await Promise.all(handles.map((h) => h.close()));
+    await scratch?.drop();
+  });
+  return {
+    url: () => {
+      if (!scratch) throw new Error('the scratch database is made in beforeAll');
+      return scratch.url;
+    },
+    keep: (...opened) => {
+      handles.push(...opened);
+      return opened;
+    },
+  };
 }

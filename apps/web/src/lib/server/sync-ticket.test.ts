@@ -53,19 +53,30 @@ async function team(db: Db) {
 
 const roleOf = (key: Role | 'rater2'): Role => (key === 'rater2' ? 'rater' : key);
 
+/** What each role's member gets on one document. */
+async function byRole(
+  db: ReturnType<typeof getDb>,
+  workspaceId: string,
+  ids: Record<Role, string>,
+  documentId: string,
+): Promise<Record<string, unknown>> {
+  const got: Record<string, unknown> = {};
+  for (const role of ROLES) {
+    got[role] = await ticketCapabilities(db.sql, {
+      workspaceId,
+      documentId,
+      userId: ids[role],
+      role,
+    });
+  }
+  return got;
+}
+
 describe('ticketCapabilities', () => {
   it('gives each role what the capability table gives it on a shared document', async () => {
     const db = getDb();
     const { ws, ids, plan } = await team(db);
-    const got: Record<string, unknown> = {};
-    for (const role of ROLES) {
-      got[role] = await ticketCapabilities(db.sql, {
-        workspaceId: ws.id,
-        documentId: plan,
-        userId: ids[role],
-        role,
-      });
-    }
+    const got = await byRole(db, ws.id, ids, plan);
     const all = { ok: true, capabilities: ['read', 'write', 'awareness'] };
     expect(got).toEqual({
       owner: all,
@@ -78,15 +89,7 @@ describe('ticketCapabilities', () => {
   it('gives decide (recording consensus) on an assessment to owner and facilitator only', async () => {
     const db = getDb();
     const { ws, ids, assessment } = await team(db);
-    const got: Record<string, unknown> = {};
-    for (const role of ROLES) {
-      got[role] = await ticketCapabilities(db.sql, {
-        workspaceId: ws.id,
-        documentId: assessment,
-        userId: ids[role],
-        role,
-      });
-    }
+    const got = await byRole(db, ws.id, ids, assessment);
     const decides = { ok: true, capabilities: ['read', 'write', 'awareness', 'decide'] };
     expect(got).toEqual({
       owner: decides,
