@@ -5,7 +5,7 @@
  * No database lookup per connection, and the sync server needs no session store.
  *
  * Format: base64url(JSON payload) "." base64url(HMAC-SHA256(secret, first part)), payload
- *   { userId, documentId, capabilities: ('read' | 'write' | 'awareness')[], exp }
+ *   { userId, documentId, capabilities: ('read' | 'write' | 'awareness' | 'decide')[], exp }
  * with exp in seconds since the Unix epoch. Both sides share SYNC_TICKET_SECRET.
  *
  * A ticket only ever narrows what a connection may do: the server intersects its capabilities
