@@ -413,15 +413,11 @@ describe('keyboard only', () => {
       expect(await signedInAs(page)).toBe('Signed in as Keyboard User');
 
       await tabTo(page, 'the sign-out button', '.account-nav button');
-      // Signing out is a form POST answered with a redirect to the home page: wait for that
-      // page, or opening the sign-in page below races it (and loses).
-      await Promise.all([
-        page.waitForResponse(
-          (r) => r.request().method() === 'GET' && new URL(r.url()).pathname === '/',
-        ),
-        page.keyboard.press('Enter'),
-      ]);
-      await page.waitForLoadState('load');
+      // Signing out is a form POST answered with a redirect to the home page: wait until that
+      // new page has loaded and hydrated, or opening the sign-in page below races it (and
+      // loses). The URL is '/' before and after, so only the load event tells them apart.
+      await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
+      await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
       await expect.poll(() => signedInAs(page)).toBeNull();
 
       await gotoReady(page, '/sign-in');
