@@ -57,6 +57,8 @@ export interface AppOptions {
   limits?: Partial<Limits>;
   /** How long shutdown waits for unsaved updates (default SHUTDOWN_FLUSH_TIMEOUT_MS). */
   shutdownTimeoutMs?: number;
+  /** Silence after which a connection gets a keepalive frame (default KEEPALIVE_IDLE_MS). */
+  keepaliveIdleMs?: number;
   /** Who may do what on a document (main.ts: databaseAccess). Default: the ticket alone. */
   access?: AccessPolicy;
   /** Access changes made elsewhere (main.ts: the audit-log AccessWatcher). */
@@ -139,6 +141,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     ...(options.shutdownTimeoutMs !== undefined && {
       shutdownTimeoutMs: options.shutdownTimeoutMs,
     }),
+    ...(options.keepaliveIdleMs !== undefined && { keepaliveIdleMs: options.keepaliveIdleMs }),
     ...(options.access && { access: options.access }),
     ...(options.accessChanges && { accessChanges: options.accessChanges }),
     services: {

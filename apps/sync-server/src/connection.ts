@@ -10,7 +10,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { CAPABILITIES, type Capability, type Ticket } from './auth.js';
 import { TokenBucket, type Limits } from './limits.js';
-import { CLOSE, closeReason, encodeSaved, type CloseCode } from './protocol.js';
+import { CLOSE, closeReason, encodeSaved, KEEPALIVE_FRAME, type CloseCode } from './protocol.js';
 
 /** What a connection needs from its room. */
 export interface RoomPort {
@@ -80,6 +80,8 @@ export class Connection {
   private ackedCount = 0;
   private ackedSeq = 0;
   private ackScheduled = false;
+  /** performance.now() of the last frame sent (see keepAlive). */
+  private lastSentAt = performance.now();
 
   constructor(private readonly options: ConnectionOptions) {
     this.id = options.id;
@@ -146,7 +148,14 @@ export class Connection {
       return;
     }
     socket.send(frame, { binary: true });
+    this.lastSentAt = performance.now();
     this.options.metrics?.frameOut(frame);
+  }
+
+  /** Sends a KEEPALIVE frame if nothing was sent since `idleSince` (performance.now() time):
+   * the stock client drops a socket that stays silent for 30 s. */
+  keepAlive(idleSince: number): void {
+    if (this.ready && this.lastSentAt < idleSince) this.send(KEEPALIVE_FRAME);
   }
 
   /**

@@ -21,7 +21,12 @@ import {
 import type { AccessChangeSource } from './access-watcher.js';
 import type { Capability, Ticket } from './auth.js';
 import { Connection } from './connection.js';
-import { ConnectionCounter, SHUTDOWN_FLUSH_TIMEOUT_MS, type Limits } from './limits.js';
+import {
+  ConnectionCounter,
+  KEEPALIVE_IDLE_MS,
+  SHUTDOWN_FLUSH_TIMEOUT_MS,
+  type Limits,
+} from './limits.js';
 import { Persistence } from './persistence.js';
 import { CLOSE } from './protocol.js';
 import { err, ok, type Result } from './result.js';
@@ -35,6 +40,8 @@ export interface HubOptions {
   log: FastifyBaseLogger;
   /** How long shutdown waits for unsaved updates (default SHUTDOWN_FLUSH_TIMEOUT_MS). */
   shutdownTimeoutMs?: number;
+  /** Silence after which a connection gets a keepalive (default KEEPALIVE_IDLE_MS; tests). */
+  keepaliveIdleMs?: number;
   /** What a member may do on a document now (default trustTicket: the ticket alone decides). */
   access?: AccessPolicy;
   /** Where access changes made elsewhere come from (main.ts: the audit-log watcher). Started
@@ -92,6 +99,8 @@ export class SyncHub {
   private accessGeneration = 0;
   /** Rechecks run one after another, so an older answer never overwrites a newer one. */
   private recheckQueue: Promise<unknown> = Promise.resolve();
+  /** One sweep for every connection, not a timer each (2,000 connections, one interval). */
+  private readonly keepaliveTimer: NodeJS.Timeout;
 
   constructor(private readonly options: HubOptions) {
     this.persistence = new Persistence({
@@ -102,6 +111,12 @@ export class SyncHub {
     });
     this.perUser = new ConnectionCounter(options.limits.maxConnectionsPerUser);
     this.access = options.access ?? trustTicket;
+    const idleMs = options.keepaliveIdleMs ?? KEEPALIVE_IDLE_MS;
+    this.keepaliveTimer = setInterval(() => {
+      const idleSince = performance.now() - idleMs;
+      for (const conn of this.connections) conn.keepAlive(idleSince);
+    }, idleMs / 3);
+    this.keepaliveTimer.unref();
     options.accessChanges?.start(async (change) => {
       if (change === 'all') {
         this.accessGeneration++;
@@ -245,6 +260,7 @@ export class SyncHub {
   async shutdown(): Promise<void> {
     if (this.draining) return;
     this.draining = true;
+    clearInterval(this.keepaliveTimer);
     await this.options.accessChanges?.stop();
     const timeoutMs = this.options.shutdownTimeoutMs ?? SHUTDOWN_FLUSH_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;

@@ -79,6 +79,11 @@ export const SHUTDOWN_FLUSH_TIMEOUT_MS = 10_000;
  * answered the close frame) are cut, so stopping never waits on a vanished client. */
 export const CLOSE_SWEEP_MS = 1_000;
 
+/** A connection sent nothing for this long gets a KEEPALIVE frame (protocol.ts). The stock
+ * client gives up on a socket after 30 s without a message (checked every 3 s); idle
+ * connections are swept every KEEPALIVE_IDLE_MS / 3, so the longest silence is ~20 s. */
+export const KEEPALIVE_IDLE_MS = 15_000;
+
 /** How long after loading a document a room keeps the loaded bytes, to answer a client that has
  * nothing (an empty state vector) with them instead of encoding the whole document again: the
  * clients of a cold open arrive within this window. Dropped sooner at the first change. */

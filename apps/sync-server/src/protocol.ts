@@ -13,6 +13,7 @@
  *   [2 AUTH] [0 denied]  varString(reason)          server -> client only
  *   [3 QUERY_AWARENESS]                             client -> server (answered with AWARENESS)
  *   [100 SAVED] varUint(seq) varUint(count)         server -> client, only with ?ack=1
+ *   [1 AWARENESS] varBytes([0])                     server -> client: KEEPALIVE (no entries)
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -30,6 +31,15 @@ export const MESSAGE_QUERY_AWARENESS = 3;
  * not know. 100 is far from the y-protocols numbers (0-3) and from common extensions.
  */
 export const MESSAGE_SAVED = 100;
+
+/**
+ * Keepalive: an awareness update with no entries, sent to a connection that has heard nothing
+ * for KEEPALIVE_IDLE_MS. The stock y-websocket client closes and reconnects a socket that has
+ * received no message for 30 s (it expects its own awareness renewals back, which we do not
+ * echo), so a client alone in a room, or without presence, would otherwise drop every 30 s.
+ * Applying it changes nothing and fires no awareness event, so the client sends nothing back.
+ */
+export const KEEPALIVE_FRAME = new Uint8Array([MESSAGE_AWARENESS, 1, 0]);
 
 export const SYNC_STEP1 = 0;
 export const SYNC_STEP2 = 1;

@@ -1,0 +1,83 @@
+/**
+ * Keepalive: the stock y-websocket client closes a socket that has received nothing for 30 s
+ * and reconnects. It expects its own awareness renewals back; we relay presence to everyone but
+ * its sender, so a client alone in a room (or one without presence) would hear nothing and
+ * drop its connection every 30 s. A connection silent for the keepalive interval gets a
+ * KEEPALIVE frame (an awareness update with no entries): the client counts it as a message,
+ * applies it as nothing, and sends nothing back. Busy connections get none.
+ */
+import { describe, expect, it } from 'vitest';
+import { KEEPALIVE_FRAME } from '../src/protocol.js';
+import { sleep, stockClient, waitFor, useSyncServer } from './support.js';
+
+/** Short, so the test takes a second; production uses KEEPALIVE_IDLE_MS (15 s). */
+const IDLE_MS = 300;
+
+const fx = useSyncServer({ app: () => ({ keepaliveIdleMs: IDLE_MS }) });
+
+const isKeepalive = (frame: Uint8Array) =>
+  frame.length === KEEPALIVE_FRAME.length && frame.every((b, i) => b === KEEPALIVE_FRAME[i]);
+
+describe('keepalive', () => {
+  it('reaches a lone client that hears nothing else, changes nothing, and draws no reply', async () => {
+    const documentId = await fx.db.newDocument();
+    const client = stockClient(
+      fx.server.url,
+      documentId,
+      fx.server.ticket(documentId, fx.db.userId),
+    );
+    fx.clients.push(client);
+    await client.synced();
+    let awarenessEvents = 0;
+    client.provider.awareness.on('update', () => awarenessEvents++);
+    let sent = 0;
+    const ws = client.provider.ws!;
+    const send = ws.send.bind(ws);
+    ws.send = (data: Parameters<typeof ws.send>[0]) => {
+      sent++;
+      send(data);
+    };
+    const before = client.received.length;
+
+    await waitFor(
+      () => client.received.slice(before).filter(isKeepalive).length >= 2,
+      'two keepalives',
+      IDLE_MS * 10,
+    );
+    // Nothing else was sent to it; it stayed on the same socket and answered nothing.
+    expect(client.received.slice(before).every(isKeepalive)).toBe(true);
+    expect(client.closes).toEqual([]);
+    expect(client.provider.wsconnected).toBe(true);
+    expect(client.provider.ws).toBe(ws);
+    expect(awarenessEvents).toBe(0);
+    expect(sent).toBe(0);
+    // The client's own timer says when it last heard from us: never older than the sweep.
+    expect(Date.now() - client.provider.wsLastMessageReceived).toBeLessThan(IDLE_MS * 3);
+  });
+
+  it('is not sent to a connection that keeps receiving updates', async () => {
+    const documentId = await fx.db.newDocument();
+    const writer = stockClient(
+      fx.server.url,
+      documentId,
+      fx.server.ticket(documentId, fx.db.userId),
+    );
+    const reader = stockClient(
+      fx.server.url,
+      documentId,
+      fx.server.ticket(documentId, fx.db.userId),
+    );
+    fx.clients.push(writer, reader);
+    await Promise.all([writer.synced(), reader.synced()]);
+    const before = reader.received.length;
+    // An edit every IDLE_MS / 3 for 5 idle intervals: the reader is never silent that long.
+    for (let i = 0; i < 15; i++) {
+      writer.text.insert(writer.text.length, 'x');
+      await sleep(IDLE_MS / 3);
+    }
+    await waitFor(() => reader.text.length === 15, 'every edit at the reader');
+    expect(reader.received.slice(before).filter(isKeepalive)).toEqual([]);
+    // The writer, whom nobody sends anything, does get them.
+    expect(writer.received.filter(isKeepalive).length).toBeGreaterThan(0);
+  });
+});
