@@ -74,6 +74,13 @@ if (redis.available) {
   });
 }
 
+// BENCH_ONLY=floor,concord: a diagnosis run of some servers only (never written to the docs).
+const only = process.env.BENCH_ONLY?.split(',');
+if (only) {
+  if (WRITE) throw new Error('BENCH_ONLY runs are for diagnosis: unset BENCH_WRITE');
+  configs.splice(0, configs.length, ...configs.filter((c) => only.includes(c.id)));
+}
+
 const loadBefore = loadavg();
 const results = new Map<Id, FanoutResult[]>(configs.map((c) => [c.id, []]));
 try {

@@ -11,7 +11,7 @@
  * START_TIMEOUT_MS is an error carrying its output, so a bad start fails the benchmark loudly.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,7 +135,9 @@ export async function startServer(
   const profile = process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : [];
-  const child = spawn(process.execPath, [...profile, entry], {
+  // BENCH_NODE_FLAGS="--trace-gc ...": extra node flags for a diagnosis run (not a measurement).
+  const flags = process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...profile, ...flags, entry], {
     cwd: kind === 'concord' ? join(REPO_ROOT, 'apps/sync-server') : BENCH_DIR,
     env: {
       PATH: process.env.PATH ?? '',
@@ -147,8 +149,12 @@ export async function startServer(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  // BENCH_SERVER_LOG=<dir>: each server's whole output goes to <dir>/<kind>-<pid>.log too.
+  const logDir = process.env.BENCH_SERVER_LOG;
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-OUTPUT_KEEP_CHARS);
+    if (logDir && child.pid !== undefined)
+      appendFileSync(join(logDir, `${kind}-${child.pid}.log`), chunk);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);

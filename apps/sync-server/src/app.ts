@@ -23,6 +23,7 @@ import { Compactor, type CompactorOptions } from './compaction.js';
 import { Health } from './health.js';
 import { SyncHub, type Grant } from './hub.js';
 import { CLOSE_SWEEP_MS, DEFAULT_LIMITS, wsMaxPayload, type Limits } from './limits.js';
+import { MergeWorker } from './merge-worker.js';
 import { SyncMetrics } from './metrics.js';
 import { CLOSE } from './protocol.js';
 import { RedisFanout } from './redis.js';
@@ -129,9 +130,17 @@ export function buildApp(options: AppOptions): FastifyInstance {
     });
   }
   const compact = options.store.compact?.bind(options.store);
+  // Compaction folds updates on a worker thread, started when first needed.
+  const merger = compact && options.compaction !== false ? new MergeWorker() : null;
   const compactor =
-    compact && options.compaction !== false
-      ? new Compactor({ ...options.compaction, store: { compact }, log: app.log, metrics })
+    compact && merger && options.compaction !== false
+      ? new Compactor({
+          merge: merger.merge,
+          ...options.compaction,
+          store: { compact },
+          log: app.log,
+          metrics,
+        })
       : null;
   const hub = new SyncHub({
     store: options.store,
@@ -175,6 +184,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.addHook('onClose', async () => {
     clearInterval(closeSweep);
     await compactor?.close();
+    await merger?.close();
     await fanout?.close();
   });
 

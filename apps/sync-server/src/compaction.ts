@@ -7,7 +7,8 @@
  *   unloads, and at the latest COMPACT_MAX_WAIT_MS after it became due (a room that never pauses
  *   still gets compacted);
  * - one compaction at a time per process, off the message path (rooms only call note*(), which
- *   is a map update and a timer);
+ *   is a map update and a timer), its folding of updates on a worker thread (`merge`,
+ *   merge-worker.ts) so the event loop only waits on it;
  * - a failure is logged and the document tried again after COMPACT_RETRY_MS;
  * - the checkpoint seq of a document this process has not compacted is not known: it is taken
  *   as 0, so the first compaction of such a document after a restart may find little to fold
@@ -22,6 +23,8 @@ export interface CompactorOptions {
   store: Pick<DocumentStore, 'compact'>;
   log: FastifyBaseLogger;
   metrics?: Pick<SyncMetrics, 'compacted'>;
+  /** Where updates are folded (app.ts: a MergeWorker); default the store's own, in-thread. */
+  merge?: (updates: Uint8Array[]) => Promise<Uint8Array>;
   /** Updates since the checkpoint that make a document due (default COMPACT_AFTER_UPDATES). */
   afterUpdates?: number;
   idleMs?: number;
@@ -125,7 +128,10 @@ export class Compactor {
       const upTo = doc.seq;
       const started = performance.now();
       try {
-        const result = await this.options.store.compact(documentId, { upTo });
+        const result = await this.options.store.compact(documentId, {
+          upTo,
+          merge: this.options.merge,
+        });
         doc.checkpointSeq = Math.max(doc.checkpointSeq, result.checkpointSeq);
         this.options.metrics?.compacted('ok');
         this.options.log.info(

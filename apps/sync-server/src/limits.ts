@@ -110,6 +110,9 @@ export const DATABASE_CHECK_TIMEOUT_MS = 2_000;
 export const COMPACT_IDLE_MS = 2_000;
 export const COMPACT_MAX_WAIT_MS = 30_000;
 export const COMPACT_RETRY_MS = 30_000;
+/** Compaction folds updates on a worker thread (merge-worker.ts), stopped after this long
+ * without work so an idle server holds no second heap. */
+export const MERGE_WORKER_IDLE_MS = 10_000;
 
 /** Redis fan-out (see redis.ts): reconnect backoff bounds, and how long a room's subscription
  * may take before the room loads without it (it subscribes again when Redis is back). */

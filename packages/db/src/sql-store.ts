@@ -312,7 +312,9 @@ export class SqlDocumentStore implements DocumentStore {
       versionSeqs.sort((a, b) => a - b);
       checkContiguous(id, baseSeq, target, updates);
 
-      const checkpoints = planCheckpoints(base, updates, [...versionSeqs, target]);
+      const merge =
+        options.merge ?? ((parts: Uint8Array[]) => Promise.resolve(mergeUpdates(parts)));
+      const checkpoints = await planCheckpoints(base, updates, [...versionSeqs, target], merge);
       await tx.query(INSERT_CHECKPOINTS, [
         id,
         checkpoints.map((c) => c.seq),
@@ -482,11 +484,12 @@ async function appendCareful(
  * The checkpoints compaction writes: the state at each stop (every version inside the range, then
  * the target), each folded from the previous one and the updates up to it.
  */
-function planCheckpoints(
+async function planCheckpoints(
   base: { state: Uint8Array } | undefined,
   updates: readonly { seq: number; update: Uint8Array }[],
   stops: readonly number[],
-): { seq: number; state: Uint8Array }[] {
+  merge: (parts: Uint8Array[]) => Promise<Uint8Array>,
+): Promise<{ seq: number; state: Uint8Array }[]> {
   const checkpoints: { seq: number; state: Uint8Array }[] = [];
   let state = base?.state;
   let next = 0;
@@ -496,7 +499,8 @@ function planCheckpoints(
       folded.push(updates[next]!.update);
       next++;
     }
-    state = mergeUpdates(folded);
+    // mergeUpdates's own shortcuts, so the merger is only asked for real work.
+    state = folded.length <= 1 ? mergeUpdates(folded) : await merge(folded);
     checkpoints.push({ seq: stop, state });
   }
   return checkpoints;

@@ -443,6 +443,26 @@ export function documentStoreContract(name: string, target: DatabaseTarget): voi
         await expect(store.compact(id, { upTo: 181 })).rejects.toBeInstanceOf(SeqOutOfRangeError);
         expect(await store.compact(await newDocument())).toEqual({ merged: 0, checkpointSeq: 0 });
       });
+
+      it('folds through the merge it is given (a worker thread in the sync server), with the same result', async () => {
+        const id = await newDocument();
+        const editor = new Editor(10);
+        await store.append(editor.edit(120).map((update) => ({ documentId: id, update })));
+        const asked: number[] = [];
+        const merge = (parts: Uint8Array[]) => {
+          asked.push(parts.length);
+          return Promise.resolve(Y.mergeUpdates(parts));
+        };
+        expect(await store.compact(id, { merge })).toEqual({ merged: 120, checkpointSeq: 120 });
+        expect(asked).toEqual([120]);
+        expect(contentOf((await store.load(id)).state)).toEqual(contentOf(editor.doc));
+        // A failing merge undoes the compaction: the rows stay as they were.
+        await store.append(editor.edit(5).map((update) => ({ documentId: id, update })));
+        const failing = () => Promise.reject(new Error('worker gone'));
+        await expect(store.compact(id, { merge: failing })).rejects.toThrow('worker gone');
+        expect(await count(documentUpdates, id)).toBe(5);
+        expect(contentOf((await store.load(id)).state)).toEqual(contentOf(editor.doc));
+      });
     });
 
     describe('versions', () => {

@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { MergeWorker } from './merge-worker.js';
+
+/** `n` one-character edits of a Y.Text, each its own update (every 10th a delete). */
+function typed(n: number): Uint8Array[] {
+  const doc = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  doc.on('update', (u: Uint8Array) => updates.push(u));
+  const text = doc.getText('t');
+  for (let i = 0; i < n; i++) {
+    if (i % 10 === 9) text.delete(text.length - 1, 1);
+    else text.insert(text.length, String.fromCharCode(97 + (i % 26)));
+  }
+  return updates;
+}
+
+const workers: MergeWorker[] = [];
+const make = (idleMs?: number) => {
+  const w = new MergeWorker(idleMs);
+  workers.push(w);
+  return w;
+};
+afterEach(async () => {
+  for (const w of workers.splice(0)) await w.close();
+});
+
+describe('MergeWorker', () => {
+  it('merges exactly as Y.mergeUpdates does', async () => {
+    const updates = typed(500);
+    const merged = await make().merge(updates);
+    expect(merged).toEqual(Y.mergeUpdates(updates));
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, merged);
+    const expected = new Y.Doc();
+    for (const u of updates) Y.applyUpdate(expected, u);
+    expect(doc.getText('t').toString()).toBe(expected.getText('t').toString());
+  });
+
+  it('leaves the event loop free while it merges', async () => {
+    const updates = typed(5_000);
+    const worker = make();
+    await worker.merge(typed(10)); // the thread is up, yjs loaded
+    let turns = 0;
+    let turning = true;
+    const spin = () => {
+      turns++;
+      if (turning) setImmediate(spin);
+    };
+    setImmediate(spin);
+    await worker.merge(updates);
+    turning = false;
+    // In this thread, the merge would run to its end before any setImmediate callback.
+    expect(turns).toBeGreaterThan(1);
+    expect(worker.merges).toBe(2);
+  });
+
+  it('reports bad input as an error and goes on working', async () => {
+    const worker = make();
+    const garbage = [Uint8Array.of(255, 255, 255), Uint8Array.of(1, 2, 3)];
+    await expect(worker.merge(garbage)).rejects.toThrow(/merging updates failed/);
+    const updates = typed(20);
+    expect(await worker.merge(updates)).toEqual(Y.mergeUpdates(updates));
+  });
+
+  it('stops its thread when idle and starts one again when needed', async () => {
+    const worker = make(50);
+    expect(worker.running).toBe(false);
+    await worker.merge(typed(20));
+    expect(worker.running).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(worker.running).toBe(false);
+    const updates = typed(30);
+    expect(await worker.merge(updates)).toEqual(Y.mergeUpdates(updates));
+  });
+
+  it('fails merges in flight when closed, and refuses new ones', async () => {
+    const worker = make();
+    const inFlight = worker.merge(typed(5_000)).catch((e: unknown) => e);
+    await worker.close();
+    expect(await inFlight).toBeInstanceOf(Error);
+    expect(String(await inFlight)).toMatch(/stopped/);
+    await expect(worker.merge(typed(2))).rejects.toThrow(/closed/);
+  });
+});

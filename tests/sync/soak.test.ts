@@ -1,0 +1,249 @@
+/**
+ * R8 (TARGETS.md): soak. 200 stock y-websocket clients in 20 documents edit for a long time, the
+ * way a room of people does: every client types (Y.Text inserts and deletes) and moves its
+ * cursor (awareness) about once a second; a few clients a second leave and come back as a new
+ * page would (new client id, new ticket); now and then a whole document empties and is opened
+ * again (its room unloads and loads). The server's memory and file descriptors are sampled
+ * every second from /proc: after warm-up its RSS must stay flat (< 10% growth) and its
+ * descriptors, net of the open connections, must not grow; once every client has gone, the
+ * descriptors are back where they were. At the end, every document converged: all its clients
+ * and the stored document hold the same text.
+ *
+ * 30 s in CI; CONCORD_FULL=1 runs 30 minutes; R8_SECONDS=n any length (the nightly run: 600).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../setup/server.js';
+import { rng, sleep, stockClient, waitFor, type StockClient } from './support/clients.js';
+import {
+  killSyncServers,
+  startSyncServer,
+  type SyncServerProcess,
+} from './support/server-process.js';
+import { openSyncWorkspace, type SyncWorkspace } from './support/workspace.js';
+
+const SECONDS = Number(process.env.R8_SECONDS ?? (process.env.CONCORD_FULL === '1' ? 1800 : 30));
+const DOCUMENTS = 20;
+const CLIENTS_PER_DOCUMENT = 10;
+/** Between two edits of one client, on average (each also moves its cursor); clients are
+ * visited every TICK_MS and edit with the matching chance, so they are not in lock-step. */
+const EDIT_EVERY_MS = 1_000;
+const TICK_MS = 100;
+/** Clients that leave and come back (as a reloaded page) per second. */
+const CHURN_PER_SECOND = 2;
+/** Every this many seconds one document empties and reopens a second later (room unload). */
+const EMPTY_ROOM_EVERY_S = 10;
+/** The first third of the run (at least 10 s) warms up: JIT, pools, heap sizing. */
+const WARM_UP_S = Math.max(10, Math.round(SECONDS / 3));
+/** RSS is judged on the median of this many 1-second samples, so one GC does not decide. */
+const RSS_WINDOW = 5;
+const MAX_RSS_GROWTH = 0.1;
+/** While editing, descriptors beyond the open connections may vary by the database pool's
+ * size (10) at most; with no client at all, by a couple (a pool connection opened or idled). */
+const FD_SLACK = 10;
+const QUIET_FD_SLACK = 2;
+/** After the last connection closed, before an idle sample: sockets finish closing. */
+const QUIET_MS = 500;
+const SEED = Number(process.env.R8_SEED ?? 8);
+
+interface Sample {
+  at: number;
+  rss: number;
+  fds: number;
+  connections: number;
+}
+
+let ws: SyncWorkspace | undefined;
+let server: SyncServerProcess | undefined;
+const clients = new Map<number, { client: StockClient; documentId: string }>();
+
+beforeAll(async () => {
+  ws = await openSyncWorkspace({
+    prefix: 'concord_r8',
+    members: DOCUMENTS * CLIENTS_PER_DOCUMENT,
+    role: 'rater',
+  });
+  // 200 clients send one update and one awareness update a second each; the per-connection
+  // limits stay at their defaults (no override), as in production.
+  server = await startSyncServer({ port: await freePort(), databaseUrl: ws.url });
+});
+
+afterAll(async () => {
+  for (const { client } of clients.values()) client.destroy();
+  clients.clear();
+  await killSyncServers();
+  await ws?.close();
+});
+
+function sample(pid: number, connections: number, at: number): Sample {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+  return { at, rss: kb * 1024, fds: readdirSync(`/proc/${pid}/fd`).length, connections };
+}
+
+async function healthConnections(url: string): Promise<number> {
+  const res = await fetch(url.replace(/^ws/, 'http').replace(/\/sync$/, '/health'));
+  const body = (await res.json()) as { connections: number };
+  return body.connections;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+
+describe('R8 soak', () => {
+  it(
+    `${DOCUMENTS * CLIENTS_PER_DOCUMENT} clients edit for ${SECONDS} s: flat memory, no descriptor growth, converged`,
+    async () => {
+      const random = rng(SEED);
+      const srv = server!;
+      const workspace = ws!;
+      const documents = await Promise.all(
+        Array.from({ length: DOCUMENTS }, () => workspace.newDocument()),
+      );
+      const before = sample(srv.pid, 0, 0);
+      let edits = 0;
+      let churned = 0;
+      let emptied = 0;
+      const open = (slot: number, documentId: string) => {
+        const userId = workspace.userIds[slot]!;
+        const client = stockClient(srv.url, documentId, () => workspace.ticket(userId, documentId));
+        client.provider.awareness.setLocalStateField('user', { name: `member ${slot}` });
+        clients.set(slot, { client, documentId });
+      };
+      for (let d = 0; d < DOCUMENTS; d++)
+        for (let c = 0; c < CLIENTS_PER_DOCUMENT; c++)
+          open(d * CLIENTS_PER_DOCUMENT + c, documents[d]!);
+      const allLive = () => [...clients.values()].every(({ client }) => client.live);
+      /** Every client leaves; resolves with a sample of the server with no connection. */
+      const everyoneGone = async (at: number): Promise<Sample> => {
+        for (const { client } of clients.values()) client.destroy();
+        clients.clear();
+        await waitFor(
+          async () => (await healthConnections(srv.url)) === 0,
+          'no connections left',
+          20_000,
+        );
+        await sleep(QUIET_MS);
+        return sample(srv.pid, 0, at);
+      };
+      await waitFor(allLive, 'every client connected and synced', 30_000);
+
+      // Each client edits on its own timer, spread over the interval.
+      const editing = setInterval(() => {
+        for (const { client } of clients.values()) {
+          if (!client.live || random() > TICK_MS / EDIT_EVERY_MS) continue;
+          const text = client.doc.getText('text');
+          if (text.length > 200 && random() < 0.5) {
+            const at = Math.floor(random() * (text.length - 5));
+            text.delete(at, 1 + Math.floor(random() * 5));
+          } else {
+            text.insert(
+              Math.floor(random() * (text.length + 1)),
+              'abcdefgh'.slice(0, 1 + Math.floor(random() * 8)),
+            );
+          }
+          client.provider.awareness.setLocalStateField('cursor', { index: text.length });
+          edits++;
+        }
+      }, TICK_MS);
+
+      const samples: Sample[] = [];
+      let started = Date.now();
+      const emptyRooms: { documentId: string; slots: number[]; back: number }[] = [];
+      let quietAfterWarmUp: Sample | undefined;
+      try {
+        for (let second = 1; second <= SECONDS; second++) {
+          await sleep(started + second * 1000 - Date.now());
+          if (second === WARM_UP_S) {
+            // Warmed up: everyone leaves, and the descriptors of an idle server are counted.
+            const paused = Date.now();
+            quietAfterWarmUp = await everyoneGone(second);
+            for (const room of emptyRooms.splice(0))
+              for (const slot of room.slots) clients.delete(slot);
+            for (let slot = 0; slot < DOCUMENTS * CLIENTS_PER_DOCUMENT; slot++) {
+              open(slot, documents[Math.floor(slot / CLIENTS_PER_DOCUMENT)]!);
+            }
+            await waitFor(allLive, 'every client back after the warm-up', 30_000);
+            started += Date.now() - paused;
+            continue;
+          }
+          // Reloaded pages: a new client for the same member and document.
+          for (let k = 0; k < CHURN_PER_SECOND; k++) {
+            const slot = Math.floor(random() * DOCUMENTS * CLIENTS_PER_DOCUMENT);
+            const entry = clients.get(slot);
+            if (!entry || emptyRooms.some((r) => r.slots.includes(slot))) continue;
+            entry.client.destroy();
+            open(slot, entry.documentId);
+            churned++;
+          }
+          // A document everyone leaves, and opens again a second later.
+          if (second % EMPTY_ROOM_EVERY_S === 0) {
+            const d = Math.floor(random() * DOCUMENTS);
+            const slots = Array.from(
+              { length: CLIENTS_PER_DOCUMENT },
+              (_, c) => d * CLIENTS_PER_DOCUMENT + c,
+            );
+            if (!emptyRooms.some((r) => r.slots.includes(slots[0]!))) {
+              for (const slot of slots) clients.get(slot)?.client.destroy();
+              emptyRooms.push({ documentId: documents[d]!, slots, back: second + 1 });
+              emptied++;
+            }
+          }
+          for (const room of emptyRooms.filter((r) => r.back === second)) {
+            for (const slot of room.slots) open(slot, room.documentId);
+            emptyRooms.splice(emptyRooms.indexOf(room), 1);
+          }
+          samples.push(sample(srv.pid, await healthConnections(srv.url), second));
+        }
+      } finally {
+        clearInterval(editing);
+      }
+      for (const room of emptyRooms) for (const slot of room.slots) open(slot, room.documentId);
+
+      // ---- memory and descriptors while editing ----
+      const measured = samples.filter((s) => s.at > WARM_UP_S);
+      const rssStart = median(measured.slice(0, RSS_WINDOW).map((s) => s.rss));
+      const rssEnd = median(measured.slice(-RSS_WINDOW).map((s) => s.rss));
+      const growth = rssEnd / rssStart - 1;
+      // Sockets opening or closing at the moment of a sample are not yet (or no longer) counted
+      // as connections: medians of a window, not single samples.
+      const netFds = (s: Sample) => s.fds - s.connections;
+      const fdStart = median(measured.slice(0, RSS_WINDOW).map(netFds));
+      const fdEnd = median(measured.slice(-RSS_WINDOW).map(netFds));
+
+      // ---- convergence: every client of a document, and the stored document ----
+      await waitFor(allLive, 'every client connected and synced again', 30_000);
+      for (const documentId of documents) {
+        const texts = () =>
+          [...clients.values()]
+            .filter((c) => c.documentId === documentId)
+            .map(({ client }) => client.doc.getText('text').toString());
+        await waitFor(
+          () => new Set(texts()).size === 1,
+          `the clients of ${documentId} agree`,
+          20_000,
+        );
+        const expected = texts()[0]!;
+        await waitFor(
+          async () => (await workspace.stored(documentId)).getText('text').toString() === expected,
+          `${documentId} stored as its clients hold it`,
+          20_000,
+        );
+      }
+
+      // ---- everyone gone: descriptors back to where they were after the warm-up ----
+      const after = await everyoneGone(SECONDS + 1);
+
+      console.log(
+        `R8: ${DOCUMENTS * CLIENTS_PER_DOCUMENT} clients in ${DOCUMENTS} documents for ${SECONDS} s (warm-up ${WARM_UP_S} s): ${edits} edits, ${churned} reloads, ${emptied} rooms emptied and reopened; RSS ${mb(rssStart)} MB after warm-up -> ${mb(rssEnd)} MB at the end (${(growth * 100).toFixed(1)}%, limit ${MAX_RSS_GROWTH * 100}%), peak ${mb(Math.max(...samples.map((s) => s.rss)))} MB; descriptors net of connections ${fdStart} -> ${fdEnd}; with no client ${before.fds} before the first, ${quietAfterWarmUp!.fds} after the warm-up, ${after.fds} at the end; all ${DOCUMENTS} documents converged and stored`,
+      );
+      expect(growth).toBeLessThan(MAX_RSS_GROWTH);
+      expect(fdEnd - fdStart).toBeLessThanOrEqual(FD_SLACK);
+      expect(after.fds).toBeLessThanOrEqual(quietAfterWarmUp!.fds + QUIET_FD_SLACK);
+    },
+    (SECONDS + 180) * 1000,
+  );
+});
