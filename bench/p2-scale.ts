@@ -72,7 +72,12 @@ const allConfigs: Config[] = [
 ];
 // The smoke run leaves PGlite out: opening it twice (seed, then the server) takes most of a
 // CI minute, and it is the same Concord server on another database.
-const configs = SMOKE ? allConfigs.filter((c) => c.id !== 'concord-pglite') : allConfigs;
+// BENCH_ONLY=floor,concord: a diagnosis run of some servers only (never written to the docs).
+const only = process.env.BENCH_ONLY?.split(',');
+if (only && WRITE) throw new Error('BENCH_ONLY runs are for diagnosis: unset BENCH_WRITE');
+const configs = (
+  SMOKE ? allConfigs.filter((c) => c.id !== 'concord-pglite') : allConfigs
+).filter((c) => !only || only.includes(c.id));
 
 async function measure(config: Config): Promise<FanoutResult> {
   const setup = await config.start();
@@ -125,8 +130,9 @@ const loadAfter = loadavg();
 
 // ---- report ----
 
-const of = (id: Id) => results.get(id)!;
-const med = (id: Id, f: (r: FanoutResult) => number) => median(of(id).map(f));
+const of = (id: Id) => results.get(id) ?? [];
+const med = (id: Id, f: (r: FanoutResult) => number) =>
+  of(id).length > 0 ? median(of(id).map(f)) : NaN;
 const row = (config: Config) => {
   const rs = of(config.id);
   const worst = rs.reduce((w, r) => (r.delivered / r.expected < w.delivered / w.expected ? r : w));

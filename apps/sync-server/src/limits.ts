@@ -84,6 +84,12 @@ export const CLOSE_SWEEP_MS = 1_000;
  * connections are swept every KEEPALIVE_IDLE_MS / 3, so the longest silence is ~20 s. */
 export const KEEPALIVE_IDLE_MS = 15_000;
 
+/** An awareness renewal (a state unchanged but for its clock: "still here", every 15 s from
+ * the stock client) is relayed at most this late, batched with the room's other renewals
+ * (room.ts). Clients drop a state not renewed for 30 s; renewals come every 15-18 s, so a 2 s
+ * delay leaves 10 s to spare. Changes (a cursor that moved) are never delayed. */
+export const AWARENESS_RENEWAL_DELAY_MS = 2_000;
+
 /** How long after loading a document a room keeps the loaded bytes, to answer a client that has
  * nothing (an empty state vector) with them instead of encoding the whole document again: the
  * clients of a cold open arrive within this window. Dropped sooner at the first change. */

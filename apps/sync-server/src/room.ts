@@ -16,7 +16,11 @@
  * Awareness is kept in a y-protocols Awareness, which ignores an update whose clock for that
  * client has not advanced: the stock client echoes every awareness update it receives, and
  * relaying those echoes would turn each 15-second renewal into an N² storm. Only what changed
- * (or was renewed) is relayed, to everyone but its sender.
+ * (or was renewed) is relayed, to everyone but its sender. A change (a new state, a cursor that
+ * moved, a client that left) goes out at once; a renewal (the same state with a higher clock,
+ * which only says "still here") waits up to AWARENESS_RENEWAL_DELAY_MS and goes out with the
+ * room's other renewals in one message: every client echoes every message it receives, so a
+ * room of N renewing one by one costs N² messages each way, and batched a handful.
  *
  * With a fan-out (Redis, several instances), the room subscribes to its document's channel
  * before it loads, publishes every update it accepts from a client and every presence change of
@@ -40,7 +44,7 @@ import { isStaleAwarenessUpdate } from './awareness-filter.js';
 import { protectedChange } from './field-guard.js';
 import type { Compactor } from './compaction.js';
 import type { Connection, RoomPort } from './connection.js';
-import { LOADED_STATE_REUSE_MS, type Limits } from './limits.js';
+import { AWARENESS_RENEWAL_DELAY_MS, LOADED_STATE_REUSE_MS, type Limits } from './limits.js';
 import type { SyncMetrics } from './metrics.js';
 import type { Persistence } from './persistence.js';
 import {
@@ -125,6 +129,13 @@ export class Room implements RoomPort {
     },
   };
   private readonly log: FastifyBaseLogger;
+  /** Client ids whose state the awareness 'change' event of the current apply reported as
+   * really changed (the 'update' event that follows reports renewals too). */
+  private changedNow: Set<number> | null = null;
+  /** Renewed client ids waiting for the batched relay: true when a local client renewed it
+   * (published to other instances with the batch), false when it came from one. */
+  private readonly renewals = new Map<number, boolean>();
+  private renewalTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RoomOptions) {
     this.documentId = options.documentId;
@@ -132,6 +143,7 @@ export class Room implements RoomPort {
     this.awareness = new Awareness(this.doc);
     // The server publishes no presence of its own.
     this.awareness.setLocalState(null);
+    this.awareness.on('change', this.onAwarenessChange);
     this.awareness.on('update', this.onAwarenessUpdate);
     this.doc.on('afterTransaction', (tr: Y.Transaction) => {
       if (tr.origin !== LOAD_ORIGIN) this.forgetLoadedState();
@@ -464,6 +476,10 @@ export class Room implements RoomPort {
       conn.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, clients)));
   }
 
+  private readonly onAwarenessChange = (change: { updated: number[] }): void => {
+    this.changedNow = new Set(change.updated);
+  };
+
   private readonly onAwarenessUpdate = (
     change: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
@@ -476,9 +492,17 @@ export class Room implements RoomPort {
       for (const id of [...change.added, ...change.updated]) from.awarenessClients.add(id);
       for (const id of change.removed) from.awarenessClients.delete(id);
     }
-    const changed = [...change.added, ...change.updated, ...change.removed];
-    if (changed.length === 0) return;
-    const update = encodeAwarenessUpdate(this.awareness, changed);
+    const changedNow = this.changedNow;
+    this.changedNow = null;
+    const now: number[] = [...change.added, ...change.removed];
+    for (const id of change.updated) {
+      if (changedNow?.has(id)) now.push(id);
+      else this.deferRenewal(id, origin);
+    }
+    if (now.length === 0) return;
+    // Sent now, so no longer owed as a renewal (the message carries the newest clock).
+    for (const id of now) this.renewals.delete(id);
+    const update = encodeAwarenessUpdate(this.awareness, now);
     const frame = encodeAwareness(update);
     for (const conn of this.connections) if (conn !== from && conn.isReady) conn.send(frame);
     // Our clients' presence goes to the other instances; theirs is not sent back, and states
@@ -487,6 +511,43 @@ export class Room implements RoomPort {
       this.options.services?.fanout?.publish(this.documentId, { kind: 'awareness', update });
     }
   };
+
+  /** Queues a renewal for the room's next batch (see the module header). */
+  private deferRenewal(id: number, origin: unknown): void {
+    this.renewals.set(id, origin !== REMOTE_ORIGIN || this.renewals.get(id) === true);
+    if (this.renewalTimer === undefined) {
+      this.renewalTimer = setTimeout(() => this.flushRenewals(), AWARENESS_RENEWAL_DELAY_MS);
+      this.renewalTimer.unref();
+    }
+  }
+
+  /**
+   * One message with every renewal waiting, to every connection: a client that finds its own
+   * renewal in it ignores that entry (same clock), as it does when the stock y-websocket server
+   * echoes it, so one encoding serves the whole room.
+   */
+  private flushRenewals(): void {
+    this.renewalTimer = undefined;
+    const states = this.awareness.getStates();
+    const pending = [...this.renewals].filter(([id]) => states.has(id));
+    this.renewals.clear();
+    if (pending.length === 0 || this.state === 'closed') return;
+    const frame = encodeAwareness(
+      encodeAwarenessUpdate(
+        this.awareness,
+        pending.map(([id]) => id),
+      ),
+    );
+    for (const conn of this.connections) if (conn.isReady) conn.send(frame);
+    // Only our clients' renewals go to the other instances (theirs renew there).
+    const local = pending.filter(([, isLocal]) => isLocal).map(([id]) => id);
+    if (local.length > 0) {
+      this.options.services?.fanout?.publish(this.documentId, {
+        kind: 'awareness',
+        update: encodeAwarenessUpdate(this.awareness, local),
+      });
+    }
+  }
 
   /** Relays what another instance sent, or what a catch-up found, to the local clients. */
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -620,6 +681,9 @@ export class Room implements RoomPort {
     fanout?.leave(this.documentId, this.fanoutListener);
     compactor?.noteUnloaded(this.documentId);
     this.doc.off('update', this.onDocUpdate);
+    clearTimeout(this.renewalTimer);
+    this.renewals.clear();
+    this.awareness.off('change', this.onAwarenessChange);
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();
     this.doc.destroy();
