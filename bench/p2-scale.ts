@@ -75,9 +75,9 @@ const allConfigs: Config[] = [
 // BENCH_ONLY=floor,concord: a diagnosis run of some servers only (never written to the docs).
 const only = process.env.BENCH_ONLY?.split(',');
 if (only && WRITE) throw new Error('BENCH_ONLY runs are for diagnosis: unset BENCH_WRITE');
-const configs = (
-  SMOKE ? allConfigs.filter((c) => c.id !== 'concord-pglite') : allConfigs
-).filter((c) => !only || only.includes(c.id));
+const configs = (SMOKE ? allConfigs.filter((c) => c.id !== 'concord-pglite') : allConfigs).filter(
+  (c) => !only || only.includes(c.id),
+);
 
 async function measure(config: Config): Promise<FanoutResult> {
   const setup = await config.start();

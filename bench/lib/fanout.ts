@@ -150,8 +150,15 @@ export async function runFanout(options: FanoutOptions): Promise<FanoutResult> {
         const text = await fetch(`http://127.0.0.1:${server.port}/metrics`)
           .then((r) => r.text())
           .catch(() => '');
-        const lines = text.split('\n').filter((l) => /^(nodejs_heap_size|nodejs_external|process_resident|nodejs_heap_space_size_used)/.test(l));
-        if (lines.length > 0) console.log(`${server.kind} ${server.pid} at the end:\n  ${lines.join('\n  ')}`);
+        const lines = text
+          .split('\n')
+          .filter((l) =>
+            /^(nodejs_heap_size|nodejs_external|process_resident|nodejs_heap_space_size_used)/.test(
+              l,
+            ),
+          );
+        if (lines.length > 0)
+          console.log(`${server.kind} ${server.pid} at the end:\n  ${lines.join('\n  ')}`);
         // With BENCH_NODE_FLAGS=--heapsnapshot-signal=SIGUSR2: a heap snapshot in its cwd.
         if (process.env.BENCH_NODE_FLAGS?.includes('--heapsnapshot-signal=SIGUSR2')) {
           process.kill(server.pid, 'SIGUSR2');

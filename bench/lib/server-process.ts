@@ -2,7 +2,8 @@
  * The servers under test, each in its own child process on 127.0.0.1, started as plain `node`
  * (no TypeScript loader) so that the memory and CPU sampled from /proc are the server's own:
  *
- * - `concord`: the production build of apps/sync-server (`dist/main.js`), built first through
+ * - `concord`: the production build of apps/sync-server (`dist/main.js`, with the V8 flags of its
+ *   `pnpm start`: NODE_FLAGS), built first through
  *   turbo exactly as the sync tests do (a no-op when `pnpm bench` already built it);
  * - `hocuspocus`: bench/servers/hocuspocus.mjs (`@hocuspocus/server` 3.4.4, defaults);
  * - `floor`: bench/servers/floor.mjs (raw `ws` relay, awareness dropped).
@@ -15,6 +16,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '@concord/sync-server/node-flags';
 
 export const BENCH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_ROOT = resolve(BENCH_DIR, '..');
@@ -137,7 +139,10 @@ export async function startServer(
     : [];
   // BENCH_NODE_FLAGS="--trace-gc ...": extra node flags for a diagnosis run (not a measurement).
   const flags = process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...profile, ...flags, entry], {
+  // Concord runs with its production flags (what `pnpm start` passes); the others with node's
+  // defaults, as their own docs start them.
+  const own = kind === 'concord' ? NODE_FLAGS : [];
+  const child = spawn(process.execPath, [...own, ...profile, ...flags, entry], {
     cwd: kind === 'concord' ? join(REPO_ROOT, 'apps/sync-server') : BENCH_DIR,
     env: {
       PATH: process.env.PATH ?? '',

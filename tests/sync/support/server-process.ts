@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { NODE_FLAGS } from '@concord/sync-server/node-flags';
 import { REPO_ROOT } from '../../setup/server.js';
 
 export const SYNC_SERVER_ENTRY = resolve(REPO_ROOT, 'apps/sync-server/dist/main.js');
@@ -67,7 +68,8 @@ export async function startSyncServer(options: StartOptions): Promise<SyncServer
   const host = '127.0.0.1';
   // A minimal environment: nothing from the developer's shell (REDIS_URL, NODE_ENV...) changes
   // what the tests run against.
-  const child = spawn(process.execPath, [SYNC_SERVER_ENTRY], {
+  // As production starts it (`pnpm start`: the server's V8 flags).
+  const child = spawn(process.execPath, [...NODE_FLAGS, SYNC_SERVER_ENTRY], {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH ?? '',
