@@ -89,6 +89,11 @@ export const KEEPALIVE_IDLE_MS = 15_000;
  * (room.ts). Clients drop a state not renewed for 30 s; renewals come every 15-18 s, so a 2 s
  * delay leaves 10 s to spare. Changes (a cursor that moved) are never delayed. */
 export const AWARENESS_RENEWAL_DELAY_MS = 2_000;
+/** A batch of renewals goes out early once (renewals waiting) x (connections in the room)
+ * reaches this: every client decodes each entry and echoes the batch, so a big room's batch is
+ * kept small enough not to stall the clients (or this server) at once. In a room of 50 that is
+ * ~10 renewals a message, in a room of 10 the whole 2 s batch. */
+export const AWARENESS_RENEWAL_BURST = 512;
 
 /** How long after loading a document a room keeps the loaded bytes, to answer a client that has
  * nothing (an empty state vector) with them instead of encoding the whole document again: the

@@ -20,7 +20,8 @@
  * moved, a client that left) goes out at once; a renewal (the same state with a higher clock,
  * which only says "still here") waits up to AWARENESS_RENEWAL_DELAY_MS and goes out with the
  * room's other renewals in one message: every client echoes every message it receives, so a
- * room of N renewing one by one costs N² messages each way, and batched a handful.
+ * room of N renewing one by one costs N² messages each way, and batched a handful. In a big room
+ * a batch goes out early (AWARENESS_RENEWAL_BURST), so no one message stalls every client.
  *
  * With a fan-out (Redis, several instances), the room subscribes to its document's channel
  * before it loads, publishes every update it accepts from a client and every presence change of
@@ -44,7 +45,12 @@ import { isStaleAwarenessUpdate } from './awareness-filter.js';
 import { protectedChange } from './field-guard.js';
 import type { Compactor } from './compaction.js';
 import type { Connection, RoomPort } from './connection.js';
-import { AWARENESS_RENEWAL_DELAY_MS, LOADED_STATE_REUSE_MS, type Limits } from './limits.js';
+import {
+  AWARENESS_RENEWAL_BURST,
+  AWARENESS_RENEWAL_DELAY_MS,
+  LOADED_STATE_REUSE_MS,
+  type Limits,
+} from './limits.js';
 import type { SyncMetrics } from './metrics.js';
 import type { Persistence } from './persistence.js';
 import {
@@ -515,6 +521,11 @@ export class Room implements RoomPort {
   /** Queues a renewal for the room's next batch (see the module header). */
   private deferRenewal(id: number, origin: unknown): void {
     this.renewals.set(id, origin !== REMOTE_ORIGIN || this.renewals.get(id) === true);
+    if (this.renewals.size * this.connections.size >= AWARENESS_RENEWAL_BURST) {
+      clearTimeout(this.renewalTimer);
+      this.flushRenewals();
+      return;
+    }
     if (this.renewalTimer === undefined) {
       this.renewalTimer = setTimeout(() => this.flushRenewals(), AWARENESS_RENEWAL_DELAY_MS);
       this.renewalTimer.unref();

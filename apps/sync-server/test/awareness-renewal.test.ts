@@ -8,7 +8,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
-import { AWARENESS_RENEWAL_DELAY_MS } from '../src/limits.js';
+import { AWARENESS_RENEWAL_BURST, AWARENESS_RENEWAL_DELAY_MS } from '../src/limits.js';
 import { MESSAGE_AWARENESS } from '../src/protocol.js';
 import {
   rawClient,
@@ -104,6 +104,40 @@ describe('awareness renewals', () => {
     await sleep(AWARENESS_RENEWAL_DELAY_MS + 300);
     expect(awarenessReceived(observer, mark)).toEqual([[[101, 4, moved]]]);
     for (const c of [a, b, observer]) c.close();
+  });
+
+  it('go out early in a big room, so no one message carries more than a burst', async () => {
+    const documentId = await fx.db.newDocument();
+    const ticket = fx.server.ticket(documentId, fx.db.userId);
+    const [sender, observer, third] = await Promise.all([
+      rawClient(fx.server.url, documentId, ticket),
+      rawClient(fx.server.url, documentId, ticket),
+      rawClient(fx.server.url, documentId, ticket),
+    ]);
+    await waitFor(() => observer.frames.length > 0, 'the observer greeted');
+    // One connection speaking for many client ids (as a client relaying presence would).
+    const ids = Array.from({ length: 200 }, (_, i) => 5_000 + i);
+    const state = { user: { name: 'many' } };
+    let mark = observer.frames.length;
+    sender.send(awarenessFrame(ids.map((id) => [id, 1, state])));
+    await waitFor(() => awarenessReceived(observer, mark).length === 1, 'the new states');
+    mark = observer.frames.length;
+    sender.send(awarenessFrame(ids.map((id) => [id, 2, state])));
+    // 3 connections: a batch is due at ceil(512 / 3) renewals, long before the delay.
+    const perBatch = Math.ceil(AWARENESS_RENEWAL_BURST / 3);
+    await waitFor(
+      () => awarenessReceived(observer, mark).length === 1,
+      'an early batch',
+      AWARENESS_RENEWAL_DELAY_MS / 2,
+    );
+    expect(awarenessReceived(observer, mark)[0]).toHaveLength(perBatch);
+    await waitFor(
+      () => awarenessReceived(observer, mark).length === 2,
+      'the rest, on time',
+      AWARENESS_RENEWAL_DELAY_MS * 3,
+    );
+    expect(awarenessReceived(observer, mark)[1]).toHaveLength(ids.length - perBatch);
+    for (const c of [sender, observer, third]) c.close();
   });
 
   it('keep stock clients present to each other, each getting the others’ renewals in one message', async () => {
