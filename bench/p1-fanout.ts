@@ -19,6 +19,7 @@
  *                                                   when an update is lost or a server fails)
  */
 import { randomBytes } from 'node:crypto';
+import { NODE_FLAGS } from '@concord/sync-server/node-flags';
 import { openPostgres, type ConcordDatabase } from './lib/concord-db.js';
 import { runFanout, type FanoutResult } from './lib/fanout.js';
 import { SMOKE, WRITE, machine, median, writeSection } from './lib/report.js';
@@ -151,6 +152,7 @@ const p1Verdicts = [
   `- 100% delivered (Concord): ${verdict(allDelivered('concord'))}`,
   `- Concord p99 / floor p99 = ${vsFloor.toFixed(2)}x (target ≤ 1.3x): ${verdict(vsFloor <= 1.3)}`,
   `- Concord p99 / Hocuspocus p99 = ${vsHocuspocus.toFixed(2)}x (target ≤ 0.5x): ${verdict(vsHocuspocus <= 0.5)}`,
+  `- for scale: floor p99 / Hocuspocus p99 = ${(p99('floor') / p99('hocuspocus')).toFixed(2)}x in the same run. The floor parses, checks and stores nothing; a server cannot be faster than it, so ≤ 0.5x Hocuspocus is out of reach whenever this is above 0.5x (the client work of decoding and applying every update, in the benchmark process, is most of every figure)`,
 ];
 console.log([...p1Table, '', ...p1Verdicts, '', ...timelines].join('\n'));
 
@@ -177,8 +179,8 @@ ${1000 / UPDATES_PER_SECOND} ms for ${SECONDS} s, spread evenly over the interva
 Awareness on, as each client ships (a user name set). ${RUNS} runs; the servers take turns within each run
 (floor, Concord, Hocuspocus${redis.available ? ', Concord x2' : ''}), each a fresh process. Cells: median of the runs (min–max).`;
 
-const setupText = `Setup: each server is its own \`node\` process on 127.0.0.1 (Concord: \`apps/sync-server/dist/main.js\`,
-\`NODE_ENV=production\`, default limits and log level, a scratch PostgreSQL 15 database, a fresh document and
+const setupText = `Setup: each server is its own \`node\` process on 127.0.0.1 (Concord: \`node ${NODE_FLAGS.join(' ')} apps/sync-server/dist/main.js\`
+as its \`pnpm start\` runs it, \`NODE_ENV=production\`, default limits and log level, a scratch PostgreSQL 15 database, a fresh document and
 one owner per client, each with a ticket; Hocuspocus: \`@hocuspocus/server\` 3.4.4 defaults, in memory).
 All clients run in the benchmark process (stock \`y-websocket\` 3.1 for the floor and Concord,
 \`@hocuspocus/provider\` 3.4.4 for Hocuspocus), so send and receive times share one clock; on 2 cores
