@@ -13,6 +13,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { freePort } from '../setup/server.js';
 import { rng, sleep, stockClient, waitFor, type StockClient } from './support/clients.js';
 import {
@@ -29,6 +30,9 @@ const CLIENTS_PER_DOCUMENT = 10;
  * visited every TICK_MS and edit with the matching chance, so they are not in lock-step. */
 const EDIT_EVERY_MS = 1_000;
 const TICK_MS = 100;
+/** Of the edits: backspaces (the rest is typing); and how often the cursor moves elsewhere. */
+const BACKSPACE = 0.15;
+const CLICK_ELSEWHERE = 0.05;
 /** Clients that leave and come back (as a reloaded page) per second. */
 const CHURN_PER_SECOND = 2;
 /** Every this many seconds one document empties and reopens a second later (room unload). */
@@ -45,6 +49,9 @@ const QUIET_FD_SLACK = 2;
 /** After the last connection closed, before an idle sample: sockets finish closing. */
 const QUIET_MS = 500;
 const SEED = Number(process.env.R8_SEED ?? 8);
+
+// Each stock provider adds a process 'exit' listener; a reload opens one before the old is gone.
+process.setMaxListeners(DOCUMENTS * CLIENTS_PER_DOCUMENT * 2);
 
 interface Sample {
   at: number;
@@ -132,20 +139,33 @@ describe('R8 soak', () => {
       await waitFor(allLive, 'every client connected and synced', 30_000);
 
       // Each client edits on its own timer, spread over the interval.
+      // Each client types the way a person does: runs of characters at its own cursor (a
+      // relative position, so others' edits do not move it), a backspace now and then, and
+      // sometimes a click elsewhere. Consecutive typing merges into one Yjs item, as in an
+      // editor, so the documents grow with what is typed, not with every keystroke.
+      const cursors = new Map<StockClient, Y.RelativePosition>();
       const editing = setInterval(() => {
         for (const { client } of clients.values()) {
           if (!client.live || random() > TICK_MS / EDIT_EVERY_MS) continue;
           const text = client.doc.getText('text');
-          if (text.length > 200 && random() < 0.5) {
-            const at = Math.floor(random() * (text.length - 5));
-            text.delete(at, 1 + Math.floor(random() * 5));
+          const saved = cursors.get(client);
+          const resolved = saved && Y.createAbsolutePositionFromRelativePosition(saved, client.doc);
+          let at =
+            resolved && random() > CLICK_ELSEWHERE
+              ? resolved.index
+              : Math.floor(random() * (text.length + 1));
+          const r = random();
+          if (r < BACKSPACE && at > 0) {
+            const n = Math.min(at, 1 + Math.floor(random() * 3));
+            text.delete(at - n, n);
+            at -= n;
           } else {
-            text.insert(
-              Math.floor(random() * (text.length + 1)),
-              'abcdefgh'.slice(0, 1 + Math.floor(random() * 8)),
-            );
+            const typed = 'the quick brown fox '.slice(0, 1 + Math.floor(random() * 8));
+            text.insert(at, typed);
+            at += typed.length;
           }
-          client.provider.awareness.setLocalStateField('cursor', { index: text.length });
+          cursors.set(client, Y.createRelativePositionFromTypeIndex(text, at));
+          client.provider.awareness.setLocalStateField('cursor', { index: at });
           edits++;
         }
       }, TICK_MS);
@@ -215,6 +235,7 @@ describe('R8 soak', () => {
       const fdEnd = median(measured.slice(-RSS_WINDOW).map(netFds));
 
       // ---- convergence: every client of a document, and the stored document ----
+      let storedBytes = 0;
       await waitFor(allLive, 'every client connected and synced again', 30_000);
       for (const documentId of documents) {
         const texts = () =>
@@ -232,13 +253,14 @@ describe('R8 soak', () => {
           `${documentId} stored as its clients hold it`,
           20_000,
         );
+        storedBytes += Y.encodeStateAsUpdate(await workspace.stored(documentId)).byteLength;
       }
 
       // ---- everyone gone: descriptors back to where they were after the warm-up ----
       const after = await everyoneGone(SECONDS + 1);
 
       console.log(
-        `R8: ${DOCUMENTS * CLIENTS_PER_DOCUMENT} clients in ${DOCUMENTS} documents for ${SECONDS} s (warm-up ${WARM_UP_S} s): ${edits} edits, ${churned} reloads, ${emptied} rooms emptied and reopened; RSS ${mb(rssStart)} MB after warm-up -> ${mb(rssEnd)} MB at the end (${(growth * 100).toFixed(1)}%, limit ${MAX_RSS_GROWTH * 100}%), peak ${mb(Math.max(...samples.map((s) => s.rss)))} MB; descriptors net of connections ${fdStart} -> ${fdEnd}; with no client ${before.fds} before the first, ${quietAfterWarmUp!.fds} after the warm-up, ${after.fds} at the end; all ${DOCUMENTS} documents converged and stored`,
+        `R8: ${DOCUMENTS * CLIENTS_PER_DOCUMENT} clients in ${DOCUMENTS} documents for ${SECONDS} s (warm-up ${WARM_UP_S} s): ${edits} edits, ${churned} reloads, ${emptied} rooms emptied and reopened; RSS ${mb(rssStart)} MB after warm-up -> ${mb(rssEnd)} MB at the end (${(growth * 100).toFixed(1)}%, limit ${MAX_RSS_GROWTH * 100}%), peak ${mb(Math.max(...samples.map((s) => s.rss)))} MB; descriptors net of connections ${fdStart} -> ${fdEnd}; with no client ${before.fds} before the first, ${quietAfterWarmUp!.fds} after the warm-up, ${after.fds} at the end; all ${DOCUMENTS} documents converged and stored (${(storedBytes / 1024).toFixed(0)} KiB of Yjs state in all)`,
       );
       expect(growth).toBeLessThan(MAX_RSS_GROWTH);
       expect(fdEnd - fdStart).toBeLessThanOrEqual(FD_SLACK);

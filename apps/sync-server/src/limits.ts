@@ -122,8 +122,10 @@ export const COMPACT_IDLE_MS = 2_000;
 export const COMPACT_MAX_WAIT_MS = 30_000;
 export const COMPACT_RETRY_MS = 30_000;
 /** Compaction folds updates on a worker thread (merge-worker.ts), stopped after this long
- * without work so an idle server holds no second heap. */
-export const MERGE_WORKER_IDLE_MS = 10_000;
+ * without work so a quiet server holds no second heap (the thread costs 12-30 MB of RSS). Long
+ * enough that a busy server, compacting every few seconds to minutes, keeps one thread rather
+ * than paying its start (bootstrap and Yjs, ~100 ms of CPU) and its memory over and over. */
+export const MERGE_WORKER_IDLE_MS = 300_000;
 
 /** Redis fan-out (see redis.ts): reconnect backoff bounds, and how long a room's subscription
  * may take before the room loads without it (it subscribes again when Redis is back). */

@@ -5,8 +5,8 @@
  * test's afterEach/afterAll can kill what is left by its pid (`killSyncServers`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { appendFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { NODE_FLAGS } from '@concord/sync-server/node-flags';
 import { REPO_ROOT } from '../../setup/server.js';
 
@@ -68,8 +68,11 @@ export async function startSyncServer(options: StartOptions): Promise<SyncServer
   const host = '127.0.0.1';
   // A minimal environment: nothing from the developer's shell (REDIS_URL, NODE_ENV...) changes
   // what the tests run against.
-  // As production starts it (`pnpm start`: the server's V8 flags).
-  const child = spawn(process.execPath, [...NODE_FLAGS, SYNC_SERVER_ENTRY], {
+  // As production starts it (`pnpm start`: the server's V8 flags). SYNC_TEST_NODE_FLAGS adds
+  // more for a diagnosis run (--trace-gc), SYNC_TEST_SERVER_LOG=<dir> keeps each child's whole
+  // output in <dir>/sync-server-<pid>.log.
+  const extra = process.env.SYNC_TEST_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...extra, SYNC_SERVER_ENTRY], {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -79,13 +82,19 @@ export async function startSyncServer(options: StartOptions): Promise<SyncServer
       SYNC_TICKET_SECRET: TICKET_SECRET,
       LOG_LEVEL: 'warn',
       ...options.env,
+      // SYNC_TEST_ENV='{"NAME":"value"}': more environment for a diagnosis run.
+      ...(process.env.SYNC_TEST_ENV &&
+        (JSON.parse(process.env.SYNC_TEST_ENV) as Record<string, string>)),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);
   let output = '';
+  const logDir = process.env.SYNC_TEST_SERVER_LOG;
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
+    if (logDir && child.pid !== undefined)
+      appendFileSync(join(logDir, `sync-server-${child.pid}.log`), chunk);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
