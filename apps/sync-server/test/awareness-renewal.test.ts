@@ -55,16 +55,20 @@ function awarenessReceived(client: RawClient, from: number): [number, number, un
   });
 }
 
+/** Three raw clients in a fresh document, once the second (the observer) has been greeted. */
+async function threeInOneRoom(): Promise<[RawClient, RawClient, RawClient]> {
+  const documentId = await fx.db.newDocument();
+  const ticket = fx.server.ticket(documentId, fx.db.userId);
+  const clients = await Promise.all(
+    [0, 1, 2].map(() => rawClient(fx.server.url, documentId, ticket)),
+  );
+  await waitFor(() => clients[1]!.frames.length > 0, 'the observer greeted');
+  return clients as [RawClient, RawClient, RawClient];
+}
+
 describe('awareness renewals', () => {
   it('are relayed late and together, while changes go at once', async () => {
-    const documentId = await fx.db.newDocument();
-    const ticket = fx.server.ticket(documentId, fx.db.userId);
-    const [a, b, observer] = await Promise.all([
-      rawClient(fx.server.url, documentId, ticket),
-      rawClient(fx.server.url, documentId, ticket),
-      rawClient(fx.server.url, documentId, ticket),
-    ]);
-    await waitFor(() => observer.frames.length > 0, 'the observer greeted');
+    const [a, b, observer] = await threeInOneRoom();
     const ana = { user: { name: 'Ana' } };
     const ben = { user: { name: 'Ben' } };
 
@@ -107,14 +111,7 @@ describe('awareness renewals', () => {
   });
 
   it('go out early in a big room, so no one message carries more than a burst', async () => {
-    const documentId = await fx.db.newDocument();
-    const ticket = fx.server.ticket(documentId, fx.db.userId);
-    const [sender, observer, third] = await Promise.all([
-      rawClient(fx.server.url, documentId, ticket),
-      rawClient(fx.server.url, documentId, ticket),
-      rawClient(fx.server.url, documentId, ticket),
-    ]);
-    await waitFor(() => observer.frames.length > 0, 'the observer greeted');
+    const [sender, observer, third] = await threeInOneRoom();
     // One connection speaking for many client ids (as a client relaying presence would).
     const ids = Array.from({ length: 200 }, (_, i) => 5_000 + i);
     const state = { user: { name: 'many' } };
