@@ -28,6 +28,10 @@ describe('keepalive', () => {
     );
     fx.clients.push(client);
     await client.synced();
+    // The handshake may still be finishing after `synced` (on a cold open the stored state comes
+    // first, then our sync step 1 and the answer to the client's): a keepalive comes only after
+    // a silence, so once the first one is in, everything else that will come has come.
+    await waitFor(() => client.received.some(isKeepalive), 'a first keepalive', IDLE_MS * 10);
     let awarenessEvents = 0;
     client.provider.awareness.on('update', () => awarenessEvents++);
     let sent = 0;
@@ -45,7 +49,7 @@ describe('keepalive', () => {
       IDLE_MS * 10,
     );
     // Nothing else was sent to it; it stayed on the same socket and answered nothing.
-    expect(client.received.slice(before).every(isKeepalive)).toBe(true);
+    expect(client.received.slice(before).filter((frame) => !isKeepalive(frame))).toEqual([]);
     expect(client.closes).toEqual([]);
     expect(client.provider.wsconnected).toBe(true);
     expect(client.provider.ws).toBe(ws);
