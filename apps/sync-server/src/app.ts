@@ -115,6 +115,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     pendingWrites: () => hubRef?.persistence.pending ?? 0,
     pendingWriteBytes: () => hubRef?.persistence.pendingBytes ?? 0,
     databaseDegraded: () => (hubRef?.persistence.degraded ? 1 : 0),
+    mergeWorkerHeapBytes: () => merger?.heapBytes ?? 0,
     ...(options.redisUrl && {
       redisConnected: () => (fanout?.status === 'connected' ? 1 : 0),
     }),

@@ -66,10 +66,14 @@ describe('MergeWorker', () => {
   it('stops its thread when idle and starts one again when needed', async () => {
     const worker = make(50);
     expect(worker.running).toBe(false);
+    expect(worker.heapBytes).toBe(0);
     await worker.merge(typed(20));
     expect(worker.running).toBe(true);
+    // Its own heap, reported with the reply (a V8 heap is at least a few hundred KB).
+    expect(worker.heapBytes).toBeGreaterThan(256 * 1024);
     await new Promise((r) => setTimeout(r, 300));
     expect(worker.running).toBe(false);
+    expect(worker.heapBytes).toBe(0);
     const updates = typed(30);
     expect(await worker.merge(updates)).toEqual(Y.mergeUpdates(updates));
   });

@@ -17,11 +17,15 @@ import { MERGE_WORKER_IDLE_MS } from './limits.js';
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Y = require(workerData.yjs);
+// Each reply says how big this thread's own V8 heap is: the process's heap metrics see only the
+// main thread's.
+const heap = () => process.memoryUsage().heapTotal;
 parentPort.on('message', ({ id, updates }) => {
   try {
-    parentPort.postMessage({ id, merged: Y.mergeUpdates(updates) });
+    const merged = Y.mergeUpdates(updates);
+    parentPort.postMessage({ id, merged, heap: heap() });
   } catch (error) {
-    parentPort.postMessage({ id, error: String(error && error.message || error) });
+    parentPort.postMessage({ id, error: String(error && error.message || error), heap: heap() });
   }
 });
 `;
@@ -31,7 +35,7 @@ interface Pending {
   reject(error: Error): void;
 }
 
-type Reply = { id: number; merged: Uint8Array } | { id: number; error: string };
+type Reply = { id: number; heap: number } & ({ merged: Uint8Array } | { error: string });
 
 export class MergeWorker {
   private worker: Worker | null = null;
@@ -41,6 +45,8 @@ export class MergeWorker {
   private closed = false;
   /** Merges done on the worker (metrics, tests). */
   merges = 0;
+  /** The worker thread's V8 heap (total) after its last merge; 0 while no worker runs. */
+  heapBytes = 0;
   private readonly yjsPath = createRequire(import.meta.url).resolve('yjs');
 
   constructor(private readonly idleMs: number = MERGE_WORKER_IDLE_MS) {}
@@ -68,6 +74,7 @@ export class MergeWorker {
     clearTimeout(this.idleTimer);
     const worker = this.worker;
     this.worker = null;
+    this.heapBytes = 0;
     this.failPending(new Error('the merge worker was stopped'));
     await worker?.terminate();
   }
@@ -81,6 +88,7 @@ export class MergeWorker {
       const pending = this.pending.get(reply.id);
       if (!pending) return;
       this.pending.delete(reply.id);
+      this.heapBytes = reply.heap;
       if ('error' in reply) pending.reject(new Error(`merging updates failed: ${reply.error}`));
       else {
         this.merges++;
@@ -91,6 +99,7 @@ export class MergeWorker {
     const gone = (error: Error) => {
       if (this.worker !== worker) return;
       this.worker = null;
+      this.heapBytes = 0;
       this.failPending(error);
     };
     worker.on('error', (error) => gone(error));
@@ -104,6 +113,7 @@ export class MergeWorker {
     this.idleTimer = setTimeout(() => {
       if (this.worker !== worker || this.pending.size > 0) return;
       this.worker = null;
+      this.heapBytes = 0;
       void worker.terminate();
     }, this.idleMs);
     this.idleTimer.unref();

@@ -28,6 +28,9 @@ export interface MetricSources {
   databaseDegraded(): number;
   /** 1 connected, 0 down; absent when Redis is not configured (no gauge then). */
   redisConnected?: () => number;
+  /** The compaction worker thread's V8 heap in bytes (0 when it is not running): the default
+   * nodejs_heap_* metrics cover the main thread only. */
+  mergeWorkerHeapBytes?: () => number;
 }
 
 /** The message kinds a frame is labelled with (bounded: anything else is "other"). */
@@ -169,6 +172,13 @@ export class SyncMetrics {
       '1 while the database is unreachable and writes are queued.',
       sources.databaseDegraded,
     );
+    if (sources.mergeWorkerHeapBytes) {
+      gauge(
+        'merge_worker_heap_bytes',
+        "The compaction worker thread's V8 heap (0 while it is stopped); not in nodejs_heap_*.",
+        sources.mergeWorkerHeapBytes,
+      );
+    }
     if (sources.redisConnected) {
       gauge(
         'redis_connected',

@@ -24,6 +24,8 @@ describe('observability', () => {
     // Process default metrics are there too.
     expect(before.some((s) => s.name === 'process_cpu_user_seconds_total')).toBe(true);
     expect(before.some((s) => s.name === 'concord_sync_redis_connected')).toBe(false);
+    // No compaction yet, so no worker thread (its heap is reported apart from nodejs_heap_*).
+    expect(metric(before, 'concord_sync_merge_worker_heap_bytes')).toBe(0);
 
     const documentId = await db.newDocument();
     const client = stockClient(server.url, documentId, server.ticket(documentId, db.userId));
