@@ -172,14 +172,18 @@ const verdicts = [
   `- Concord p99 / Hocuspocus p99 = ${vsHocuspocus.toFixed(2)}x (target ≤ 0.5x): ${verdict(vsHocuspocus <= 0.5)}`,
 ];
 /** What the RSS figures are made of (measured with BENCH_METRICS=1 and a heap snapshot). */
-const memoryNote = `Where Concord's memory goes: a connection costs it no more than it costs the floor (RSS after connect
-minus RSS idle, for 2,000 connections: ~26 MB for Concord, ~41 MB for the floor). The difference is the process
-itself: idle, Concord holds ~35 MB more than the floor (89 against 54 MB: Fastify, Yjs, zod, drizzle and the PostgreSQL driver loaded, compiled
-and their sources kept by V8), and at the end its live JS heap is ~50 MB, the rest of the heap being garbage
-waiting for the next mark-compact. "RSS at end" is one sample: in a run that ends just before a mark-compact,
-the uncollected garbage shows (the highest value of the spread). The server runs with
-\`--max-semi-space-size=4\` (its production flags, NODE_FLAGS): with V8's default young generation it measured
-149-194 MB here.`;
+const memoryNote = `Where Concord's memory goes: a connection costs it no more than it costs the floor. Until
+2026-12-03 each connection also kept the HTTP request it was upgraded from (@fastify/websocket's 'error'
+listener closed over it, and the TCP socket still pointed at the routing response): ~3 KB each, 6.7 MB of live
+heap at 2,000 connections (heap snapshots: 48.8 MB live before, 42.1 MB after); the server now lets it go
+(apps/sync-server/test/upgrade-request.test.ts). The rest of the difference is the process itself: idle,
+Concord holds ~35 MB more than the floor (Fastify, Yjs, zod, drizzle and the PostgreSQL driver loaded,
+compiled and their sources kept by V8), and garbage waiting for the next mark-compact. "RSS at end" is one
+sample: a run that ends just before a mark-compact shows the uncollected garbage (the top of the spread).
+The server runs with \`--max-semi-space-size=4\` (its production flags, NODE_FLAGS): with V8's default young
+generation it measured 149-194 MB here. Tried: \`--heap-growing-percent=30\` (collect the old generation when
+it is 30% above the live size) kept RSS at the end at 119-123 MB but raised P1's p99 by ~25% in the same
+session, so it is not used.`;
 const timelines = configs.flatMap((c) =>
   of(c.id).map((r, i) => `${c.id.padEnd(14)} run ${i + 1}: ${timelineLine(r.latency.timeline)}`),
 );
