@@ -289,8 +289,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
         }
         socket.once('close', (code: number) => metrics.connectionClosed(code));
         const log = request.log;
-        hub.accept(socket, grant, wantsAck, log);
+        // First, while the plugin's 'error' listener is the only one.
         releaseUpgradeRequest(socket, request.raw, log);
+        hub.accept(socket, grant, wantsAck, log);
       },
     );
   });
@@ -301,10 +302,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
 /**
  * Lets the upgrade's HTTP request be collected once the WebSocket is open. @fastify/websocket
  * leaves two references that would otherwise keep it (its headers, URL with the ticket, Fastify's
- * request, reply and their streams: ~4 KB) alive for the whole connection, as much as the socket
+ * request, reply and their streams: ~3 KB) alive for the whole connection, as much as the socket
  * itself costs: the 'error' listener it adds to the WebSocket closes over the request and reply,
  * and the TCP socket still points at the ServerResponse made for routing (which points at the
- * request). The listener is replaced by one that logs the same way without them (an 'error'
+ * request). Called before anything else listens on the socket: every 'error' listener it finds is
+ * the plugin's. The listener is replaced by one that logs the same way without them (an 'error'
  * event with no listener would throw), and the response is detached as Node's own server does
  * when a response ends. Measured in P2 (2,000 connections): docs/BENCHMARKS.md.
  */
