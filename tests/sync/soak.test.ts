@@ -11,9 +11,10 @@
  * and the stored document hold the same text.
  *
  * 30 s in CI; CONCORD_FULL=1 runs 30 minutes; R8_SECONDS=n any length (the nightly run: 600).
- * Where the memory is (the server's own /metrics: V8 heap used and total, memory outside the heap,
- * the compaction worker's heap) is read every MEMORY_EVERY_S and reported with the RSS, so a failure says what grew;
- * R8_TRACE=<file> writes that timeline (and the heap's spaces) as TSV for a diagnosis run.
+ * Where the memory is (the server's own /metrics: V8 heap used and total, memory outside the
+ * heap, the compaction worker's heap) is read every MEMORY_EVERY_S and reported with the RSS, so
+ * a failure says what grew; R8_TRACE=<file> writes that timeline every second (with the heap's
+ * spaces) as TSV for a diagnosis run.
  */
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,8 +125,12 @@ interface Memory {
   compactions: number;
 }
 
+/** The server's HTTP route `path`, from its ws://host:port/sync URL. */
+const httpRoute = (syncUrl: string, path: '/metrics' | '/health') =>
+  syncUrl.replace(/^ws/, 'http').replace(/\/sync$/, path);
+
 async function memory(url: string, at: number): Promise<Memory> {
-  const res = await fetch(url.replace(/^ws/, 'http').replace(/\/sync$/, '/metrics'));
+  const res = await fetch(httpRoute(url, '/metrics'));
   const text = await res.text();
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1]);
   const spaces: Record<string, number> = {};
@@ -147,8 +152,27 @@ async function memory(url: string, at: number): Promise<Memory> {
   };
 }
 
+/** One line of the R8_TRACE timeline (MB for sizes), after a header line on the first. */
+function trace(file: string, m: Memory, first: boolean): void {
+  const sizes = {
+    rss: m.rss,
+    heap_used: m.heapUsed,
+    heap_total: m.heapTotal,
+    external: m.external,
+    worker_heap: m.workerHeap,
+    ...m.spaces,
+  };
+  if (first)
+    writeFileSync(
+      file,
+      ['second', ...Object.keys(sizes), 'rooms', 'compactions'].join('\t') + '\n',
+    );
+  const line = [m.at, ...Object.values(sizes).map(mb), m.rooms, m.compactions];
+  appendFileSync(file, line.join('\t') + '\n');
+}
+
 async function healthConnections(url: string): Promise<number> {
-  const res = await fetch(url.replace(/^ws/, 'http').replace(/\/sync$/, '/health'));
+  const res = await fetch(httpRoute(url, '/health'));
   const body = (await res.json()) as { connections: number };
   return body.connections;
 }
@@ -197,8 +221,8 @@ describe('R8 soak', () => {
       };
       await waitFor(allLive, 'every client connected and synced', 30_000);
 
-      // Each client edits on its own timer, spread over the interval.
-      // Each client types the way a person does: runs of characters at its own cursor (a
+      // Clients are visited every TICK_MS and edit by chance, so not in lock-step. Each types
+      // the way a person does: runs of characters at its own cursor (a
       // relative position, so others' edits do not move it), a backspace now and then, and
       // sometimes a click elsewhere. Consecutive typing merges into one Yjs item, as in an
       // editor, so the documents grow with what is typed, not with every keystroke.
@@ -282,29 +306,7 @@ describe('R8 soak', () => {
           if (TRACE || second % MEMORY_EVERY_S === 0 || second === WARM_UP_S + 1) {
             const m = await memory(srv.url, second);
             memories.push(m);
-            if (TRACE) {
-              if (memories.length === 1)
-                writeFileSync(
-                  TRACE,
-                  `second\trss\theap_used\theap_total\texternal\tworker_heap\trooms\tcompactions\t${Object.keys(m.spaces).join('\t')}\n`,
-                );
-              appendFileSync(
-                TRACE,
-                [
-                  m.at,
-                  m.rss,
-                  m.heapUsed,
-                  m.heapTotal,
-                  m.external,
-                  m.workerHeap,
-                  m.rooms,
-                  m.compactions,
-                  ...Object.values(m.spaces),
-                ]
-                  .map((v) => (typeof v === 'number' && v > 10_000 ? mb(v) : v))
-                  .join('\t') + '\n',
-              );
-            }
+            if (TRACE) trace(TRACE, m, memories.length === 1);
           }
         }
       } finally {
@@ -357,7 +359,7 @@ describe('R8 soak', () => {
         storedBytes += Y.encodeStateAsUpdate(await workspace.stored(documentId)).byteLength;
       }
 
-      // ---- everyone gone: descriptors back to where they were after the warm-up ----
+      // ---- everyone gone: descriptors back to where they were half-way through the warm-up ----
       const after = await everyoneGone(SECONDS + 1);
 
       console.log(
