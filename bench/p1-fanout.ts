@@ -19,7 +19,7 @@
  *                                                   when an update is lost or a server fails)
  */
 import { randomBytes } from 'node:crypto';
-import { NODE_FLAGS } from '@concord/sync-server/node-flags';
+import { NODE_FLAGS, START_ENTRY } from '@concord/sync-server/node-flags';
 import { openPostgres, type ConcordDatabase } from './lib/concord-db.js';
 import { runFanout, type FanoutResult } from './lib/fanout.js';
 import { SMOKE, WRITE, machine, median, writeSection } from './lib/report.js';
@@ -184,7 +184,7 @@ ${1000 / UPDATES_PER_SECOND} ms for ${SECONDS} s, spread evenly over the interva
 Awareness on, as each client ships (a user name set). ${RUNS} runs; the servers take turns within each run
 (floor, Concord, Hocuspocus${redis.available ? ', Concord x2' : ''}), each a fresh process. Cells: median of the runs (min–max).`;
 
-const setupText = `Setup: each server is its own \`node\` process on 127.0.0.1 (Concord: \`node ${NODE_FLAGS.join(' ')} apps/sync-server/dist/main.js\`
+const setupText = `Setup: each server is its own \`node\` process on 127.0.0.1 (Concord: \`node ${NODE_FLAGS.join(' ')} apps/sync-server/${START_ENTRY}\`
 as its \`pnpm start\` runs it, \`NODE_ENV=production\`, default limits and log level, a scratch PostgreSQL 15 database, a fresh document and
 one owner per client, each with a ticket; Hocuspocus: \`@hocuspocus/server\` 3.4.4 defaults, in memory).
 All clients run in the benchmark process (stock \`y-websocket\` 3.1 for the floor and Concord,

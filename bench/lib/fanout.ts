@@ -9,6 +9,7 @@
  * timer only delays the send, whose time is taken just before the write. Delivery is counted
  * per receiver: every update a client sends must reach each other client of its room.
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type * as Y from 'yjs';
 import { LatencyRecorder, type LatencySummary } from './latency.js';
@@ -147,13 +148,14 @@ export async function runFanout(options: FanoutOptions): Promise<FanoutResult> {
     // BENCH_METRICS=1 (diagnosis): the servers' own memory figures at the end, where they have them.
     if (process.env.BENCH_METRICS === '1') {
       for (const server of options.servers) {
+        console.log(`${server.kind} ${server.pid} memory map at the end: ${memoryMap(server.pid)}`);
         const text = await fetch(`http://127.0.0.1:${server.port}/metrics`)
           .then((r) => r.text())
           .catch(() => '');
         const lines = text
           .split('\n')
           .filter((l) =>
-            /^(nodejs_heap_size|nodejs_external|process_resident|nodejs_heap_space_size_used)/.test(
+            /^(nodejs_heap_size|nodejs_external|process_resident|nodejs_heap_space_size_used|concord_sync_merge_worker)/.test(
               l,
             ),
           );
@@ -185,4 +187,38 @@ export async function runFanout(options: FanoutOptions): Promise<FanoutResult> {
   } finally {
     for (const { client } of clients) client.destroy();
   }
+}
+
+/** BENCH_METRICS=1: where a process's resident memory is (/proc/<pid>/smaps), in MB: anonymous
+ * memory by kind of mapping, and file-backed pages (the node binary, shared libraries). */
+function memoryMap(pid: number): string {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+  } catch {
+    return 'unavailable';
+  }
+  const sums = new Map<string, number>();
+  let kind = '';
+  for (const line of text.split('\n')) {
+    const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (mapping) {
+      const path = mapping[1] ?? '';
+      kind =
+        path === ''
+          ? 'anon'
+          : path.startsWith('[')
+            ? path
+            : path.endsWith('/node')
+              ? 'node binary'
+              : 'libraries';
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) sums.set(kind, (sums.get(kind) ?? 0) + Number(rss[1]));
+  }
+  return [...sums]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, kb]) => `${k} ${(kb / 1024).toFixed(1)}`)
+    .join(', ');
 }

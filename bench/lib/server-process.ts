@@ -2,8 +2,8 @@
  * The servers under test, each in its own child process on 127.0.0.1, started as plain `node`
  * (no TypeScript loader) so that the memory and CPU sampled from /proc are the server's own:
  *
- * - `concord`: the production build of apps/sync-server (`dist/main.js`, with the V8 flags of its
- *   `pnpm start`: NODE_FLAGS), built first through
+ * - `concord`: the production build of apps/sync-server (the bundle, START_ENTRY, with the V8
+ *   flags of its `pnpm start`: NODE_FLAGS), built first through
  *   turbo exactly as the sync tests do (a no-op when `pnpm bench` already built it);
  * - `hocuspocus`: bench/servers/hocuspocus.mjs (`@hocuspocus/server` 3.4.4, defaults);
  * - `floor`: bench/servers/floor.mjs (raw `ws` relay, awareness dropped).
@@ -16,11 +16,11 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NODE_FLAGS } from '@concord/sync-server/node-flags';
+import { NODE_FLAGS, START_ENTRY } from '@concord/sync-server/node-flags';
 
 export const BENCH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_ROOT = resolve(BENCH_DIR, '..');
-const CONCORD_ENTRY = join(REPO_ROOT, 'apps/sync-server/dist/main.js');
+const CONCORD_ENTRY = join(REPO_ROOT, 'apps/sync-server', START_ENTRY);
 
 const START_TIMEOUT_MS = 30_000;
 /** After SIGTERM, how long a server may take to stop before it is killed. */

@@ -6,7 +6,7 @@
  * Why one process: on PGlite (the default, embedded database) only one process may open the data
  * directory, so the web app and the sync server must share one handle. The web app picks it up
  * from `globalThis[Symbol.for('concord.db')]` (see src/lib/server/db.ts). On PostgreSQL the two
- * may also run apart (`node apps/sync-server/dist/main.js`, `node apps/web/build/index.js`).
+ * may also run apart (`pnpm --filter @concord/sync-server start`, `node apps/web/build/index.js`).
  *
  * Environment: PORT (web, default 3000), SYNC_PORT (default 1234), HOST (default 127.0.0.1),
  * DEMO_SEED (`auto`: seed when the database has no users, the default; `off`), plus the

@@ -1,5 +1,6 @@
 /**
- * The real sync server as a child process (`node apps/sync-server/dist/main.js`), for tests that
+ * The real sync server as a child process, started as `pnpm start` starts it (NODE_FLAGS and the
+ * bundle, START_ENTRY: apps/sync-server/dist/bundle/main.js), for tests that
  * stop it the way production does (SIGTERM) or the way a crash does (SIGKILL) and start it again
  * on the same port. Every child started here is remembered until it has exited, so a failing
  * test's afterEach/afterAll can kill what is left by its pid (`killSyncServers`).
@@ -7,10 +8,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { NODE_FLAGS } from '@concord/sync-server/node-flags';
+import { NODE_FLAGS, START_ENTRY } from '@concord/sync-server/node-flags';
 import { REPO_ROOT } from '../../setup/server.js';
 
-export const SYNC_SERVER_ENTRY = resolve(REPO_ROOT, 'apps/sync-server/dist/main.js');
+export const SYNC_SERVER_ENTRY = resolve(REPO_ROOT, 'apps/sync-server', START_ENTRY);
 
 /** HMAC key the tests and their servers share (at least 32 bytes, as the server requires). */
 export const TICKET_SECRET = 'cross-package-sync-tests-secret-0123456789abcdef';
