@@ -170,20 +170,24 @@ const verdicts = [
   `- Concord RSS at end / floor's = ${rssVsFloor.toFixed(2)}x (target ≤ 1.2x): ${verdict(rssVsFloor <= 1.2)}; ${rssMb.toFixed(0)} MB (target ≤ ${RSS_LIMIT_MB} MB): ${verdict(rssMb <= RSS_LIMIT_MB)}`,
   `- Concord p99 / floor p99 = ${vsFloor.toFixed(2)}x (target ≤ 2x): ${verdict(vsFloor <= 2)}`,
   `- Concord p99 / Hocuspocus p99 = ${vsHocuspocus.toFixed(2)}x (target ≤ 0.5x): ${verdict(vsHocuspocus <= 0.5)}`,
+  `- for scale: floor p99 / Hocuspocus p99 = ${(p99('floor') / p99('hocuspocus')).toFixed(2)}x in the same run: ≤ 0.5x Hocuspocus asks Concord to stay within ${(0.5 / (p99('floor') / p99('hocuspocus'))).toFixed(2)}x the floor`,
 ];
 /** What the RSS figures are made of (measured with BENCH_METRICS=1 and a heap snapshot). */
-const memoryNote = `Where Concord's memory goes: a connection costs it no more than it costs the floor. Until
-2026-12-03 each connection also kept the HTTP request it was upgraded from (@fastify/websocket's 'error'
-listener closed over it, and the TCP socket still pointed at the routing response): ~3 KB each, 6.7 MB of live
-heap at 2,000 connections (heap snapshots: 48.8 MB live before, 42.1 MB after); the server now lets it go
-(apps/sync-server/test/upgrade-request.test.ts). The rest of the difference is the process itself: idle,
-Concord holds ~35 MB more than the floor (Fastify, Yjs, zod, drizzle and the PostgreSQL driver loaded,
-compiled and their sources kept by V8), and garbage waiting for the next mark-compact. "RSS at end" is one
-sample: a run that ends just before a mark-compact shows the uncollected garbage (the top of the spread).
-The server runs with \`--max-semi-space-size=4\` (its production flags, NODE_FLAGS): with V8's default young
-generation it measured 149-194 MB here. Tried: \`--heap-growing-percent=30\` (collect the old generation when
-it is 30% above the live size) kept RSS at the end at 119-123 MB but raised P1's p99 by ~25% in the same
-session, so it is not used.`;
+const memoryNote = `Where Concord's memory goes (BENCH_METRICS=1 prints the server's heap figures and a memory map at
+the end; heap snapshots): a connection costs Concord no more than it costs the floor. Until 2026-12-03 each
+also kept the HTTP request it was upgraded from (~3 KB, 6.7 MB at 2,000; apps/sync-server/test/upgrade-request.test.ts
+shows it let go). What remains is the documents themselves (the Yjs structs of 200 rooms, ~4 MB of the live heap),
+the process (modules loaded and compiled), and garbage waiting for the next full collection. Since 2026-12-04 the
+server runs as a bundle (dist/bundle/main.js, esbuild): the idle server's live heap is 15.7 MB instead of 21.7 MB
+unbundled, because V8 keeps every loaded module's source and records, used or not. Its flags (NODE_FLAGS):
+\`--max-semi-space-size=4\` (with V8's default young generation RSS at the end measured 149-194 MB) and
+\`--max-old-space-size=1024\`, under which V8 lets the heap grow at most ~1.6x its live size between full
+collections; with the default limit (2 GB or more on this machine) it sometimes allowed 4x, and RSS at the end
+was 157-164 MB in 3 of 5 runs on 2026-12-04 (116-121 MB in the others). "RSS at end" is one sample: a run that
+ends just before a full collection shows the uncollected garbage (the top of the spread). Tried:
+\`--heap-growing-percent=30\` kept RSS at the end at 119-123 MB but raised P1's p99 by ~25% in the same session.
+Concord's p99 spikes (the per-second timeline) come at the pace of its full collections (every 4-6 s under
+--trace-gc, each with a 3-11 ms final pause on a ~45 MB heap); the floor's live heap is ~12 MB.`;
 const timelines = configs.flatMap((c) =>
   of(c.id).map((r, i) => `${c.id.padEnd(14)} run ${i + 1}: ${timelineLine(r.latency.timeline)}`),
 );
