@@ -46,7 +46,8 @@ export interface SyncServerProcess {
 
 export interface StartOptions {
   port: number;
-  databaseUrl: string;
+  /** PostgreSQL; without it the server uses PGlite (PGLITE_DATA_DIR in `env`). */
+  databaseUrl?: string;
   /** Extra environment (e.g. limits), on top of the minimal one the harness sets. */
   env?: Record<string, string>;
 }
@@ -79,7 +80,7 @@ export async function startSyncServer(options: StartOptions): Promise<SyncServer
       PATH: process.env.PATH ?? '',
       HOST: host,
       PORT: String(options.port),
-      DATABASE_URL: options.databaseUrl,
+      ...(options.databaseUrl !== undefined && { DATABASE_URL: options.databaseUrl }),
       SYNC_TICKET_SECRET: TICKET_SECRET,
       LOG_LEVEL: 'warn',
       ...options.env,

@@ -2,6 +2,8 @@
  * A scratch PostgreSQL database with what a sync connection needs to be authorized: users, a
  * district, a workspace, a membership for each user (a real role, so the tests keep passing once
  * the server checks memberships) and shared documents to edit. Closing drops the database.
+ * With `pgliteDataDir` the same goes into a PGlite data directory instead, which closing only
+ * closes (only one process may open it: close it before a server starts on it).
  */
 import {
   createDb,
@@ -20,7 +22,7 @@ import { TICKET_SECRET } from './server-process.js';
 const TICKET_TTL_SECONDS = 3_600;
 
 export interface SyncWorkspace {
-  /** DATABASE_URL for the server process. */
+  /** DATABASE_URL for the server process ('' on PGlite). */
   url: string;
   handle: DbHandle;
   store: DocumentStore;
@@ -40,11 +42,18 @@ export async function openSyncWorkspace(options: {
   prefix: string;
   members: number;
   role: 'owner' | 'rater';
+  pgliteDataDir?: string;
 }): Promise<SyncWorkspace> {
-  const scratch = await createScratchDatabase(options.prefix);
+  const scratch = options.pgliteDataDir
+    ? { url: '', drop: () => Promise.resolve() }
+    : await createScratchDatabase(options.prefix);
   let handle: DbHandle | undefined;
   try {
-    handle = await createDb({ databaseUrl: scratch.url });
+    handle = await createDb(
+      options.pgliteDataDir
+        ? { pgliteDataDir: options.pgliteDataDir }
+        : { databaseUrl: scratch.url },
+    );
     const db = handle.db;
     const users = await db
       .insert(schema.users)
