@@ -291,7 +291,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
         const log = request.log;
         // First, while the plugin's 'error' listener is the only one.
         releaseUpgradeRequest(socket, request.raw, log);
-        hub.accept(socket, grant, wantsAck, log);
+        hub.accept(socket, request.raw.socket, grant, wantsAck, log);
       },
     );
   });

@@ -11,6 +11,7 @@ import type { RawData, WebSocket } from 'ws';
 import { CAPABILITIES, type Capability, type Ticket } from './auth.js';
 import { TokenBucket, type Limits } from './limits.js';
 import { CLOSE, closeReason, encodeSaved, KEEPALIVE_FRAME, type CloseCode } from './protocol.js';
+import { WireFrame } from './wire-frame.js';
 
 /** What a connection needs from its room. */
 export interface RoomPort {
@@ -22,6 +23,8 @@ export interface RoomPort {
 export interface ConnectionOptions {
   id: number;
   socket: WebSocket;
+  /** The TCP socket under `socket`, for frames built once for many connections (sendFrame). */
+  transport: { write(bytes: Uint8Array): unknown };
   ticket: Ticket;
   /** What it may do now: the ticket's capabilities ∩ what the role allows (access.ts). */
   capabilities: readonly Capability[];
@@ -41,6 +44,9 @@ export interface ConnectionOptions {
   /** Counts frames in and out (metrics.ts). */
   metrics?: { frameIn(frame: Uint8Array): void; frameOut(frame: Uint8Array): void };
 }
+
+/** The keepalive is the same frame for every connection. */
+const KEEPALIVE = new WireFrame(KEEPALIVE_FRAME);
 
 /** Close codes that mean the client did something wrong or hit a limit: logged as warnings. */
 const ENFORCEMENT_CODES = new Set<number>([
@@ -140,22 +146,39 @@ export class Connection {
     }
   }
 
-  send(frame: Uint8Array): void {
+  send(message: Uint8Array): void {
+    if (!this.mayWrite()) return;
+    this.options.socket.send(message, { binary: true });
+    this.wrote(message);
+  }
+
+  /** Sends a message framed once for many connections (see broadcast). */
+  sendFrame(frame: WireFrame): void {
+    if (!this.mayWrite()) return;
+    this.options.transport.write(frame.bytes);
+    this.wrote(frame.message);
+  }
+
+  /** Whether a frame may be written now; a client that lets too much queue up is closed. */
+  private mayWrite(): boolean {
     const { socket } = this.options;
-    if (this.closed || socket.readyState !== socket.OPEN) return;
+    if (this.closed || socket.readyState !== socket.OPEN) return false;
     if (socket.bufferedAmount > this.options.limits.maxSendBufferBytes) {
       this.close(CLOSE.SLOW_CONSUMER, 'not reading: send buffer full');
-      return;
+      return false;
     }
-    socket.send(frame, { binary: true });
+    return true;
+  }
+
+  private wrote(message: Uint8Array): void {
     this.lastSentAt = performance.now();
-    this.options.metrics?.frameOut(frame);
+    this.options.metrics?.frameOut(message);
   }
 
   /** Sends a KEEPALIVE frame if nothing was sent since `idleSince` (performance.now() time):
    * the stock client drops a socket that stays silent for 30 s. */
   keepAlive(idleSince: number): void {
-    if (this.ready && this.lastSentAt < idleSince) this.send(KEEPALIVE_FRAME);
+    if (this.ready && this.lastSentAt < idleSince) this.sendFrame(KEEPALIVE);
   }
 
   /**
@@ -275,4 +298,21 @@ function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return Buffer.concat(data);
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   return data;
+}
+
+/**
+ * Sends `message` to every ready connection but `except`, framed once for all of them
+ * (wire-frame.ts): how a room relays updates and presence.
+ */
+export function broadcast(
+  connections: Iterable<Connection>,
+  message: Uint8Array,
+  except: Connection | null = null,
+): void {
+  let frame: WireFrame | undefined;
+  for (const conn of connections) {
+    if (conn === except || !conn.isReady) continue;
+    frame ??= new WireFrame(message);
+    conn.sendFrame(frame);
+  }
 }

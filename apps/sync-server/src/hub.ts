@@ -20,7 +20,7 @@ import {
 } from './access.js';
 import type { AccessChangeSource } from './access-watcher.js';
 import type { Capability, Ticket } from './auth.js';
-import { Connection } from './connection.js';
+import { Connection, type ConnectionOptions } from './connection.js';
 import {
   ConnectionCounter,
   KEEPALIVE_IDLE_MS,
@@ -159,12 +159,20 @@ export class SyncHub {
     return ok({ ticket, capabilities, workspaceId, decisionFields, generation });
   }
 
-  /** Takes over an upgraded socket whose ticket has been verified and authorized. */
-  accept(socket: WebSocket, grant: Grant, wantsAck: boolean, log: FastifyBaseLogger): Connection {
+  /** Takes over an upgraded socket (and the TCP socket under it) whose ticket has been verified
+   * and authorized. */
+  accept(
+    socket: WebSocket,
+    transport: ConnectionOptions['transport'],
+    grant: Grant,
+    wantsAck: boolean,
+    log: FastifyBaseLogger,
+  ): Connection {
     const { ticket } = grant;
     const conn = new Connection({
       id: this.nextConnectionId++,
       socket,
+      transport,
       ticket,
       capabilities: grant.capabilities,
       workspaceId: grant.workspaceId,

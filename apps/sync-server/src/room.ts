@@ -44,7 +44,7 @@ import * as Y from 'yjs';
 import { isStaleAwarenessUpdate } from './awareness-filter.js';
 import { protectedChange } from './field-guard.js';
 import type { Compactor } from './compaction.js';
-import type { Connection, RoomPort } from './connection.js';
+import { broadcast, type Connection, type RoomPort } from './connection.js';
 import {
   AWARENESS_RENEWAL_BURST,
   AWARENESS_RENEWAL_DELAY_MS,
@@ -375,8 +375,7 @@ export class Room implements RoomPort {
 
     this.sizeBound += update.byteLength;
     // Relay the client's own bytes: a sync update frame as received, a step 2 re-framed.
-    const out = frame ?? encodeSyncUpdate(update);
-    for (const other of this.connections) if (other !== conn && other.isReady) other.send(out);
+    broadcast(this.connections, frame ?? encodeSyncUpdate(update), conn);
     this.options.services?.fanout?.publish(this.documentId, { kind: 'update', update });
 
     // A copy, so the stored entry does not pin the socket's receive buffer.
@@ -509,8 +508,7 @@ export class Room implements RoomPort {
     // Sent now, so no longer owed as a renewal (the message carries the newest clock).
     for (const id of now) this.renewals.delete(id);
     const update = encodeAwarenessUpdate(this.awareness, now);
-    const frame = encodeAwareness(update);
-    for (const conn of this.connections) if (conn !== from && conn.isReady) conn.send(frame);
+    broadcast(this.connections, encodeAwareness(update), from);
     // Our clients' presence goes to the other instances; theirs is not sent back, and states
     // timed out here time out there too.
     if (origin !== REMOTE_ORIGIN && origin !== 'timeout') {
@@ -543,13 +541,13 @@ export class Room implements RoomPort {
     const pending = [...this.renewals].filter(([id]) => states.has(id));
     this.renewals.clear();
     if (pending.length === 0 || this.state === 'closed') return;
-    const frame = encodeAwareness(
+    const message = encodeAwareness(
       encodeAwarenessUpdate(
         this.awareness,
         pending.map(([id]) => id),
       ),
     );
-    for (const conn of this.connections) if (conn.isReady) conn.send(frame);
+    broadcast(this.connections, message);
     // Only our clients' renewals go to the other instances (theirs renew there).
     const local = pending.filter(([, isLocal]) => isLocal).map(([id]) => id);
     if (local.length > 0) {
@@ -564,8 +562,7 @@ export class Room implements RoomPort {
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin !== REMOTE_ORIGIN && origin !== CATCH_UP_ORIGIN) return;
     this.sizeBound += update.byteLength;
-    const frame = encodeSyncUpdate(update);
-    for (const conn of this.connections) if (conn.isReady) conn.send(frame);
+    broadcast(this.connections, encodeSyncUpdate(update));
   };
 
   private receiveRemote(message: FanoutMessage): void {
@@ -704,8 +701,9 @@ export class Room implements RoomPort {
 
 /** Whether a transaction advanced some client's clock (it integrated new structs). */
 function advanced(tr: Y.Transaction): boolean {
-  for (const [client, clock] of tr.afterState) {
-    if (tr.beforeState.get(client) !== clock) return true;
+  // Keys, not entries: iterating entries allocates a pair per client on every update.
+  for (const client of tr.afterState.keys()) {
+    if (tr.beforeState.get(client) !== tr.afterState.get(client)) return true;
   }
   return false;
 }
