@@ -187,7 +187,13 @@ was 157-164 MB in 3 of 5 runs on 2026-12-04 (116-121 MB in the others). "RSS at 
 ends just before a full collection shows the uncollected garbage (the top of the spread). Tried:
 \`--heap-growing-percent=30\` kept RSS at the end at 119-123 MB but raised P1's p99 by ~25% in the same session.
 Concord's p99 spikes (the per-second timeline) come at the pace of its full collections (every 4-6 s under
---trace-gc, each with a 3-11 ms final pause on a ~45 MB heap); the floor's live heap is ~12 MB.`;
+--trace-gc, each with a 3-11 ms final pause on a ~45 MB heap); the floor's live heap is ~12 MB. What sets that
+pace is garbage: V8's sampling heap profiler (keeping objects either collector freed) counted ~19 MB/s allocated
+here before 2026-12-04, a fifth of it \`ws\` framing each relayed message again for every receiver. Relays are
+now framed once per message (apps/sync-server/src/wire-frame.ts): 18% less allocated here and 43% less in P1,
+and this p99 went from 5.2 to 4.2 ms (medians of 3 runs against the floor and Hocuspocus of the same run). Most
+of what remains is applying updates (Yjs transactions, ~27%) and storing them (the pg driver and the store's
+input validation, ~25%).`;
 const timelines = configs.flatMap((c) =>
   of(c.id).map((r, i) => `${c.id.padEnd(14)} run ${i + 1}: ${timelineLine(r.latency.timeline)}`),
 );
