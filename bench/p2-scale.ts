@@ -190,10 +190,13 @@ Concord's p99 spikes (the per-second timeline) come at the pace of its full coll
 --trace-gc, each with a 3-11 ms final pause on a ~45 MB heap); the floor's live heap is ~12 MB. What sets that
 pace is garbage: V8's sampling heap profiler (keeping objects either collector freed) counted ~19 MB/s allocated
 here before 2026-12-04, a fifth of it \`ws\` framing each relayed message again for every receiver. Relays are
-now framed once per message (apps/sync-server/src/wire-frame.ts): 18% less allocated here and 43% less in P1,
-and this p99 went from 5.2 to 4.2 ms (medians of 3 runs against the floor and Hocuspocus of the same run). Most
-of what remains is applying updates (Yjs transactions, ~27%) and storing them (the pg driver and the store's
-input validation, ~25%).`;
+now framed once per message (apps/sync-server/src/wire-frame.ts): 18% less allocated here and 43% less in P1.
+The two full runs after that change gave Concord a p99 of 4.2 ms (0.44x Hocuspocus) and 5.2 ms (0.52x; the table
+above), against 5.2 ms in the last run before it: this tail moves more between runs than one change moves it,
+and it still comes with the full collections. Most of what is still allocated is applying updates (Yjs
+transactions, ~27%) and storing them (the pg driver and the store's input validation, ~25%). Tried on
+2026-12-04, Concord alone, 3 runs each: \`--max-semi-space-size=8\` (p99 6.4 ms, RSS at the end 121 MB) and
+\`=2\` (5.7 ms, 107 MB); neither is better than 4 within the spread.`;
 const timelines = configs.flatMap((c) =>
   of(c.id).map((r, i) => `${c.id.padEnd(14)} run ${i + 1}: ${timelineLine(r.latency.timeline)}`),
 );
