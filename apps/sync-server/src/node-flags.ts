@@ -20,8 +20,9 @@
  * 3 of 5 runs, 116-121 MB in the others); with 1 GB all 6 ended at 118-120 MB, p99 the same.
  * A larger instance raises it (same flags otherwise); past 2 GB the 4x growth comes back.
  * The trade: the heap now follows the live size closely, so as documents grow (R8's soak) RSS
- * grows with them by a larger fraction of a smaller whole: 600 s of R8 ended at 138 MB, +11.7%
- * after warm-up, where the default ended at 158 MB (peak 189), +8.9% (docs/ARCHITECTURE.md).
+ * grows with them by a larger fraction of a smaller whole: 600 s of R8 ended at 136-138 MB,
+ * +9.3% to +12.7% after warm-up, where the default ended at 158 MB (peak 189), +8.9%
+ * (docs/ARCHITECTURE.md).
  */
 export const NODE_FLAGS: readonly string[] = [
   '--max-semi-space-size=4',
