@@ -203,7 +203,7 @@ describe('redis fan-out across a Redis restart', () => {
     const caughtUp = (samples: Awaited<ReturnType<typeof scrape>>) =>
       metric(samples, 'concord_sync_catch_ups_total', { result: 'ok' });
     let ma = await scrape(a);
-    for (const deadline = Date.now() + 5_000; caughtUp(ma) < 1 && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 5_000; caughtUp(ma) < 1 && Date.now() < deadline;) {
       await sleep(20);
       ma = await scrape(a);
     }
