@@ -18,6 +18,9 @@ export interface BenchClient {
   doc: Y.Doc;
   /** performance.now() when the socket last opened; null before. */
   openedAt(): number | null;
+  /** performance.now() when the socket last received a message, before the provider handled
+   * it; null before. */
+  lastMessageAt(): number | null;
   /** Resolves when the socket has opened. */
   opened: Promise<void>;
   /** Resolves the first time the provider reports `synced`. */
@@ -39,6 +42,7 @@ export interface HocuspocusBenchClient extends BenchClient {
 /** A `ws` WebSocket that records its opening time and unexpected closes. */
 function observedSocket(state: {
   openedAt: number | null;
+  lastMessageAt: number | null;
   onOpen: () => void;
   drops: number[];
   destroyed: boolean;
@@ -49,6 +53,10 @@ function observedSocket(state: {
       this.on('open', () => {
         state.openedAt = performance.now();
         state.onOpen();
+      });
+      // Registered before the provider's own listener, so it runs first.
+      this.on('message', () => {
+        state.lastMessageAt = performance.now();
       });
       this.on('close', (code: number) => {
         if (!state.destroyed) state.drops.push(code);
@@ -77,6 +85,7 @@ export function stockClient(
   const synced = deferred();
   const state = {
     openedAt: null as number | null,
+    lastMessageAt: null as number | null,
     onOpen: opened.resolve,
     drops: [] as number[],
     destroyed: false,
@@ -94,6 +103,7 @@ export function stockClient(
     doc,
     provider,
     openedAt: () => state.openedAt,
+    lastMessageAt: () => state.lastMessageAt,
     opened: opened.promise,
     synced: synced.promise,
     isSynced: () => provider.synced,
@@ -117,6 +127,7 @@ export function hocuspocusClient(
   const synced = deferred();
   const state = {
     openedAt: null as number | null,
+    lastMessageAt: null as number | null,
     onOpen: opened.resolve,
     drops: [] as number[],
     destroyed: false,
@@ -135,6 +146,7 @@ export function hocuspocusClient(
     doc,
     provider,
     openedAt: () => state.openedAt,
+    lastMessageAt: () => state.lastMessageAt,
     opened: opened.promise,
     synced: synced.promise,
     isSynced: () => provider.isSynced,

@@ -1,3 +1,4 @@
+import { squashUpdates } from '@concord/db';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { MergeWorker } from './merge-worker.js';
@@ -26,10 +27,11 @@ afterEach(async () => {
 });
 
 describe('MergeWorker', () => {
-  it('merges exactly as Y.mergeUpdates does', async () => {
+  it('folds exactly as squashUpdates does (what the store folds with in-thread)', async () => {
     const updates = typed(500);
     const merged = await make().merge(updates);
-    expect(merged).toEqual(Y.mergeUpdates(updates));
+    expect(merged).toEqual(squashUpdates(updates));
+    expect(merged.byteLength).toBeLessThan(Y.mergeUpdates(updates).byteLength);
     const doc = new Y.Doc();
     Y.applyUpdate(doc, merged);
     const expected = new Y.Doc();
@@ -60,7 +62,7 @@ describe('MergeWorker', () => {
     const garbage = [Uint8Array.of(255, 255, 255), Uint8Array.of(1, 2, 3)];
     await expect(worker.merge(garbage)).rejects.toThrow(/merging updates failed/);
     const updates = typed(20);
-    expect(await worker.merge(updates)).toEqual(Y.mergeUpdates(updates));
+    expect(await worker.merge(updates)).toEqual(squashUpdates(updates));
   });
 
   it('stops its thread when idle and starts one again when needed', async () => {
@@ -75,7 +77,7 @@ describe('MergeWorker', () => {
     expect(worker.running).toBe(false);
     expect(worker.heapBytes).toBe(0);
     const updates = typed(30);
-    expect(await worker.merge(updates)).toEqual(Y.mergeUpdates(updates));
+    expect(await worker.merge(updates)).toEqual(squashUpdates(updates));
   });
 
   it('fails merges in flight when closed, and refuses new ones', async () => {

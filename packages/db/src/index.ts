@@ -38,7 +38,7 @@ export type {
 export { createDocumentStore } from './sql-store.js';
 export { savepointRunner } from './sql-runner.js';
 export { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit.js';
-export { mergeUpdates, EMPTY_UPDATE } from './merge.js';
+export { mergeUpdates, squashUpdates, EMPTY_UPDATE } from './merge.js';
 export * from './errors.js';
 export * as limits from './limits.js';
 export { exportWorkspace } from './export.js';

@@ -27,7 +27,7 @@ import {
   StoreIntegrityError,
 } from './errors.js';
 import type { DbHandle } from './create-db.js';
-import { mergeUpdates } from './merge.js';
+import { mergeUpdates, squashUpdates } from './merge.js';
 import type { VersionKind } from './schema/enums.js';
 import type { Row, SqlRunner, SqlSession, Statement } from './sql-runner.js';
 import {
@@ -313,7 +313,7 @@ export class SqlDocumentStore implements DocumentStore {
       checkContiguous(id, baseSeq, target, updates);
 
       const merge =
-        options.merge ?? ((parts: Uint8Array[]) => Promise.resolve(mergeUpdates(parts)));
+        options.merge ?? ((parts: Uint8Array[]) => Promise.resolve(squashUpdates(parts)));
       const checkpoints = await planCheckpoints(base, updates, [...versionSeqs, target], merge);
       await tx.query(INSERT_CHECKPOINTS, [
         id,
@@ -499,7 +499,7 @@ async function planCheckpoints(
       folded.push(updates[next]!.update);
       next++;
     }
-    // mergeUpdates's own shortcuts, so the merger is only asked for real work.
+    // Nothing to fold, or only the previous state: the merger is only asked for real work.
     state = folded.length <= 1 ? mergeUpdates(folded) : await merge(folded);
     checkpoints.push({ seq: stop, state });
   }

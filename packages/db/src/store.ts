@@ -47,7 +47,8 @@ export interface LoadedState {
 export interface CompactOptions {
   /** Fold updates up to and including this seq (default: every update so far). */
   upTo?: number | undefined;
-  /** Folds updates into one, as `mergeUpdates` does; by default `mergeUpdates` in this thread.
+  /** Folds updates into one checkpoint, as `squashUpdates` does; by default `squashUpdates` in
+   * this thread.
    * A server passes one that runs on a worker thread: folding hundreds of updates into a large
    * checkpoint takes tens to hundreds of ms of CPU, which must not stall its event loop. */
   merge?: ((updates: Uint8Array[]) => Promise<Uint8Array>) | undefined;
