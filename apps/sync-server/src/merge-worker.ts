@@ -2,7 +2,8 @@
  * Folds Yjs updates into one checkpoint (as squashUpdates of @concord/db does: applied to a
  * Y.Doc and encoded from it) on a worker thread, for compaction: folding a
  * document's hundreds of stored updates into its checkpoint costs tens to hundreds of ms of CPU
- * (150 ms for 2,000 small updates measured under P1's load), which on the event loop would stall
+ * (10-23 ms for each fold of 500 one-character updates into a 20,000-edit text; 150 ms for 2,000
+ * small updates with Y.mergeUpdates before), which on the event loop would stall
  * every connection of the process. The worker starts on first use and stops after
  * MERGE_WORKER_IDLE_MS without work, so a quiet server holds no second V8 heap. If it dies, the
  * merges in flight fail (the compaction is rolled back and tried again later) and the next merge
