@@ -205,12 +205,24 @@ describe('who sees a workspace', () => {
         `/sign-in?redirectTo=${encodeURIComponent(path)}`,
       );
     }
+    // Browsers still ask for /favicon.ico: it leads to the icon, not to the not-found page.
+    const icon = await get('/favicon.ico');
+    await icon.arrayBuffer();
+    expect(icon.status).toBe(308);
+    expect(icon.headers.get('location')).toBe('/favicon.svg');
     // A workspace that does not exist looks exactly the same.
     const missing = await get(`/w/00000000-0000-4000-8000-000000000000`, stranger.session);
     expect(missing.status).toBe(404);
     await withPerson(stranger, async (page) => {
       await page.goto(`${baseUrl}/w/${id}`);
       await expect(page.locator('h1').textContent()).resolves.toBe('Page not found');
+      // A path no route matches: SvelteKit's bare "Not Found" never shows beside the heading.
+      await page.goto(`${baseUrl}/no-such-page`);
+      await expect(page.locator('h1').textContent()).resolves.toBe('Page not found');
+      await expect(page.locator('main').textContent()).resolves.not.toContain('Not Found');
+      await expect(page.locator('main').textContent()).resolves.toContain(
+        'We could not find that page.',
+      );
       await expectNoSeriousViolations(page, 'workspace 404');
     });
   });
