@@ -216,6 +216,7 @@ describe('who sees a workspace', () => {
     await withPerson(stranger, async (page) => {
       await page.goto(`${baseUrl}/w/${id}`);
       await expect(page.locator('h1').textContent()).resolves.toBe('Page not found');
+      await expectNoSeriousViolations(page, 'workspace 404');
       // A path no route matches: SvelteKit's bare "Not Found" never shows beside the heading.
       await page.goto(`${baseUrl}/no-such-page`);
       await expect(page.locator('h1').textContent()).resolves.toBe('Page not found');
@@ -223,7 +224,7 @@ describe('who sees a workspace', () => {
       await expect(page.locator('main').textContent()).resolves.toContain(
         'We could not find that page.',
       );
-      await expectNoSeriousViolations(page, 'workspace 404');
+      await expectNoSeriousViolations(page, 'unmatched path 404');
     });
   });
 });
