@@ -80,3 +80,4 @@ export {
   type MessageInput,
   type ThreadSnapshot,
 } from './comments.js';
+export { textOf } from './values.js';

@@ -1,0 +1,61 @@
+/**
+ * The rich-text editor behind every evidence, notes and rationale field: Tiptap 3 bound to one
+ * Y.XmlFragment of a live document (Collaboration: edits merge character by character) with the
+ * other people's carets and names (CollaborationCaret, from the document's awareness). The
+ * schema is StarterKit's (paragraphs, lists, bold, italic, links…), so pasted HTML is reduced to
+ * what it allows. Loaded on first use (a dynamic import), so the page's first load stays small.
+ */
+import { Editor } from '@tiptap/core';
+import Collaboration from '@tiptap/extension-collaboration';
+import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import { CharacterCount, Placeholder } from '@tiptap/extensions';
+import StarterKit from '@tiptap/starter-kit';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import { MAX_RICH_TEXT } from './limits.js';
+
+export interface RichTextOptions {
+  element: HTMLElement;
+  fragment: Y.XmlFragment;
+  awareness: Awareness;
+  user: { id: string; name: string; color: string };
+  /** The textbox's accessible name, e.g. "Evidence for 1.2". */
+  label: string;
+  placeholder: string;
+  editable: boolean;
+  onLength?: (characters: number) => void;
+}
+
+export function createRichText(options: RichTextOptions): Editor {
+  const editor = new Editor({
+    element: options.element,
+    editable: options.editable,
+    extensions: [
+      // Collaboration brings its own undo (my changes in this field only).
+      StarterKit.configure({
+        undoRedo: false,
+        heading: { levels: [3, 4] },
+        link: { openOnClick: false, autolink: true, defaultProtocol: 'https' },
+      }),
+      Collaboration.configure({ fragment: options.fragment }),
+      CollaborationCaret.configure({
+        provider: { awareness: options.awareness },
+        user: options.user,
+      }),
+      Placeholder.configure({ placeholder: options.placeholder }),
+      CharacterCount.configure({ limit: MAX_RICH_TEXT }),
+    ],
+    editorProps: {
+      attributes: {
+        role: 'textbox',
+        'aria-multiline': 'true',
+        'aria-label': options.label,
+        'aria-readonly': String(!options.editable),
+        class: 'rich-text-content',
+      },
+    },
+    onUpdate: ({ editor: e }) => options.onLength?.(e.storage.characterCount.characters()),
+    onCreate: ({ editor: e }) => options.onLength?.(e.storage.characterCount.characters()),
+  });
+  return editor;
+}

@@ -1,0 +1,119 @@
+/**
+ * The instrument documents a document page opens: the instrument itself (a Prerequisites
+ * checklist or a rubric assessment, with its template) and, for a rater, their private ratings
+ * document for it, made on first visit. A ratings document is a child row (kind `ratings`,
+ * parent = the instrument, owner = the rater) with its initial Yjs layout, created in one
+ * transaction; two first visits at once (two tabs) meet the one-per-rater unique index and
+ * both end with the same document.
+ */
+import { createDocumentStore, savepointRunner } from '@concord/db';
+import { createRatings } from '@concord/documents';
+import type { LeveledTemplate } from '@concord/rubric-core';
+import { getBuiltinTemplate } from '@concord/rubric-core/templates';
+import * as Y from 'yjs';
+import type { Db } from './db.js';
+import { isUuid, statement, type SqlSession } from './sql-statement.js';
+import { audit } from './workspaces.js';
+
+export interface InstrumentDocument {
+  id: string;
+  kind: 'prerequisites' | 'assessment';
+  title: string;
+  template: LeveledTemplate;
+  schoolId: string | null;
+  schoolName: string | null;
+  revealed: boolean;
+}
+
+const INSTRUMENT = statement(
+  'instrument_document',
+  `select d.id, d.kind, d.title, d.template_id, d.template_version, d.school_id::text as school_id,
+          s.name as school_name, d.revealed_at is not null as revealed
+   from documents d left join schools s on s.id = d.school_id
+   where d.id = $1::uuid and d.workspace_id = $2::uuid and d.parent_id is null`,
+);
+
+/** The checklist or assessment with its template, or null (not here, or not an instrument). */
+export async function loadInstrument(
+  db: SqlSession,
+  workspaceId: string,
+  documentId: string,
+): Promise<InstrumentDocument | null> {
+  if (!isUuid(documentId)) return null;
+  const [row] = await db.query<{
+    id: string;
+    kind: string;
+    title: string;
+    template_id: string | null;
+    template_version: number | null;
+    school_id: string | null;
+    school_name: string | null;
+    revealed: boolean;
+  }>(INSTRUMENT, [documentId, workspaceId]);
+  if (!row || (row.kind !== 'prerequisites' && row.kind !== 'assessment')) return null;
+  const template = row.template_id ? getBuiltinTemplate(row.template_id) : undefined;
+  if (!template || template.kind === 'plan' || template.version !== row.template_version)
+    return null;
+  return {
+    id: row.id,
+    kind: row.kind,
+    title: row.title,
+    template,
+    schoolId: row.school_id,
+    schoolName: row.school_name,
+    revealed: row.revealed,
+  };
+}
+
+const FIND_RATINGS = statement(
+  'find_ratings_document',
+  `select id from documents where parent_id = $1::uuid and owner_id = $2::uuid and kind = 'ratings'`,
+);
+
+const INSERT_RATINGS = statement(
+  'insert_ratings_document',
+  `insert into documents (workspace_id, kind, parent_id, owner_id, template_id, template_version,
+                          title, created_by)
+   values ($1::uuid, 'ratings', $2::uuid, $3::uuid, $4, $5::int, $6, $3::uuid)
+   on conflict (parent_id, owner_id) where kind = 'ratings' do nothing
+   returning id`,
+);
+
+/** The rater's ratings document for `instrument`, made (with its layout) when missing. */
+export async function ensureRatingsDocument(
+  db: Db,
+  input: { workspaceId: string; instrument: InstrumentDocument; userId: string; userName: string },
+): Promise<string> {
+  const { instrument } = input;
+  const [found] = await db.sql.query<{ id: string }>(FIND_RATINGS, [instrument.id, input.userId]);
+  if (found) return found.id;
+  const made = await db.sql.transaction(async (tx) => {
+    const [row] = await tx.query<{ id: string }>(INSERT_RATINGS, [
+      input.workspaceId,
+      instrument.id,
+      input.userId,
+      instrument.template.id,
+      instrument.template.version,
+      `${instrument.title}: ${input.userName}`.slice(0, 300),
+    ]);
+    if (!row) return null; // made by a concurrent first visit
+    const ydoc = new Y.Doc();
+    createRatings(ydoc, instrument.template);
+    const update = Y.encodeStateAsUpdate(ydoc);
+    ydoc.destroy();
+    const store = createDocumentStore({ sql: savepointRunner(tx, 'web_ratings_store') });
+    await store.append([{ documentId: row.id, update, author: input.userId }]);
+    await audit(tx, {
+      workspaceId: input.workspaceId,
+      actorId: input.userId,
+      action: 'document.create',
+      target: `document:${row.id}`,
+      data: { kind: 'ratings', parentId: instrument.id, ownerId: input.userId },
+    });
+    return row.id;
+  });
+  if (made) return made;
+  const [again] = await db.sql.query<{ id: string }>(FIND_RATINGS, [instrument.id, input.userId]);
+  if (!again) throw new Error('ratings document vanished after a concurrent create');
+  return again.id;
+}

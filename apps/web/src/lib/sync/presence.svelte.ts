@@ -1,0 +1,101 @@
+/**
+ * Presence over the Yjs awareness protocol: who has this document open and which item each is
+ * on. The local state is `{ user: { id, name, color }, item }`; `user` is the field Tiptap's
+ * CollaborationCaret reads for the caret's name and colour. People are listed once however many
+ * tabs they have open (the same user id), and never by colour alone: each has initials and a name.
+ */
+import type { Awareness } from 'y-protocols/awareness';
+
+export interface PresenceUser {
+  id: string;
+  name: string;
+  color: string;
+}
+
+export interface Person extends PresenceUser {
+  initials: string;
+  /** The item this person is on (their most recently active tab), or null. */
+  item: string | null;
+  isMe: boolean;
+}
+
+/** Dark enough for white initials (contrast ≥ 4.5:1 with #fff). */
+const COLORS = [
+  '#1e4f8f',
+  '#8c1d13',
+  '#1b5e36',
+  '#573a8a',
+  '#7a4a00',
+  '#005f73',
+  '#9d174d',
+  '#3f4a5a',
+];
+
+export function colorFor(userId: string): string {
+  let h = 0;
+  for (let i = 0; i < userId.length; i++) h = (h * 31 + userId.charCodeAt(i)) >>> 0;
+  return COLORS[h % COLORS.length]!;
+}
+
+export function initialsOf(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const first = words[0]?.[0] ?? '?';
+  const last = words.length > 1 ? (words[words.length - 1]?.[0] ?? '') : '';
+  return (first + last).toUpperCase();
+}
+
+function readUser(value: unknown): PresenceUser | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.id !== 'string' || typeof v.name !== 'string' || typeof v.color !== 'string')
+    return null;
+  return { id: v.id, name: v.name.slice(0, 200), color: v.color };
+}
+
+export class Presence {
+  people: Person[] = $state([]);
+  private readonly onChange = () => this.refresh();
+
+  constructor(
+    private readonly awareness: Awareness,
+    readonly me: PresenceUser,
+  ) {
+    awareness.setLocalStateField('user', me);
+    awareness.setLocalStateField('item', null);
+    awareness.on('change', this.onChange);
+    this.refresh();
+  }
+
+  /** Tell the others which item I am on (null: none). */
+  setItem(item: string | null): void {
+    if (this.awareness.getLocalState()?.item !== item)
+      this.awareness.setLocalStateField('item', item);
+  }
+
+  /** The people on one item, me excluded. */
+  on(item: string): Person[] {
+    return this.people.filter((p) => !p.isMe && p.item === item);
+  }
+
+  private refresh(): void {
+    const byUser = new Map<string, Person>();
+    const localId = this.awareness.clientID;
+    for (const [clientId, state] of this.awareness.getStates()) {
+      const user = readUser(state.user);
+      if (!user) continue;
+      const item = typeof state.item === 'string' ? state.item : null;
+      const isMe = user.id === this.me.id;
+      const known = byUser.get(user.id);
+      // One entry per person (several tabs): my own tab for me, else a tab that names an item.
+      if (known && (isMe ? clientId !== localId : known.item !== null || item === null)) continue;
+      byUser.set(user.id, { ...user, initials: initialsOf(user.name), item, isMe });
+    }
+    this.people = [...byUser.values()].sort((a, b) =>
+      a.isMe === b.isMe ? a.name.localeCompare(b.name) : a.isMe ? -1 : 1,
+    );
+  }
+
+  destroy(): void {
+    this.awareness.off('change', this.onChange);
+  }
+}

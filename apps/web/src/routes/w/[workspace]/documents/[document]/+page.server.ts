@@ -1,0 +1,55 @@
+/**
+ * The document page of a Prerequisites checklist or a rubric assessment. The live content comes
+ * from the sync server in the browser; this load gives what frames it: the template (the rubric
+ * is the interface), the workspace's other instruments for navigation (and, for a per-school
+ * tool, the other schools' copies), what this member may do, and for a rater the id of their
+ * private ratings document (made on first visit).
+ */
+import { SHARED_DOCUMENT_ACCESS } from '@concord/auth/roles';
+import { error } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { ensureRatingsDocument, loadInstrument } from '$lib/server/instrument-documents';
+import { NOT_FOUND_MESSAGE } from '$lib/server/workspace-guard';
+import { listWorkspaceDocuments } from '$lib/server/workspaces';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  const { workspace, membership } = await event.parent();
+  const user = event.locals.user;
+  if (!user) error(404, NOT_FOUND_MESSAGE); // the layout already sent the signed-out away
+  const db = await getDb();
+  const instrument = await loadInstrument(db.sql, workspace.id, event.params.document);
+  if (!instrument) error(404, NOT_FOUND_MESSAGE);
+  const documents = await listWorkspaceDocuments(db.sql, workspace.id);
+  const rater = membership.role === 'rater';
+  const ratingsDocumentId = rater
+    ? await ensureRatingsDocument(db, {
+        workspaceId: workspace.id,
+        instrument,
+        userId: user.id,
+        userName: user.name,
+      })
+    : null;
+  const capabilities = SHARED_DOCUMENT_ACCESS[instrument.kind][membership.role];
+  return {
+    instrument: {
+      id: instrument.id,
+      kind: instrument.kind,
+      title: instrument.title,
+      schoolName: instrument.schoolName,
+      revealed: instrument.revealed,
+    },
+    template: instrument.template,
+    instruments: documents.map((d) => ({
+      id: d.id,
+      kind: d.kind,
+      title: d.title,
+      templateId: d.templateId,
+      schoolName: d.schoolName,
+    })),
+    ratingsDocumentId,
+    canEdit: capabilities.includes('write'),
+    canRate: rater && !instrument.revealed,
+    me: { id: user.id, name: user.name },
+  };
+};
