@@ -78,6 +78,8 @@ export class Presence {
   }
 
   private refresh(): void {
+    // A local scratch map, never stored in state: the result is assigned to `people` whole.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const byUser = new Map<string, Person>();
     const localId = this.awareness.clientID;
     for (const [clientId, state] of this.awareness.getStates()) {
