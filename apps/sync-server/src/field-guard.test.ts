@@ -32,6 +32,22 @@ function serverAndRater(setup: (doc: Y.Doc) => void = (d) => createAssessment(d,
   return { server, rater };
 }
 
+/**
+ * The first line of a rich text field, where an editor types: the Y.XmlText of its first
+ * paragraph, made (as Tiptap would, on the first keystroke) when the field is empty.
+ */
+function lineOf(fragment: Y.XmlFragment): Y.XmlText {
+  const first = fragment.get(0);
+  if (first instanceof Y.XmlElement && first.get(0) instanceof Y.XmlText) {
+    return first.get(0) as Y.XmlText;
+  }
+  const line = new Y.XmlText();
+  const paragraph = new Y.XmlElement('paragraph');
+  paragraph.insert(0, [line]);
+  fragment.insert(0, [paragraph]);
+  return line;
+}
+
 /** What the rater sends for `edit`: the update of its transaction(s). */
 function sent(rater: Y.Doc, edit: (doc: Y.Doc) => void): Uint8Array {
   const before = Y.encodeStateVector(rater);
@@ -43,15 +59,17 @@ describe('protectedChange: decision fields of an assessment', () => {
   it('lets a rater add evidence and co-write the rationale', () => {
     const { server, rater } = serverAndRater();
     const evidence = sent(rater, (d) =>
-      indicatorEvidence(d, rubric, INDICATOR).insert(0, 'Board minutes, 2026-09-14'),
+      lineOf(indicatorEvidence(d, rubric, INDICATOR)).insert(0, 'Board minutes, 2026-09-14'),
     );
     expect(protectedChange(server, evidence, FIELDS)).toBeNull();
     Y.applyUpdate(server, evidence);
     const rationale = sent(rater, (d) =>
-      consensusRationale(d, rubric, INDICATOR).insert(0, 'Schedules agreed by all schools'),
+      lineOf(consensusRationale(d, rubric, INDICATOR)).insert(0, 'Schedules agreed by all schools'),
     );
     expect(protectedChange(server, rationale, FIELDS)).toBeNull();
-    const deletion = sent(rater, (d) => indicatorEvidence(d, rubric, INDICATOR).delete(0, 6));
+    const deletion = sent(rater, (d) =>
+      lineOf(indicatorEvidence(d, rubric, INDICATOR)).delete(0, 6),
+    );
     expect(protectedChange(server, deletion, FIELDS)).toBeNull();
   });
 
@@ -95,7 +113,9 @@ describe('protectedChange: decision fields of an assessment', () => {
       createAssessment(d, rubric);
       d.getMap('items').delete(INDICATOR);
     });
-    const evidence = sent(rater, (d) => indicatorEvidence(d, rubric, INDICATOR).insert(0, 'new'));
+    const evidence = sent(rater, (d) =>
+      lineOf(indicatorEvidence(d, rubric, INDICATOR)).insert(0, 'new'),
+    );
     expect(protectedChange(server, evidence, FIELDS)).toBeNull();
     const { server: again, rater: other } = serverAndRater((d) => {
       createAssessment(d, rubric);
@@ -116,10 +136,10 @@ describe('protectedChange: decision fields of an assessment', () => {
     ];
     const before = Y.encodeStateVector(rater);
     for (const id of [first, second, third]) {
-      indicatorEvidence(rater, rubric, id).insert(0, `evidence for ${id}`);
+      lineOf(indicatorEvidence(rater, rubric, id)).insert(0, `evidence for ${id}`);
     }
     recordConsensus(rater, rubric, { indicatorId: second, value: 4, by: 'r', at: AT });
-    indicatorEvidence(rater, rubric, third).insert(0, 'more ');
+    lineOf(indicatorEvidence(rater, rubric, third)).insert(0, 'more ');
     const batch = Y.encodeStateAsUpdate(rater, before);
     expect(protectedChange(server, batch, FIELDS)).toBe(`items/${second}/decision`);
   });
@@ -127,7 +147,7 @@ describe('protectedChange: decision fields of an assessment', () => {
   it('follows a long chain of keystrokes typed offline without recursion', () => {
     const { server, rater } = serverAndRater();
     const before = Y.encodeStateVector(rater);
-    const text = indicatorEvidence(rater, rubric, INDICATOR);
+    const text = lineOf(indicatorEvidence(rater, rubric, INDICATOR));
     // One character per transaction, each after the last: 20,000 items each with the previous
     // as its origin (Yjs merges none of them: each has its own origin).
     for (let i = 0; i < 20_000; i++) text.insert(i % 2 === 0 ? text.length : 0, 'x');
@@ -138,8 +158,10 @@ describe('protectedChange: decision fields of an assessment', () => {
   it('refuses an edit whose origin the server does not have (its place is unknown)', () => {
     const { server, rater } = serverAndRater();
     // Something the server never received, then an edit that depends on it.
-    indicatorEvidence(rater, rubric, INDICATOR).insert(0, 'never sent ');
-    const dependent = sent(rater, (d) => indicatorEvidence(d, rubric, INDICATOR).insert(11, 'x'));
+    lineOf(indicatorEvidence(rater, rubric, INDICATOR)).insert(0, 'never sent ');
+    const dependent = sent(rater, (d) =>
+      lineOf(indicatorEvidence(d, rubric, INDICATOR)).insert(11, 'x'),
+    );
     expect(protectedChange(server, dependent, FIELDS)).toMatch(/not known yet/);
   });
 
@@ -151,14 +173,14 @@ describe('protectedChange: decision fields of an assessment', () => {
     // (the server's copy garbage-collects its texts).
     Y.applyUpdate(
       server,
-      sent(rater, (d) => indicatorEvidence(d, rubric, INDICATOR).insert(0, 'a')),
+      sent(rater, (d) => lineOf(indicatorEvidence(d, rubric, INDICATOR)).insert(0, 'a')),
     );
     Y.applyUpdate(facilitator, Y.encodeStateAsUpdate(server, Y.encodeStateVector(facilitator)));
     Y.applyUpdate(
       server,
       sent(facilitator, (d) => d.getMap('items').delete(INDICATOR)),
     );
-    const late = sent(rater, (d) => indicatorEvidence(d, rubric, INDICATOR).insert(1, 'b'));
+    const late = sent(rater, (d) => lineOf(indicatorEvidence(d, rubric, INDICATOR)).insert(1, 'b'));
     expect(protectedChange(server, late, FIELDS)).toBeNull();
   });
 
@@ -179,7 +201,9 @@ describe('protectedChange: the Prerequisites checklist', () => {
     const fields = DECISION_FIELDS.prerequisites!;
     const { server, rater } = serverAndRater((d) => createChecklist(d, checklist));
     const category = checklist.sections[0]!.indicators[0]!.id;
-    const evidence = sent(rater, (d) => categoryEvidence(d, checklist, category).insert(0, 'MOU'));
+    const evidence = sent(rater, (d) =>
+      lineOf(categoryEvidence(d, checklist, category)).insert(0, 'MOU'),
+    );
     expect(protectedChange(server, evidence, fields)).toBeNull();
     const level = checklist.sections[0]!.scale?.levels[0]?.value ?? 1;
     const rating = sent(rater, (d) =>

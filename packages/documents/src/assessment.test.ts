@@ -12,7 +12,7 @@ import {
   setIndicatorStatus,
 } from './assessment.js';
 import { DocumentInputError } from './errors.js';
-import { exchange, reload, twoPeers, withHostileEdit } from './test-fixtures.js';
+import { exchange, reload, twoPeers, typeInto, withHostileEdit } from './test-fixtures.js';
 
 const AT = '2026-10-01T18:30:00Z';
 
@@ -49,7 +49,7 @@ describe('assessment document', () => {
       rationale: 'Cabinet meets monthly on PL.',
     });
     expect(transactions).toBe(1);
-    indicatorEvidence(doc, rubric, 'dc.1.2').insert(0, 'Minutes, Sept.');
+    typeInto(indicatorEvidence(doc, rubric, 'dc.1.2'), 0, 'Minutes, Sept.');
     setIndicatorStatus(doc, rubric, 'dc.2.1', 'in-discussion');
     const snapshot = readAssessment(reload(doc), rubric);
     expect(snapshot['dc.1.2']).toEqual({
@@ -86,10 +86,10 @@ describe('assessment document', () => {
   it('merges concurrent rationale typing character by character', () => {
     const [a, b] = twoPeers((doc) => {
       createAssessment(doc, rubric);
-      consensusRationale(doc, rubric, 'dc.3.1').insert(0, 'Gap data shared.');
+      typeInto(consensusRationale(doc, rubric, 'dc.3.1'), 0, 'Gap data shared.');
     });
-    consensusRationale(a, rubric, 'dc.3.1').insert(0, 'Yes: ');
-    consensusRationale(b, rubric, 'dc.3.1').insert(16, ' Not yet by subgroup.');
+    typeInto(consensusRationale(a, rubric, 'dc.3.1'), 0, 'Yes: ');
+    typeInto(consensusRationale(b, rubric, 'dc.3.1'), 16, ' Not yet by subgroup.');
     exchange(a, b);
     expect(readAssessment(a, rubric)['dc.3.1']!.rationale).toBe(
       'Yes: Gap data shared. Not yet by subgroup.',

@@ -1,7 +1,8 @@
 /**
  * A rubric assessment document (kind `assessment`): per indicator the discussion status
  * (not discussed / in discussion / agreed), the consensus (level, who recorded it and when: one
- * choice, last writer wins by design), the consensus rationale and the evidence, both Y.Text.
+ * choice, last writer wins by design), the consensus rationale and the evidence, both rich text
+ * (Y.XmlFragment, schema v2).
  * Raters' individual ratings are not here: each rater has a private ratings document
  * (ratings.ts) that the server withholds until the facilitator reveals.
  */
@@ -39,8 +40,8 @@ export const clearConsensus = assessment.clear;
 
 export const setIndicatorStatus = assessment.setStatus;
 
-/** The indicator's evidence Y.Text, for an editor to bind to. */
+/** The indicator's evidence Y.XmlFragment, for an editor (Tiptap Collaboration) to bind to. */
 export const indicatorEvidence = assessment.evidence;
 
-/** The indicator's consensus rationale Y.Text. */
+/** The indicator's consensus rationale Y.XmlFragment. */
 export const consensusRationale = assessment.rationale;

@@ -13,7 +13,7 @@ import {
 import { DocumentInputError } from './errors.js';
 import { readMeta } from './meta.js';
 import { toAssessmentRatings } from './scoring-input.js';
-import { exchange, reload, twoPeers, withHostileEdit } from './test-fixtures.js';
+import { exchange, reload, twoPeers, typeInto, withHostileEdit } from './test-fixtures.js';
 
 const AT = '2026-09-14T15:00:00Z';
 
@@ -22,7 +22,7 @@ describe('checklist document', () => {
     const doc = new Y.Doc();
     createChecklist(doc, checklist);
     expect(readMeta(doc)).toEqual({
-      schemaVersion: 1,
+      schemaVersion: 2,
       kind: 'prerequisites',
       templateId: 'schoolworks-prerequisites',
       templateVersion: checklist.version,
@@ -40,7 +40,7 @@ describe('checklist document', () => {
   it('refuses to lay out a document twice (that would replace its texts)', () => {
     const doc = new Y.Doc();
     createChecklist(doc, checklist);
-    categoryEvidence(doc, checklist, 'pre.funding').insert(0, 'ESSER funds end 2027');
+    typeInto(categoryEvidence(doc, checklist, 'pre.funding'), 0, 'ESSER funds end 2027');
     expect(() => createChecklist(doc, checklist)).toThrow(/already a prerequisites document/);
     expect(readChecklist(doc, checklist)['pre.funding']!.evidence).toBe('ESSER funds end 2027');
   });
@@ -50,7 +50,7 @@ describe('checklist document', () => {
     createChecklist(doc, checklist);
     setTeamRating(doc, checklist, { indicatorId: 'pre.funding', value: 1, by: 'u1', at: AT });
     setCategoryStatus(doc, checklist, 'pre.policy', 'in-discussion');
-    categoryEvidence(doc, checklist, 'pre.funding').insert(0, 'Budget not approved.');
+    typeInto(categoryEvidence(doc, checklist, 'pre.funding'), 0, 'Budget not approved.');
     const snapshot = readChecklist(reload(doc), checklist);
     expect(snapshot['pre.funding']).toMatchObject({
       status: 'agreed',
@@ -110,10 +110,10 @@ describe('checklist document', () => {
   it('merges concurrent evidence character by character; one team rating wins on both sides', () => {
     const [a, b] = twoPeers((doc) => {
       createChecklist(doc, checklist);
-      categoryEvidence(doc, checklist, 'pre.funding').insert(0, 'Grant.');
+      typeInto(categoryEvidence(doc, checklist, 'pre.funding'), 0, 'Grant.');
     });
-    categoryEvidence(a, checklist, 'pre.funding').insert(0, 'State ');
-    categoryEvidence(b, checklist, 'pre.funding').insert(6, ' Renewal due May.');
+    typeInto(categoryEvidence(a, checklist, 'pre.funding'), 0, 'State ');
+    typeInto(categoryEvidence(b, checklist, 'pre.funding'), 6, ' Renewal due May.');
     setTeamRating(a, checklist, { indicatorId: 'pre.funding', value: 1, by: 'ua', at: AT });
     setTeamRating(b, checklist, { indicatorId: 'pre.funding', value: 3, by: 'ub', at: AT });
     exchange(a, b);

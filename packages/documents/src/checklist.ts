@@ -1,7 +1,7 @@
 /**
  * The Prerequisites to Launch checklist document (kind `prerequisites`): per category the team
  * rating (Barrier to Launch / Sufficient for Launch / Asset to Implementation, a single choice),
- * its discussion status, the rationale and the evidence text. Each rater's own ratings of the
+ * its discussion status, the rationale and the evidence (rich text, Y.XmlFragment). Each rater's own ratings of the
  * categories live in their private ratings document (ratings.ts).
  */
 import type { ChecklistTemplate } from '@concord/rubric-core';
@@ -37,7 +37,8 @@ export const clearTeamRating = checklist.clear;
 
 export const setCategoryStatus = checklist.setStatus;
 
-/** The category's evidence Y.Text, for an editor to bind to. */
+/** The category's evidence Y.XmlFragment, for an editor (Tiptap Collaboration) to bind to. */
 export const categoryEvidence = checklist.evidence;
 
+/** The category's team-rating rationale Y.XmlFragment. */
 export const categoryRationale = checklist.rationale;

@@ -80,4 +80,6 @@ export {
   type MessageInput,
   type ThreadSnapshot,
 } from './comments.js';
-export { textOf } from './values.js';
+export { textOf, asFragment } from './values.js';
+export { replaceRichText } from './rich-text.js';
+export { migrateDocument, MIGRATION_ORIGIN, type MigrationResult } from './migrate.js';

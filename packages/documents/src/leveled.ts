@@ -4,8 +4,9 @@
  * discussion status, the group's decision (team rating or consensus), the rationale and the
  * evidence. checklist.ts and assessment.ts give it the words of each artifact.
  *
- * Items are laid out for every indicator when the document is created, so that two clients never
- * each create an indicator's texts (concurrently created Y.Texts under one key: one would win and
+ * The rationale and the evidence are rich text (Y.XmlFragment, schema v2; rich-text.ts). Items
+ * are laid out for every indicator when the document is created, so that two clients never each
+ * create an indicator's texts (concurrently created fragments under one key: one would win and
  * the other's typing would vanish). An item missing later (an indicator added by a new template
  * version) is created on first write, by whoever writes first.
  */
@@ -13,13 +14,14 @@ import { outline, type LeveledTemplate, type OutlineEntry } from '@concord/rubri
 import * as Y from 'yjs';
 import { refuse } from './errors.js';
 import { writeMeta } from './meta.js';
+import { fragmentAt, replaceRichText } from './rich-text.js';
 import { ITEM, ITEM_STATUSES, ROOT, type ItemStatus } from './schema.js';
 import {
+  asFragment,
   asMap,
   asOneOf,
   asRecord,
   asString,
-  asText,
   asTimestamp,
   checkOneOf,
   checkString,
@@ -71,10 +73,10 @@ export interface LeveledDocument<T extends LeveledTemplate, K extends string> {
   /** Withdraws the decision and reopens the discussion. */
   clear: (doc: Y.Doc, template: T, indicatorId: string) => void;
   setStatus: (doc: Y.Doc, template: T, indicatorId: string, status: ItemStatus) => void;
-  /** The indicator's evidence Y.Text, for an editor to bind to. */
-  evidence: (doc: Y.Doc, template: T, indicatorId: string) => Y.Text;
-  /** The indicator's decision rationale Y.Text. */
-  rationale: (doc: Y.Doc, template: T, indicatorId: string) => Y.Text;
+  /** The indicator's evidence Y.XmlFragment, for an editor to bind to. */
+  evidence: (doc: Y.Doc, template: T, indicatorId: string) => Y.XmlFragment;
+  /** The indicator's decision rationale Y.XmlFragment. */
+  rationale: (doc: Y.Doc, template: T, indicatorId: string) => Y.XmlFragment;
 }
 
 /**
@@ -130,8 +132,8 @@ export function initLeveled(
  * writing evidence may be the first to create a missing item. */
 function newItem(items: Y.Map<unknown>, id: string): Y.Map<unknown> {
   const item = new Y.Map<unknown>();
-  item.set(ITEM.rationale, new Y.Text());
-  item.set(ITEM.evidence, new Y.Text());
+  item.set(ITEM.rationale, new Y.XmlFragment());
+  item.set(ITEM.evidence, new Y.XmlFragment());
   items.set(id, item);
   return item;
 }
@@ -187,22 +189,24 @@ function itemFor(doc: Y.Doc, id: string): Y.Map<unknown> {
   return asMap(items.get(id)) ?? newItem(items, id);
 }
 
-/** The item's Y.Text under `key` (rationale or evidence), created when missing. */
+/**
+ * The item's rich text under `key` (rationale or evidence), created when missing; a v1 Y.Text
+ * still there is converted to a fragment with the same text (fragmentAt).
+ */
 export function itemText(
   doc: Y.Doc,
   template: LeveledTemplate,
   indicatorId: string,
   key: typeof ITEM.rationale | typeof ITEM.evidence,
-): Y.Text {
+): Y.XmlFragment {
   entryOf(template, indicatorId);
-  const existing = asText(asMap(doc.getMap(ROOT.items).get(indicatorId))?.get(key));
+  const existing = asFragment(asMap(doc.getMap(ROOT.items).get(indicatorId))?.get(key));
   if (existing) return existing;
-  let text!: Y.Text;
+  let fragment!: Y.XmlFragment;
   doc.transact(() => {
-    const item = itemFor(doc, indicatorId);
-    text = asText(item.get(key)) ?? item.set(key, new Y.Text());
+    fragment = fragmentAt(itemFor(doc, indicatorId), key);
   });
-  return text;
+  return fragment;
 }
 
 export function setItemStatus(
@@ -231,12 +235,7 @@ export function recordDecision(doc: Y.Doc, template: LeveledTemplate, input: Dec
     item.set(ITEM.decision, { value: input.value, by: input.by, at: input.at });
     item.set(ITEM.status, 'agreed');
     if (input.rationale !== undefined) {
-      let text = asText(item.get(ITEM.rationale));
-      if (!text) {
-        text = new Y.Text();
-        item.set(ITEM.rationale, text);
-      }
-      replaceText(text, input.rationale);
+      replaceRichText(fragmentAt(item, ITEM.rationale), input.rationale);
     }
   });
 }
@@ -249,11 +248,4 @@ export function clearDecision(doc: Y.Doc, template: LeveledTemplate, indicatorId
     item.delete(ITEM.decision);
     item.set(ITEM.status, 'in-discussion');
   });
-}
-
-/** Replaces a text's whole content (one change; fine for a form field, not for live typing). */
-export function replaceText(text: Y.Text, value: string): void {
-  if (text.toString() === value) return;
-  text.delete(0, text.length);
-  text.insert(0, value);
 }

@@ -16,7 +16,8 @@ import {
   updateGoal,
   visionText,
 } from './plan.js';
-import { exchange, reload, twoPeers, withHostileEdit } from './test-fixtures.js';
+import { exchange, reload, twoPeers, typeInto, withHostileEdit } from './test-fixtures.js';
+import { textOf } from './values.js';
 
 const T0 = '2026-09-01T12:00:00Z';
 
@@ -150,10 +151,10 @@ describe('plan document', () => {
     const [a, b] = twoPeers(planWithGoal);
     addGoal(a, template, { id: 'ga', area: 'kw.partnerships', title: 'Partners' });
     addGoal(b, template, { id: 'gb', area: 'kw.instruction', title: 'Instruction' });
-    goalText(a, 'g1', 'statement').insert(0, '[SMART] ');
+    typeInto(goalText(a, 'g1', 'statement'), 0, '[SMART] ');
     const statement = goalText(b, 'g1', 'statement');
-    statement.insert(statement.length, ' (all schools)');
-    visionText(a).insert(0, 'Together: ');
+    typeInto(statement, textOf(statement).length, ' (all schools)');
+    typeInto(visionText(a), 0, 'Together: ');
     updateGoal(b, template, 'g1', { dueDate: '2027-05-31' });
     exchange(a, b);
     const plan = readPlan(a, template);

@@ -1,7 +1,8 @@
 /**
- * The strategic plan document (kind `plan`, KnowledgeWorks shape): the vision (Y.Text); goals in
- * Y.Maps keyed by id, each filed under a plan area of the template, with a title and SMART
- * statement (Y.Text), owners, phase, start and due dates, status, confidence, the indicators it
+ * The strategic plan document (kind `plan`, KnowledgeWorks shape): the vision (rich text, a
+ * Y.XmlFragment at the root `visionRich` since schema v2); goals in Y.Maps keyed by id, each filed
+ * under a plan area of the template, with a title (Y.Text, one line) and SMART statement (rich
+ * text), owners, phase, start and due dates, status, confidence, the indicators it
  * addresses and its action steps; and outcome metrics with baseline and target per subgroup and
  * measured values over time.
  *
@@ -12,6 +13,7 @@ import type { PlanTemplate } from '@concord/rubric-core';
 import * as Y from 'yjs';
 import { refuse } from './errors.js';
 import { writeMeta } from './meta.js';
+import { fragmentAt, fragmentOf, replaceRichText } from './rich-text.js';
 import {
   ALL_STUDENTS,
   GOAL,
@@ -26,6 +28,7 @@ import {
 import {
   asArray,
   asDate,
+  asFragment,
   asId,
   asMap,
   asNumber,
@@ -41,6 +44,7 @@ import {
   checkTimestamp,
   idSet,
   newId,
+  rootFragment,
   rootMap,
   rootText,
   show,
@@ -159,15 +163,36 @@ export function createPlan(
   ]);
   doc.transact(() => {
     writeMeta(doc, 'plan', template);
-    const vision = doc.getText(ROOT.vision);
-    if (options.vision) vision.insert(0, options.vision);
+    replaceRichText(doc.getXmlFragment(ROOT.visionRich), options.vision ?? '');
     doc.getMap(ROOT.goals);
     doc.getMap(ROOT.metrics);
   });
 }
 
-export function visionText(doc: Y.Doc): Y.Text {
-  return doc.getText(ROOT.vision);
+/**
+ * The vision's Y.XmlFragment, for an editor to bind to. In a v1 document not migrated yet, the
+ * vision's text is moved here from the v1 root first (see readVision), so it is not lost.
+ */
+export function visionText(doc: Y.Doc): Y.XmlFragment {
+  const fragment = doc.getXmlFragment(ROOT.visionRich);
+  const legacy = fragment.length === 0 ? rootText(doc, ROOT.vision) : undefined;
+  if (legacy && legacy.length > 0) {
+    doc.transact(() => {
+      replaceRichText(fragment, textOf(legacy));
+      legacy.delete(0, legacy.length);
+    });
+  }
+  return fragment;
+}
+
+/**
+ * The vision's plain text: the v2 fragment, or while that is empty, the v1 root's text (a v1
+ * document not migrated yet). Migration and visionText empty the v1 root when they move its
+ * text, so the two never both hold the vision.
+ */
+function readVision(doc: Y.Doc): string {
+  const rich = textOf(rootFragment(doc, ROOT.visionRich));
+  return rich !== '' ? rich : textOf(rootText(doc, ROOT.vision));
 }
 
 // ---- reading ----
@@ -193,7 +218,7 @@ export function readPlan(doc: Y.Doc, template: PlanTemplate): PlanSnapshot {
     if (metric) metrics.push(metric);
   }
   metrics.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-  return { vision: rootText(doc, ROOT.vision)?.toString() ?? '', goals, metrics };
+  return { vision: readVision(doc), goals, metrics };
 }
 
 /** A goal, or null when it has no valid id or area (it cannot be placed in the plan). */
@@ -373,7 +398,7 @@ export function addGoal(doc: Y.Doc, template: PlanTemplate, input: GoalInput): s
   doc.transact(() => {
     const goal = new Y.Map<unknown>();
     goal.set(GOAL.title, new Y.Text(input.title));
-    goal.set(GOAL.statement, new Y.Text(input.statement ?? ''));
+    goal.set(GOAL.statement, fragmentOf(input.statement ?? ''));
     goal.set(GOAL.owners, new Y.Array<string>());
     goal.set(GOAL.indicators, new Y.Array<string>());
     goal.set(GOAL.steps, new Y.Map<unknown>());
@@ -416,15 +441,32 @@ export function removeGoal(doc: Y.Doc, goalId: string): void {
   doc.transact(() => doc.getMap(ROOT.goals).delete(goalId));
 }
 
-/** The goal's title or SMART statement Y.Text, for an editor to bind to. */
-export function goalText(doc: Y.Doc, goalId: string, field: 'title' | 'statement'): Y.Text {
+/**
+ * The goal's title (Y.Text: one line) or SMART statement (rich text: Y.XmlFragment, a v1 Y.Text
+ * converted with its text), for an editor to bind to; created when missing.
+ */
+export function goalText(doc: Y.Doc, goalId: string, field: 'title'): Y.Text;
+export function goalText(doc: Y.Doc, goalId: string, field: 'statement'): Y.XmlFragment;
+export function goalText(
+  doc: Y.Doc,
+  goalId: string,
+  field: 'title' | 'statement',
+): Y.Text | Y.XmlFragment {
   const goal = goalMap(doc, goalId);
-  const key = field === 'title' ? GOAL.title : GOAL.statement;
-  const existing = asText(goal.get(key));
+  if (field === 'statement') {
+    const existing = asFragment(goal.get(GOAL.statement));
+    if (existing) return existing;
+    let fragment!: Y.XmlFragment;
+    doc.transact(() => {
+      fragment = fragmentAt(goal, GOAL.statement);
+    });
+    return fragment;
+  }
+  const existing = asText(goal.get(GOAL.title));
   if (existing) return existing;
   let text!: Y.Text;
   doc.transact(() => {
-    text = goal.set(key, new Y.Text());
+    text = goal.set(GOAL.title, new Y.Text());
   });
   return text;
 }

@@ -1,8 +1,8 @@
 /**
  * One rater's private ratings document (kind `ratings`, owned by the rater, parent = the
  * assessment or checklist it rates): per indicator the chosen level value (a single choice, last
- * writer wins by design; null = cleared) and a note (Y.Text, so the rater's laptop and phone
- * merge). The server withholds the whole document from everyone else until the facilitator
+ * writer wins by design; null = cleared) and a note (rich text, a Y.XmlFragment since schema v2,
+ * so the rater's laptop and phone merge). The server withholds the whole document from everyone else until the facilitator
  * reveals, which is why ratings are not kept in the shared assessment.
  */
 import { outline, type LeveledTemplate } from '@concord/rubric-core';
@@ -10,8 +10,9 @@ import * as Y from 'yjs';
 import { refuse } from './errors.js';
 import { entryOf } from './leveled.js';
 import { writeMeta } from './meta.js';
+import { fragmentAt } from './rich-text.js';
 import { ROOT } from './schema.js';
-import { asText, rootMap, show, textOf } from './values.js';
+import { asFragment, rootMap, show, textOf } from './values.js';
 
 /** Level value per indicator id, null where the rater has not rated (or wrote junk). */
 export type RatingsSnapshot = Record<string, number | null>;
@@ -21,8 +22,10 @@ export function createRatings(doc: Y.Doc, template: LeveledTemplate): void {
   doc.transact(() => {
     writeMeta(doc, 'ratings', template);
     doc.getMap(ROOT.ratings);
-    const notes = doc.getMap<Y.Text>(ROOT.notes);
-    for (const entry of outline(template).entries) notes.set(entry.indicator.id, new Y.Text());
+    const notes = doc.getMap<Y.XmlFragment>(ROOT.notes);
+    for (const entry of outline(template).entries) {
+      notes.set(entry.indicator.id, new Y.XmlFragment());
+    }
   });
 }
 
@@ -69,15 +72,22 @@ export function setRating(
   doc.transact(() => doc.getMap(ROOT.ratings).set(indicatorId, value));
 }
 
-/** The rater's note on one indicator, for an editor to bind to (created when missing). */
-export function ratingNote(doc: Y.Doc, template: LeveledTemplate, indicatorId: string): Y.Text {
+/**
+ * The rater's note on one indicator, for an editor to bind to: created when missing, and a v1
+ * Y.Text note converted to a fragment with the same text.
+ */
+export function ratingNote(
+  doc: Y.Doc,
+  template: LeveledTemplate,
+  indicatorId: string,
+): Y.XmlFragment {
   entryOf(template, indicatorId);
   const notes = doc.getMap<unknown>(ROOT.notes);
-  const existing = asText(notes.get(indicatorId));
+  const existing = asFragment(notes.get(indicatorId));
   if (existing) return existing;
-  let text!: Y.Text;
+  let fragment!: Y.XmlFragment;
   doc.transact(() => {
-    text = notes.set(indicatorId, new Y.Text());
+    fragment = fragmentAt(notes, indicatorId);
   });
-  return text;
+  return fragment;
 }

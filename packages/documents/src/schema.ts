@@ -2,27 +2,40 @@
  * The document schema: every root name, map key and enumeration of Concord's Yjs documents, in
  * one place. Stored documents are made of these names, so a name here is never changed once
  * released; a change of shape raises SCHEMA_VERSION (stored in each document's `meta` map) and
- * comes with a migration.
+ * comes with a migration (migrate.ts).
  *
  * Every document has a `meta` Y.Map: { schemaVersion, kind, templateId?, templateVersion? }.
+ *
+ * Schema v2 (this one). Rich text, the fields people write paragraphs in, is a Y.XmlFragment as
+ * y-prosemirror (Tiptap 3's Collaboration extension) writes it for a StarterKit document:
+ * Y.XmlElement blocks named by ProseMirror node (`paragraph`, `heading`, `bulletList` >
+ * `listItem` > `paragraph`, …) holding Y.XmlText whose formatting attributes are the marks
+ * (`bold`, `italic`, `link` { href }). Plain text written by a writer is one `paragraph` per
+ * line; readers return plain text (blocks joined by '\n', marks dropped; rich-text.ts).
+ * Short one-line fields (goal and step titles) stay Y.Text.
+ * v1 had Y.Text in every text field. v1 → v2 (migrateDocument): each rich text field that holds a
+ * Y.Text is replaced by a fragment with the same text as paragraphs; the plan's vision moves from
+ * the root `vision` (a Y.Text: a root's type cannot change) to the root `visionRich`. Readers
+ * still read a v1 document's Y.Texts.
  *
  * prerequisites / assessment (one leveled template instance)
  *   items: Y.Map<indicatorId, Y.Map>
  *     status     'not-discussed' | 'in-discussion' | 'agreed'  (absent = not discussed)
  *     decision   { value, by, at }        the team rating / consensus: ONE choice, last writer
  *                                         wins by design (absent = none recorded yet)
- *     rationale  Y.Text                   why the group agreed (co-edited during discussion)
- *     evidence   Y.Text                   evidence for the indicator or category
+ *     rationale  Y.XmlFragment            why the group agreed (co-edited during discussion)
+ *     evidence   Y.XmlFragment            evidence for the indicator or category
  *
  * ratings (one rater's private ratings of a prerequisites or assessment document)
  *   ratings: Y.Map<indicatorId, number | null>   the level value; null = cleared / abstained
- *   notes:   Y.Map<indicatorId, Y.Text>          the rater's note
+ *   notes:   Y.Map<indicatorId, Y.XmlFragment>   the rater's note
  *
  * plan
- *   vision:  Y.Text
+ *   visionRich: Y.XmlFragment   the vision (v1: root `vision`, a Y.Text; emptied by migration)
  *   goals:   Y.Map<goalId, Y.Map>
  *     area, phase, status, confidence, startDate, dueDate, createdAt, createdBy: strings
- *     title, statement (the SMART goal): Y.Text
+ *     title: Y.Text
+ *     statement (the SMART goal): Y.XmlFragment
  *     owners, indicators: Y.Array<string>  (sets: readers drop duplicates)
  *     steps: Y.Map<stepId, Y.Map { title: Y.Text, owner, dueDate, status, createdAt }>
  *   metrics: Y.Map<metricId, Y.Map>
@@ -33,28 +46,33 @@
  * comments (the threads of one parent document)
  *   threads: Y.Map<threadId, Y.Map>
  *     anchor     { kind: 'item', id } | { kind: 'text', field, start, end } (encoded
- *                Y.RelativePositions into the parent document's Y.Text named by `field`)
+ *                Y.RelativePositions into the parent document's Y.Text named by `field`;
+ *                ranges in rich text are for the editor to define, with y-prosemirror's
+ *                relative positions)
  *     createdBy, createdAt: strings
  *     resolved   { by, at } | absent
  *     messages   Y.Array<{ id, author, body, createdAt, mentions }>  first = the comment
  *
- * Plain values stored in a map (a decision, a date) are replaced whole; text is always a Y.Text,
- * so concurrent edits merge character by character.
+ * Plain values stored in a map (a decision, a date) are replaced whole; text is always a Yjs type
+ * (Y.Text or Y.XmlFragment), so concurrent edits merge character by character.
  */
 
 /** Version of the shapes below. A reader meeting a newer version reads what it knows. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Document kinds: @concord/auth's list (the capability table and the database use the same). */
 export { DOCUMENT_KINDS, type DocumentKind } from '@concord/auth/roles';
 
-/** Root type names (`doc.getMap(name)` / `doc.getText(name)`). */
+/** Root type names (`doc.getMap(name)` / `doc.getXmlFragment(name)`). */
 export const ROOT = {
   meta: 'meta',
   items: 'items',
   ratings: 'ratings',
   notes: 'notes',
+  /** v1's vision (Y.Text): read and emptied by the migration, never written by v2. */
   vision: 'vision',
+  /** The vision since v2 (Y.XmlFragment). */
+  visionRich: 'visionRich',
   goals: 'goals',
   metrics: 'metrics',
   threads: 'threads',
@@ -135,5 +153,5 @@ export type StepStatus = (typeof STEP_STATUSES)[number];
 /** The whole population in a metric's baseline, target and actuals. */
 export const ALL_STUDENTS = 'all';
 
-/** Longest plain string a writer stores (a name, a comment); text fields are Y.Text. */
+/** Longest plain string a writer stores (a name, a comment, a text written whole). */
 export const MAX_STRING = 20_000;

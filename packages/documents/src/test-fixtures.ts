@@ -36,3 +36,34 @@ export function withHostileEdit(base: Y.Doc, write: (doc: Y.Doc) => void): Y.Doc
   Y.applyUpdate(victim, Y.encodeStateAsUpdate(hostile, Y.encodeStateVector(victim)));
   return victim;
 }
+
+/**
+ * Types `text` at plain-text offset `index` of a rich text field, as a person typing in the
+ * editor would: into the Y.XmlText of the paragraph at that offset (a new paragraph when the
+ * field is empty), so concurrent typing merges character by character as it does live.
+ */
+export function typeInto(fragment: Y.XmlFragment, index: number, text: string): void {
+  const doc = fragment.doc!;
+  doc.transact(() => {
+    if (fragment.length === 0) {
+      if (index !== 0) throw new Error(`typeInto: ${index} is past the end of an empty field`);
+      const paragraph = new Y.XmlElement('paragraph');
+      paragraph.insert(0, [new Y.XmlText(text)]);
+      fragment.insert(0, [paragraph]);
+      return;
+    }
+    let offset = index;
+    for (const block of fragment.toArray()) {
+      if (!(block instanceof Y.XmlElement)) continue;
+      const inline = block.get(0);
+      const length = inline instanceof Y.XmlText ? inline.length : 0;
+      if (offset <= length) {
+        if (inline instanceof Y.XmlText) inline.insert(offset, text);
+        else block.insert(0, [new Y.XmlText(text)]);
+        return;
+      }
+      offset -= length + 1; // the line break between two blocks
+    }
+    throw new Error(`typeInto: ${index} is past the end of the field`);
+  });
+}

@@ -6,6 +6,7 @@
  * things created inside a document.
  */
 import * as Y from 'yjs';
+import { fragmentText, isFragment, plainOfText } from './rich-text.js';
 import { MAX_STRING } from './schema.js';
 
 /** Ids of things inside a document (goals, steps, threads) and of template items: slugs, as the
@@ -75,6 +76,11 @@ export function asText(value: unknown): Y.Text | undefined {
   return value instanceof Y.Text ? value : undefined;
 }
 
+/** A rich text field (schema v2): a Y.XmlFragment, not an element inside one. */
+export function asFragment(value: unknown): Y.XmlFragment | undefined {
+  return isFragment(value) ? value : undefined;
+}
+
 export function asArray(value: unknown): Y.Array<unknown> | undefined {
   return value instanceof Y.Array ? value : undefined;
 }
@@ -91,9 +97,19 @@ export function idSet(value: unknown): string[] {
   return [...out];
 }
 
-/** Text of a Y.Text, or '' when the value is not one. */
+/**
+ * The plain text of a text field, whichever schema wrote it: a Y.Text (v1 fields, and short
+ * fields such as titles) as it is; a Y.XmlFragment (v2 rich text) with its blocks joined by
+ * '\n' and marks dropped. '' for anything else; never throws.
+ */
 export function textOf(value: unknown): string {
-  return asText(value)?.toString() ?? '';
+  try {
+    if (value instanceof Y.Text) return plainOfText(value);
+    if (isFragment(value)) return fragmentText(value);
+  } catch {
+    // A type whose content is not what its class expects (a hostile update): no text.
+  }
+  return '';
 }
 
 /**
@@ -111,6 +127,14 @@ export function rootMap(doc: Y.Doc, name: string): Y.Map<unknown> | undefined {
 export function rootText(doc: Y.Doc, name: string): Y.Text | undefined {
   try {
     return doc.getText(name);
+  } catch {
+    return undefined;
+  }
+}
+
+export function rootFragment(doc: Y.Doc, name: string): Y.XmlFragment | undefined {
+  try {
+    return doc.getXmlFragment(name);
   } catch {
     return undefined;
   }

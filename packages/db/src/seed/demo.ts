@@ -29,6 +29,7 @@ import {
   readRatingNotes,
   readRatings,
   recordActual,
+  replaceRichText,
   reply,
   setCategoryStatus,
   setRating,
@@ -399,7 +400,7 @@ function buildDocuments(): BuiltDocument[] {
   const pre = recorder(DOCUMENT_IDS.prerequisites);
   pre.as('facilitator', (d) => createChecklist(d, checklist));
   for (const e of PREREQUISITES.evidence) {
-    pre.as(e.by, (d) => categoryEvidence(d, checklist, e.id).insert(0, e.text));
+    pre.as(e.by, (d) => replaceRichText(categoryEvidence(d, checklist, e.id), e.text));
   }
   for (const [id, value] of Object.entries(PREREQUISITES.teamRatings)) {
     pre.as('facilitator', (d) =>
@@ -418,7 +419,7 @@ function buildDocuments(): BuiltDocument[] {
   const assessment = recorder(DOCUMENT_IDS.assessment);
   assessment.as('facilitator', (d) => createAssessment(d, rubric));
   for (const e of DC_EVIDENCE) {
-    assessment.as(e.by, (d) => indicatorEvidence(d, rubric, e.id).insert(0, e.text));
+    assessment.as(e.by, (d) => replaceRichText(indicatorEvidence(d, rubric, e.id), e.text));
   }
 
   const ratings = RATERS.map((key, i) => {
@@ -429,14 +430,14 @@ function buildDocuments(): BuiltDocument[] {
       if (value !== null && value !== undefined) r.as(key, (d) => setRating(d, rubric, id, value));
     }
     for (const note of DC_NOTES.filter((n) => n.by === key)) {
-      r.as(key, (d) => ratingNote(d, rubric, note.id).insert(0, note.text));
+      r.as(key, (d) => replaceRichText(ratingNote(d, rubric, note.id), note.text));
     }
     return r.built;
   });
 
   const plan = recorder(DOCUMENT_IDS.plan);
   plan.as('facilitator', (d) => createPlan(d, planTemplate));
-  plan.as('facilitator', (d) => visionText(d).insert(0, PLAN.vision));
+  plan.as('facilitator', (d) => replaceRichText(visionText(d), PLAN.vision));
   for (const g of PLAN.goals) {
     plan.as(g.by, (d) =>
       addGoal(d, planTemplate, {
