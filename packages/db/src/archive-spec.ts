@@ -55,6 +55,9 @@ export const EXCLUDED_TABLES = {
     'sign-in',
   sessions: 'sign-in sessions belong to the database that issued them',
   invitations: 'invitation token hashes are credentials; pending invitations are sent again',
+  data_migrations:
+    'records which one-time migrations of stored data this database has run; the database ' +
+    'importing an archive has its own',
 } as const;
 
 /** Columns of archived tables left out of the file (see the module comment). */

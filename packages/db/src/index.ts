@@ -25,6 +25,11 @@ export {
   type DbConfigInput,
 } from './config.js';
 export { migrate, MIGRATIONS_FOLDER } from './migrate.js';
+export {
+  migrateStoredDocuments,
+  DOCUMENTS_SCHEMA_2,
+  type StoredDocumentsMigration,
+} from './document-migration.js';
 export type {
   DocumentStore,
   AppendEntry,

@@ -41,8 +41,8 @@ export function pgliteRunner(client: PGlite): SqlRunner {
   };
 }
 
-export function postgresRunner(pool: Pool): SqlRunner {
-  const session = (q: Pool | PoolClient): SqlSession => ({
+function postgresSession(q: Pool | PoolClient): SqlSession {
+  return {
     async query<R extends Row>(statement: Statement, params: readonly unknown[] = []) {
       const result = await q.query<R>({
         name: statement.name,
@@ -51,7 +51,34 @@ export function postgresRunner(pool: Pool): SqlRunner {
       });
       return result.rows;
     },
-  });
+  };
+}
+
+/**
+ * A runner on one connection the caller has checked out and keeps (migrate.ts's, which holds
+ * the migration lock): its statements and transactions all run there. A transaction that fails
+ * to roll back throws that error, so the caller knows not to reuse the connection.
+ */
+export function connectionRunner(client: PoolClient): SqlRunner {
+  const session = postgresSession(client);
+  return {
+    ...session,
+    async transaction(fn) {
+      await client.query('BEGIN');
+      try {
+        const result = await fn(session);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    },
+  };
+}
+
+export function postgresRunner(pool: Pool): SqlRunner {
+  const session = postgresSession;
   return {
     ...session(pool),
     async transaction(fn) {

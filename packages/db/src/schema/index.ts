@@ -8,3 +8,4 @@ export * from './organisations.js';
 export * from './documents.js';
 export * from './dashboards.js';
 export * from './audit.js';
+export * from './data-migrations.js';
