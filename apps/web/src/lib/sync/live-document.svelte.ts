@@ -51,8 +51,17 @@ export class LiveDocument {
     this.local = new IndexeddbPersistence(localDatabaseName(options.me.id, documentId), this.doc);
     void this.local.whenSynced.then(() => (this.loaded = true));
 
-    const tickets = new TicketSource(options.workspaceId, documentId);
     const saved = this.saved;
+    // Counted before the provider sees the change: the provider sends its update frame from its
+    // own 'update' listener, and that frame must be marked with this change included. Listeners
+    // run in the order they were added, so this one is added first.
+    const onUpdate = (_update: Uint8Array, origin: unknown) => {
+      if (origin !== this.provider && origin !== this.local) saved.localChange();
+    };
+    this.doc.on('update', onUpdate);
+    this.cleanups.push(() => this.doc.off('update', onUpdate));
+
+    const tickets = new TicketSource(options.workspaceId, documentId);
     this.provider = new WebsocketProvider('ws://ticketed', documentId, this.doc, {
       WebSocketPolyfill: ticketedSocket({
         tickets,
@@ -84,38 +93,38 @@ export class LiveDocument {
       readAuthMessage(decoder, this.doc, (_doc, reason) => saved.refused(reason));
     };
 
-    const onUpdate = (_update: Uint8Array, origin: unknown) => {
-      if (origin !== provider && origin !== this.local) saved.localChange();
-    };
-    this.doc.on('update', onUpdate);
-    this.cleanups.push(() => this.doc.off('update', onUpdate));
-
-    const onStatus = ({ status }: { status: string }) => {
-      if (status === 'disconnected') saved.closed(true);
-    };
     const onSync = (isSynced: boolean) => (this.synced = isSynced);
     const onClosed = (event: { code: number; reason: string }) => {
       saved.refused(event.reason || `the server closed the connection (${event.code})`);
     };
+    // A dropped connection is "Connecting" while the provider retries; "Offline" once the
+    // browser says so or the retries keep failing (the count is raised after this event).
     const onConnectionClose = () => {
       this.synced = false;
-      saved.closed(true);
+      saved.closed(
+        globalThis.navigator?.onLine === false || provider.wsUnsuccessfulReconnects >= 1,
+      );
     };
-    provider.on('status', onStatus);
     provider.on('sync', onSync);
     provider.on('closed', onClosed);
     provider.on('connection-close', onConnectionClose);
 
-    // Back online: reconnect now rather than after the provider's backoff.
-    const online = () => {
-      if (provider.wsconnected || provider.wsconnecting) return;
+    // The browser says the network is gone: close the socket ourselves, so the saved state and
+    // the provider agree (a socket the browser has not noticed is dead would otherwise take the
+    // provider's 30-second watchdog to drop). Back online: connect now, not after the backoff.
+    const offline = () => {
       provider.disconnect();
-      provider.connect();
+      saved.closed(true);
     };
-    const offline = () => saved.closed(true);
+    const online = () => {
+      if (!provider.wsconnected && !provider.wsconnecting) provider.connect();
+    };
     globalThis.addEventListener?.('online', online);
     globalThis.addEventListener?.('offline', offline);
     this.cleanups.push(() => {
+      provider.off('sync', onSync);
+      provider.off('closed', onClosed);
+      provider.off('connection-close', onConnectionClose);
       globalThis.removeEventListener?.('online', online);
       globalThis.removeEventListener?.('offline', offline);
     });

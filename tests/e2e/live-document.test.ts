@@ -1,0 +1,216 @@
+/**
+ * Issue 23, end to end on a production build with the real sync server and PostgreSQL: two
+ * raters on two browsers have the Prerequisites checklist open live. They rate on their own
+ * (private ratings documents), see each other in "People here" and on the item each is on; the
+ * saved state is the server's word. One goes offline, keeps rating, and is saved when back. A
+ * viewer sees everything read-only. (Co-editing evidence waits for document schema v2.)
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, runAxe } from './browser.js';
+import {
+  acceptByHttp,
+  createWorkspaceByHttp,
+  gotoReady,
+  inviteByHttp,
+  signInContext,
+  signUpByHttp,
+  type Person,
+} from './workspace-support.js';
+
+let browser: Browser;
+let owner: Person;
+let ana: Person;
+let ben: Person;
+let vic: Person;
+let workspaceId: string;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  [owner, ana, ben, vic] = await Promise.all([
+    signUpByHttp('Olive Owner'),
+    signUpByHttp('Ana Rater'),
+    signUpByHttp('Ben Rater'),
+    signUpByHttp('Vic Viewer'),
+  ]);
+  workspaceId = await createWorkspaceByHttp(owner, 'Live checklist');
+  for (const [person, role] of [
+    [ana, 'rater'],
+    [ben, 'rater'],
+    [vic, 'viewer'],
+  ] as const) {
+    const token = await inviteByHttp(owner, workspaceId, person.email, role);
+    await acceptByHttp(person, token);
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openAs<T>(person: Person, fn: (page: Page, context: BrowserContext) => Promise<T>) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
+  await signInContext(context, person);
+  try {
+    return await fn(await context.newPage(), context);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Opens the workspace and follows the checklist's card, as a person would. */
+async function openChecklist(page: Page): Promise<void> {
+  await gotoReady(page, `/w/${workspaceId}`);
+  await page.getByRole('link', { name: 'Prerequisites to Launch', exact: true }).first().click();
+  await page.getByRole('heading', { level: 1, name: 'Prerequisites to Launch' }).waitFor();
+  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+}
+
+const status = (page: Page) =>
+  page
+    .getByRole('status')
+    .filter({ hasText: /Saved|Saving|Offline|Connecting|Can't save|View only/ });
+
+describe('the live checklist', () => {
+  it('two raters rate on their own, see each other and where each is; saved is the server’s word', async () => {
+    await openAs(ana, async (a) => {
+      await openAs(ben, async (b) => {
+        await openChecklist(a);
+        await openChecklist(b);
+
+        const peopleA = a.getByRole('list', { name: 'People here' });
+        await expect.poll(() => peopleA.getByRole('button').count()).toBe(2);
+        await expect.poll(() => b.getByRole('button', { name: /^AR: Ana Rater/ }).count()).toBe(1);
+
+        // Ratings are private: Ana's choice is hers alone.
+        const anaGroup = a.getByRole('radiogroup', { name: 'Rating for 1' });
+        await anaGroup.getByRole('radio', { name: 'Sufficient for Launch' }).check();
+        await expect
+          .poll(() => anaGroup.getByRole('radio', { name: 'Sufficient for Launch' }).isChecked())
+          .toBe(true);
+        await expect.poll(() => status(a).textContent()).toContain('Saved');
+        await expect
+          .poll(() => a.getByRole('navigation', { name: 'Outline' }).textContent())
+          .toContain('1/8');
+        const benGroup = b.getByRole('radiogroup', { name: 'Rating for 1' });
+        expect(await benGroup.getByRole('radio', { checked: true }).count()).toBe(0);
+
+        // Ben moves to item 3: Ana sees him there, in words.
+        await b
+          .getByRole('radiogroup', { name: 'Rating for 3' })
+          .getByRole('radio')
+          .first()
+          .focus();
+        await expect
+          .poll(() =>
+            a
+              .getByRole('article', { name: /^3 Leadership/ })
+              .getByTestId('item-people')
+              .textContent(),
+          )
+          .toContain('Ben Rater');
+        await expect
+          .poll(() => peopleA.getByRole('button', { name: /Ben Rater, on 3 Leadership/ }).count())
+          .toBe(1);
+
+        // A1 with two people present.
+        const serious = (await runAxe(a)).filter(
+          (v) => v.impact === 'serious' || v.impact === 'critical',
+        );
+        expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
+
+        // Keyboard: j moves to the next item, 3 chooses its third level, Ctrl+Z undoes it.
+        await a.getByRole('article', { name: /^1 Innovation/ }).focus();
+        await a.keyboard.press('j');
+        await a.keyboard.press('3');
+        const second = a.getByRole('radiogroup', { name: 'Rating for 2' });
+        await expect
+          .poll(() => second.getByRole('radio', { name: 'Asset to Implementation' }).isChecked())
+          .toBe(true);
+        await a.keyboard.press('Control+z');
+        await expect.poll(() => second.getByRole('radio', { checked: true }).count()).toBe(0);
+        await expect
+          .poll(() => anaGroup.getByRole('radio', { name: 'Sufficient for Launch' }).isChecked())
+          .toBe(true);
+
+        // After a reload Ana's rating is there.
+        await a.reload();
+        await a.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+        await expect
+          .poll(() =>
+            a
+              .getByRole('radiogroup', { name: 'Rating for 1' })
+              .getByRole('radio', { name: 'Sufficient for Launch' })
+              .isChecked(),
+          )
+          .toBe(true);
+      });
+    });
+  });
+
+  it('offline ratings wait, the header says so, and they are saved when back', async () => {
+    await openAs(ana, async (a, ctx) => {
+      await openChecklist(a);
+      // The service worker keeps the page as last seen: wait until it controls the page and
+      // has seen this one, so the page opens with no network.
+      await a.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+      await a.reload();
+      await a.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+      await expect
+        .poll(() => a.evaluate(() => navigator.serviceWorker.controller !== null))
+        .toBe(true);
+      await a.reload();
+      await a.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+      await expect.poll(() => status(a).textContent()).toContain('Saved');
+      await ctx.setOffline(true);
+      await expect.poll(() => status(a).textContent(), { timeout: 40_000 }).toContain('Offline');
+      await a
+        .getByRole('radiogroup', { name: 'Rating for 4' })
+        .getByRole('radio', { name: 'Barrier to Launch' })
+        .check();
+      await expect.poll(() => status(a).textContent()).toMatch(/Offline: \d+ changes? waiting/);
+      // A reload with no network: the page comes from the service worker, the rating from
+      // IndexedDB, and the count of waiting changes from the last page.
+      await a.reload();
+      await a.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+      await expect
+        .poll(() =>
+          a
+            .getByRole('radiogroup', { name: 'Rating for 4' })
+            .getByRole('radio', { name: 'Barrier to Launch' })
+            .isChecked(),
+        )
+        .toBe(true);
+      await expect.poll(() => status(a).textContent()).toMatch(/Offline: \d+ changes? waiting/);
+      await ctx.setOffline(false);
+      await expect.poll(() => status(a).textContent(), { timeout: 20_000 }).toContain('Saved');
+      await a.reload();
+      await a.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+      await expect
+        .poll(() =>
+          a
+            .getByRole('radiogroup', { name: 'Rating for 4' })
+            .getByRole('radio', { name: 'Barrier to Launch' })
+            .isChecked(),
+        )
+        .toBe(true);
+    });
+  });
+
+  it('a viewer sees everything read-only, with the reason', async () => {
+    await openAs(vic, async (v) => {
+      await openChecklist(v);
+      await expect
+        .poll(() => v.getByTestId('read-only-notice').textContent())
+        .toContain('ask an owner to edit');
+      expect(await v.getByRole('radiogroup').count()).toBe(0);
+      const box = v.getByRole('textbox', { name: 'Evidence for 1' }).first();
+      await expect.poll(() => box.getAttribute('aria-readonly')).toBe('true');
+      const serious = (await runAxe(v)).filter(
+        (x) => x.impact === 'serious' || x.impact === 'critical',
+      );
+      expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
+    });
+  });
+});
