@@ -1,0 +1,134 @@
+/**
+ * Issue 23, end to end on a production build with the real sync server and PostgreSQL: two
+ * raters type in the same evidence paragraph of the Prerequisites checklist at the same time.
+ * Both end with the same merged text, with every word each of them typed; each saw the other's
+ * caret with their name; the server kept the text (a reload shows it).
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './browser.js';
+import {
+  acceptByHttp,
+  createWorkspaceByHttp,
+  gotoReady,
+  inviteByHttp,
+  signInContext,
+  signUpByHttp,
+  type Person,
+} from './workspace-support.js';
+
+let browser: Browser;
+let ana: Person;
+let ben: Person;
+let workspaceId: string;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  let owner: Person;
+  [owner, ana, ben] = await Promise.all([
+    signUpByHttp('Olive Owner'),
+    signUpByHttp('Ana Rater'),
+    signUpByHttp('Ben Rater'),
+  ]);
+  workspaceId = await createWorkspaceByHttp(owner, 'Evidence together');
+  for (const person of [ana, ben]) {
+    await acceptByHttp(person, await inviteByHttp(owner, workspaceId, person.email, 'rater'));
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function open(person: Person): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
+  await signInContext(context, person);
+  const page = await context.newPage();
+  await gotoReady(page, `/w/${workspaceId}`);
+  await page.getByRole('link', { name: 'Prerequisites to Launch', exact: true }).first().click();
+  await page.getByRole('heading', { level: 1, name: 'Prerequisites to Launch' }).waitFor();
+  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  return { page, context };
+}
+
+/** Focuses the evidence editor of item 1 (mounting it) and waits until typing goes into it. */
+async function focusEvidence(page: Page): Promise<void> {
+  await page.getByRole('textbox', { name: 'Evidence for 1' }).click();
+  await page.locator('.ProseMirror[aria-label="Evidence for 1"]').waitFor();
+  await expect
+    .poll(() =>
+      page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? 'nothing'),
+    )
+    .toBe('Evidence for 1');
+  // Tiptap places the caret (at the end) on the next frame: let it, before keys go in.
+  await page.evaluate(
+    () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+  );
+}
+
+/** The field's text as written (other people's caret labels are not part of it). */
+const evidenceText = (page: Page) =>
+  page.locator('.ProseMirror[aria-label="Evidence for 1"]').evaluate((el) => {
+    const copy = el.cloneNode(true) as HTMLElement;
+    copy.querySelectorAll('.collaboration-carets__caret').forEach((c) => c.remove());
+    return copy.textContent ?? '';
+  });
+
+const status = (page: Page) =>
+  page.getByRole('status').filter({ hasText: /Saved|Saving|Offline|Connecting|Can't save/ });
+
+describe('co-editing evidence', () => {
+  it('two people typing in the same paragraph merge character by character and see each other’s caret', async () => {
+    const a = await open(ana);
+    const b = await open(ben);
+    try {
+      await focusEvidence(a.page);
+      await a.page.keyboard.type('Board minutes of March show the vote.');
+      await expect.poll(() => evidenceText(b.page)).toContain('the vote.');
+
+      // Ben puts his caret at the start of the same paragraph: Ana sees it, with his name.
+      await focusEvidence(b.page);
+      await b.page
+        .locator('.ProseMirror[aria-label="Evidence for 1"] p')
+        .click({ position: { x: 1, y: 4 } });
+      await expect
+        .poll(() => a.page.locator('.collaboration-carets__label').allInnerTexts())
+        .toContain('Ben Rater');
+      await expect
+        .poll(() => b.page.locator('.collaboration-carets__label').allInnerTexts())
+        .toContain('Ana Rater');
+
+      // Both type at once, Ana at the end, Ben at the start of the same sentence.
+      await a.page.keyboard.press('Control+End');
+      await Promise.all([
+        a.page.keyboard.type(' Budget line 14 funds it.', { delay: 15 }),
+        b.page.keyboard.type('Per the superintendent: ', { delay: 15 }),
+      ]);
+      const expected =
+        'Per the superintendent: Board minutes of March show the vote. Budget line 14 funds it.';
+      await expect.poll(() => evidenceText(a.page)).toBe(expected);
+      await expect.poll(() => evidenceText(b.page)).toBe(expected);
+      // One paragraph, not two copies side by side.
+      expect(await a.page.locator('.ProseMirror[aria-label="Evidence for 1"] p').count()).toBe(1);
+
+      await expect.poll(() => status(a.page).textContent()).toContain('Saved');
+      await expect.poll(() => status(b.page).textContent()).toContain('Saved');
+    } finally {
+      await a.context.close();
+      await b.context.close();
+    }
+
+    // The server has it: a fresh browser (no IndexedDB) shows the merged text.
+    const c = await open(ana);
+    try {
+      await expect
+        .poll(() => c.page.getByRole('textbox', { name: 'Evidence for 1' }).innerText())
+        .toBe(
+          'Per the superintendent: Board minutes of March show the vote. Budget line 14 funds it.',
+        );
+    } finally {
+      await c.context.close();
+    }
+  });
+});
