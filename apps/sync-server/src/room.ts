@@ -6,7 +6,7 @@
  *
  * Order of work for an update from a client (all synchronous, so nothing interleaves):
  * check the bytes (update-check.ts) -> capability and size limits -> decision fields without
- * the decide capability (field-guard.ts) -> apply to the Y.Doc ->
+ * the decide capability, then text and rating bounds (field-guard.ts) -> apply to the Y.Doc ->
  * relay the client's bytes to the other connections -> append to the store -> acknowledge after
  * COMMIT. An update that changes nothing (already known) is neither relayed nor stored.
  * On a cold open the clients waiting for the load get the stored bytes as they are, before the
@@ -42,7 +42,7 @@ import {
 } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { isStaleAwarenessUpdate } from './awareness-filter.js';
-import { protectedChange } from './field-guard.js';
+import { boundsViolation, protectedChange } from './field-guard.js';
 import type { Compactor } from './compaction.js';
 import { broadcast, type Connection, type RoomPort } from './connection.js';
 import {
@@ -330,6 +330,16 @@ export class Room implements RoomPort {
         );
         return;
       }
+    }
+    const outOfBounds = boundsViolation(this.doc, checked.value.decoded);
+    if (outOfBounds !== null) {
+      // Refused whole, like a decision: the client keeps its copy and tells its user why.
+      conn.log.info(
+        { connection: conn.id, documentId: this.documentId, reason: outOfBounds },
+        'update refused: out of bounds',
+      );
+      conn.send(encodePermissionDenied(outOfBounds));
+      return;
     }
     if (!this.fits(update.byteLength)) {
       conn.close(

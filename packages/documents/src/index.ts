@@ -8,6 +8,7 @@
  * Writers validate their input (DocumentInputError, nothing written) and make one transaction.
  */
 export * from './schema.js';
+export * from './bounds.js';
 export { DocumentInputError } from './errors.js';
 export { readMeta, type DocumentMeta } from './meta.js';
 export type { Decision, DecisionInput } from './leveled.js';
