@@ -3,7 +3,10 @@ import * as Y from 'yjs';
 import {
   addThread,
   createComments,
+  markThreadRead,
+  readCounts,
   readThreads,
+  unreadMessages,
   reopenThread,
   reply,
   resolveThread,
@@ -97,6 +100,31 @@ describe('comments document', () => {
         .sort(),
     ).toEqual(['Me.', 'Or me.', 'Owner?']);
     expect(readThreads(b)).toEqual(readThreads(a));
+  });
+
+  it('counts what each person has not read, never lowering what they saw', () => {
+    const [a, b] = twoPeers((doc) => {
+      createComments(doc);
+      addThread(doc, {
+        threadId: 't1',
+        anchor: { kind: 'indicator', id: 'i1' },
+        author: 'u1',
+        body: 'Is this current?',
+        at: T1,
+      });
+    });
+    reply(a, 't1', { author: 'u2', body: 'Yes, March.', at: T2 });
+    exchange(a, b);
+    const thread = () => readThreads(b)[0]!;
+    // u1 wrote the first message: only u2's reply is new to u1; both are new to u3.
+    expect(unreadMessages(thread(), readCounts(b, 'u1').get('t1') ?? 0, 'u1')).toHaveLength(1);
+    expect(unreadMessages(thread(), readCounts(b, 'u3').get('t1') ?? 0, 'u3')).toHaveLength(2);
+    markThreadRead(b, 'u3', 't1', 2);
+    markThreadRead(a, 'u3', 't1', 1); // an older tab, later: does not lower the count
+    exchange(a, b);
+    expect(readCounts(a, 'u3').get('t1')).toBe(2);
+    expect(unreadMessages(thread(), 2, 'u3')).toHaveLength(0);
+    expect(() => markThreadRead(a, 'u3', 't1', -1)).toThrow(/count/);
   });
 
   it('refuses bad input and reads junk as absent', () => {

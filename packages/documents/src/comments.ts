@@ -219,6 +219,40 @@ export function reopenThread(doc: Y.Doc, threadId: string): void {
   doc.transact(() => thread.delete(THREAD.resolved));
 }
 
+/**
+ * Records that `userId` has seen the first `count` messages of a thread (they opened it). Never
+ * lowers the count: two tabs marking at once keep the higher.
+ */
+export function markThreadRead(doc: Y.Doc, userId: string, threadId: string, count: number): void {
+  refuse([
+    checkString(userId, 'userId', { blank: false }),
+    checkId(threadId, 'threadId'),
+    (!Number.isInteger(count) || count < 0) && 'count: must be a whole number of messages',
+  ]);
+  const reads = doc.getMap<unknown>(ROOT.reads);
+  const mine = asMap(reads.get(userId));
+  if (((mine?.get(threadId) as number | undefined) ?? 0) >= count) return;
+  doc.transact(() => {
+    const map = mine ?? reads.set(userId, new Y.Map<unknown>());
+    map.set(threadId, count);
+  });
+}
+
+/** How many messages of each thread `userId` has seen, by thread id. */
+export function readCounts(doc: Y.Doc, userId: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const mine = asMap(rootMap(doc, ROOT.reads)?.get(userId));
+  for (const [id, n] of mine?.entries() ?? []) {
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 0) out.set(id, n);
+  }
+  return out;
+}
+
+/** The messages of `thread` that `userId` has not seen and did not write. */
+export function unreadMessages(thread: ThreadSnapshot, seen: number, userId: string): Message[] {
+  return thread.messages.slice(seen).filter((m) => m.author !== userId);
+}
+
 // ---- reading ----
 
 /** Every readable thread, oldest first; threads without a valid anchor or first message are

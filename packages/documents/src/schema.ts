@@ -52,6 +52,8 @@
  *     createdBy, createdAt: strings
  *     resolved   { by, at } | absent
  *     messages   Y.Array<{ id, author, body, createdAt, mentions }>  first = the comment
+ *   reads: Y.Map<userId, Y.Map<threadId, number>>   how many messages of each thread the person
+ *                has seen (unread counts; each person writes only their own map)
  *
  * Plain values stored in a map (a decision, a date) are replaced whole; text is always a Yjs type
  * (Y.Text or Y.XmlFragment), so concurrent edits merge character by character.
@@ -76,6 +78,7 @@ export const ROOT = {
   goals: 'goals',
   metrics: 'metrics',
   threads: 'threads',
+  reads: 'reads',
 } as const;
 
 export const META = {
