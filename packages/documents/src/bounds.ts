@@ -15,6 +15,9 @@ export const MAX_RICH_TEXT = 20_000;
 /** Longest one-line text field (goal and step titles, Y.Text): the same as a plain string. */
 export const MAX_LINE_TEXT = 20_000;
 
+/** Longest comment or reply (a plain string, written once; addThread and reply refuse more). */
+export const MAX_COMMENT = 5_000;
+
 /**
  * A text field's place in a document (root, then map keys; `*` matches any key) and the most
  * characters it may hold. Every text field of the schema (schema.ts) is listed.

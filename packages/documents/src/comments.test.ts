@@ -125,6 +125,9 @@ describe('comments document', () => {
     expect(readCounts(a, 'u3').get('t1')).toBe(2);
     expect(unreadMessages(thread(), 2, 'u3')).toHaveLength(0);
     expect(() => markThreadRead(a, 'u3', 't1', -1)).toThrow(/count/);
+    expect(() => reply(a, 't1', { author: 'u3', body: 'x'.repeat(5001), at: T2 })).toThrow(
+      /body: at most 5,000 characters/,
+    );
   });
 
   it('refuses bad input and reads junk as absent', () => {

@@ -8,6 +8,7 @@
  * A message is one person's words, written once: it is a plain string, not co-edited text.
  */
 import * as Y from 'yjs';
+import { MAX_COMMENT } from './bounds.js';
 import { refuse } from './errors.js';
 import { writeMeta } from './meta.js';
 import { ROOT, THREAD } from './schema.js';
@@ -141,6 +142,9 @@ function messageProblems(input: MessageInput, id: string): (string | null | fals
     checkId(id, 'id'),
     checkString(input.author, 'author', { blank: false }),
     checkString(input.body, 'body', { blank: false }),
+    typeof input.body === 'string' &&
+      input.body.length > MAX_COMMENT &&
+      `body: at most ${MAX_COMMENT.toLocaleString('en-US')} characters (got ${input.body.length.toLocaleString('en-US')})`,
     checkTimestamp(input.at, 'at'),
     ...(input.mentions ?? []).map((m, i) => checkString(m, `mentions[${i}]`, { blank: false })),
   ];

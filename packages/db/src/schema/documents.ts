@@ -73,6 +73,10 @@ export const documents = pgTable(
     uniqueIndex('documents_one_ratings_per_rater')
       .on(t.parentId, t.ownerId)
       .where(sql`${t.kind} = 'ratings'`),
+    // One comments document per annotated document (made on first visit, by whoever comes).
+    uniqueIndex('documents_one_comments_per_parent')
+      .on(t.parentId)
+      .where(sql`${t.kind} = 'comments'`),
     index('documents_workspace_idx').on(t.workspaceId),
     index('documents_parent_idx').on(t.parentId),
   ],

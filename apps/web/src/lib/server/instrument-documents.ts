@@ -4,10 +4,11 @@
  * document for it, made on first visit. A ratings document is a child row (kind `ratings`,
  * parent = the instrument, owner = the rater) with its initial Yjs layout, created in one
  * transaction; two first visits at once (two tabs) meet the one-per-rater unique index and
- * both end with the same document.
+ * both end with the same document. The instrument's comments document (kind `comments`, one
+ * per instrument, shared) is made the same way by whoever opens the page first.
  */
 import { createDocumentStore, savepointRunner } from '@concord/db';
-import { createRatings } from '@concord/documents';
+import { createComments, createRatings } from '@concord/documents';
 import type { LeveledTemplate } from '@concord/rubric-core';
 import { getBuiltinTemplate } from '@concord/rubric-core/templates';
 import * as Y from 'yjs';
@@ -79,41 +80,110 @@ const INSERT_RATINGS = statement(
    returning id`,
 );
 
-/** The rater's ratings document for `instrument`, made (with its layout) when missing. */
-export async function ensureRatingsDocument(
+const FIND_COMMENTS = statement(
+  'find_comments_document',
+  `select id from documents where parent_id = $1::uuid and kind = 'comments'`,
+);
+
+const INSERT_COMMENTS = statement(
+  'insert_comments_document',
+  `insert into documents (workspace_id, kind, parent_id, title, created_by)
+   values ($1::uuid, 'comments', $2::uuid, $3, $4::uuid)
+   on conflict (parent_id) where kind = 'comments' do nothing
+   returning id`,
+);
+
+interface ChildInput {
+  workspaceId: string;
+  instrument: InstrumentDocument;
+  userId: string;
+}
+
+/**
+ * A child document of the instrument, made with its Yjs layout when `find` has none. Two first
+ * visits at once meet a unique index: one inserts, the other finds its row afterwards.
+ */
+async function ensureChild(
   db: Db,
-  input: { workspaceId: string; instrument: InstrumentDocument; userId: string; userName: string },
+  input: ChildInput & {
+    kind: 'ratings' | 'comments';
+    find: () => Promise<string | undefined>;
+    insert: (tx: SqlSession) => Promise<string | undefined>;
+    layout: (doc: Y.Doc) => void;
+  },
 ): Promise<string> {
-  const { instrument } = input;
-  const [found] = await db.sql.query<{ id: string }>(FIND_RATINGS, [instrument.id, input.userId]);
-  if (found) return found.id;
+  const found = await input.find();
+  if (found) return found;
   const made = await db.sql.transaction(async (tx) => {
-    const [row] = await tx.query<{ id: string }>(INSERT_RATINGS, [
-      input.workspaceId,
-      instrument.id,
-      input.userId,
-      instrument.template.id,
-      instrument.template.version,
-      `${instrument.title}: ${input.userName}`.slice(0, 300),
-    ]);
-    if (!row) return null; // made by a concurrent first visit
+    const id = await input.insert(tx);
+    if (!id) return null; // made by a concurrent first visit
     const ydoc = new Y.Doc();
-    createRatings(ydoc, instrument.template);
+    input.layout(ydoc);
     const update = Y.encodeStateAsUpdate(ydoc);
     ydoc.destroy();
-    const store = createDocumentStore({ sql: savepointRunner(tx, 'web_ratings_store') });
-    await store.append([{ documentId: row.id, update, author: input.userId }]);
+    const store = createDocumentStore({ sql: savepointRunner(tx, 'web_child_store') });
+    await store.append([{ documentId: id, update, author: input.userId }]);
     await audit(tx, {
       workspaceId: input.workspaceId,
       actorId: input.userId,
       action: 'document.create',
-      target: `document:${row.id}`,
-      data: { kind: 'ratings', parentId: instrument.id, ownerId: input.userId },
+      target: `document:${id}`,
+      data: {
+        kind: input.kind,
+        parentId: input.instrument.id,
+        ...(input.kind === 'ratings' ? { ownerId: input.userId } : {}),
+      },
     });
-    return row.id;
+    return id;
   });
   if (made) return made;
-  const [again] = await db.sql.query<{ id: string }>(FIND_RATINGS, [instrument.id, input.userId]);
-  if (!again) throw new Error('ratings document vanished after a concurrent create');
-  return again.id;
+  const again = await input.find();
+  if (!again) throw new Error(`${input.kind} document vanished after a concurrent create`);
+  return again;
+}
+
+/** The rater's ratings document for `instrument`, made (with its layout) when missing. */
+export async function ensureRatingsDocument(
+  db: Db,
+  input: ChildInput & { userName: string },
+): Promise<string> {
+  const { instrument } = input;
+  return ensureChild(db, {
+    ...input,
+    kind: 'ratings',
+    find: async () =>
+      (await db.sql.query<{ id: string }>(FIND_RATINGS, [instrument.id, input.userId]))[0]?.id,
+    insert: async (tx) =>
+      (
+        await tx.query<{ id: string }>(INSERT_RATINGS, [
+          input.workspaceId,
+          instrument.id,
+          input.userId,
+          instrument.template.id,
+          instrument.template.version,
+          `${instrument.title}: ${input.userName}`.slice(0, 300),
+        ])
+      )[0]?.id,
+    layout: (doc) => createRatings(doc, instrument.template),
+  });
+}
+
+/** The instrument's comments document (one, shared by the workspace), made when missing. */
+export async function ensureCommentsDocument(db: Db, input: ChildInput): Promise<string> {
+  const { instrument } = input;
+  return ensureChild(db, {
+    ...input,
+    kind: 'comments',
+    find: async () => (await db.sql.query<{ id: string }>(FIND_COMMENTS, [instrument.id]))[0]?.id,
+    insert: async (tx) =>
+      (
+        await tx.query<{ id: string }>(INSERT_COMMENTS, [
+          input.workspaceId,
+          instrument.id,
+          `Comments on ${instrument.title}`.slice(0, 300),
+          input.userId,
+        ])
+      )[0]?.id,
+    layout: createComments,
+  });
 }

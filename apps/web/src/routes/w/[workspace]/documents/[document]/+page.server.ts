@@ -3,12 +3,18 @@
  * from the sync server in the browser; this load gives what frames it: the template (the rubric
  * is the interface), the workspace's other instruments for navigation (and, for a per-school
  * tool, the other schools' copies), what this member may do, and for a rater the id of their
- * private ratings document (made on first visit).
+ * private ratings document (made on first visit); the instrument's comments document (made by
+ * the first visitor) and the members who can be mentioned in it.
  */
 import { SHARED_DOCUMENT_ACCESS } from '@concord/auth/roles';
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
-import { ensureRatingsDocument, loadInstrument } from '$lib/server/instrument-documents';
+import {
+  ensureCommentsDocument,
+  ensureRatingsDocument,
+  loadInstrument,
+} from '$lib/server/instrument-documents';
+import { listMembers } from '$lib/server/members';
 import { NOT_FOUND_MESSAGE } from '$lib/server/workspace-guard';
 import { listWorkspaceDocuments } from '$lib/server/workspaces';
 import type { PageServerLoad } from './$types';
@@ -30,6 +36,10 @@ export const load: PageServerLoad = async (event) => {
         userName: user.name,
       })
     : null;
+  const [commentsDocumentId, members] = await Promise.all([
+    ensureCommentsDocument(db, { workspaceId: workspace.id, instrument, userId: user.id }),
+    listMembers(db.sql, workspace.id),
+  ]);
   const capabilities = SHARED_DOCUMENT_ACCESS[instrument.kind][membership.role];
   return {
     instrument: {
@@ -48,6 +58,9 @@ export const load: PageServerLoad = async (event) => {
       schoolName: d.schoolName,
     })),
     ratingsDocumentId,
+    commentsDocumentId,
+    /** Who can be @mentioned in a comment. */
+    members: members.map((m) => ({ id: m.userId, name: m.name })),
     canEdit: capabilities.includes('write'),
     canRate: rater && !instrument.revealed,
     me: { id: user.id, name: user.name },

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "documents_one_comments_per_parent" ON "documents" USING btree ("parent_id") WHERE "documents"."kind" = 'comments';

@@ -1,0 +1,163 @@
+/**
+ * Issue 23, end to end on a production build with the real sync server and PostgreSQL: comment
+ * threads on an item of the Prerequisites checklist. Ana comments and mentions Ben (picked from
+ * the @ suggestions, keyboard only); Ben sees it new in the header and under Mentions, opens it
+ * (the new count clears) and replies; Ana sees the reply new on the item; a resolved thread folds
+ * away and can be reopened; a viewer (leadership) comments too. Everything stays after a reload.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, runAxe } from './browser.js';
+import {
+  acceptByHttp,
+  createWorkspaceByHttp,
+  gotoReady,
+  inviteByHttp,
+  signInContext,
+  signUpByHttp,
+  type Person,
+} from './workspace-support.js';
+
+let browser: Browser;
+let ana: Person;
+let ben: Person;
+let vic: Person;
+let workspaceId: string;
+/** Uncaught errors in any page: the test fails on one. */
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  let owner: Person;
+  [owner, ana, ben, vic] = await Promise.all([
+    signUpByHttp('Olive Owner'),
+    signUpByHttp('Ana Rater'),
+    signUpByHttp('Ben Rater'),
+    signUpByHttp('Vic Viewer'),
+  ]);
+  workspaceId = await createWorkspaceByHttp(owner, 'Talking it through');
+  for (const [person, role] of [
+    [ana, 'rater'],
+    [ben, 'rater'],
+    [vic, 'viewer'],
+  ] as const) {
+    await acceptByHttp(person, await inviteByHttp(owner, workspaceId, person.email, role));
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function open(person: Person): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
+  await signInContext(context, person);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`${person.name}: ${e.message}`));
+  await gotoReady(page, `/w/${workspaceId}`);
+  await page.getByRole('link', { name: 'Prerequisites to Launch', exact: true }).first().click();
+  await page.getByRole('heading', { level: 1, name: 'Prerequisites to Launch' }).waitFor();
+  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  return { page, context };
+}
+
+const toggle = (page: Page, label: string) =>
+  page.getByRole('button', { name: new RegExp(`^Comments on ${label} `) });
+const status = (page: Page) =>
+  page.getByRole('status').filter({ hasText: /Saved|Saving|Offline|Connecting|Can't save/ });
+
+describe('comments', () => {
+  it('threads on an item: mention, reply, unread counts, resolve and reopen', async () => {
+    const a = await open(ana);
+    const b = await open(ben);
+    try {
+      // Ana, keyboard only: open the comments of item 2, write, mention Ben from the list.
+      await toggle(a.page, '2').focus();
+      await a.page.keyboard.press('Enter');
+      const box = a.page.getByRole('textbox', { name: 'Comment on 2' });
+      await box.focus();
+      await a.page.keyboard.type('Is the board vote recorded? @be');
+      const options = a.page.getByRole('listbox', { name: 'People to mention' });
+      await expect.poll(() => options.getByRole('option').allInnerTexts()).toEqual(['Ben Rater']);
+      await a.page.keyboard.press('Enter');
+      await a.page.keyboard.type('can you check?');
+      await a.page.keyboard.press('Control+Enter');
+      const anaThread = a.page.getByRole('article', { name: 'Comment by Ana Rater' });
+      await expect
+        .poll(() => anaThread.textContent())
+        .toContain('Is the board vote recorded? @Ben Rater can you check?');
+      await expect.poll(() => box.inputValue()).toBe('');
+      await expect.poll(() => status(a.page).textContent()).toContain('Saved');
+
+      // Ben sees it new in the header and on the item, and under Mentions.
+      await expect
+        .poll(() => b.page.getByRole('button', { name: /^Comments: 1 new/ }).count())
+        .toBe(1);
+      await expect.poll(() => toggle(b.page, '2').textContent()).toContain('1 new');
+      await expect
+        .poll(() => b.page.getByRole('navigation', { name: 'Outline' }).textContent())
+        .toContain('1 new comment');
+      await b.page.getByRole('button', { name: /^Comments: 1 new/ }).click();
+      const inbox = b.page.getByRole('region', { name: 'Comments inbox' });
+      await inbox
+        .getByRole('button', { name: /Ana Rater: Is the board vote recorded/ })
+        .first()
+        .click();
+      // It opened the item's comments: the count of new clears, the message says New.
+      const benThread = b.page.getByRole('article', { name: 'Comment by Ana Rater' });
+      await expect.poll(() => benThread.textContent()).toContain('New');
+      await expect.poll(() => toggle(b.page, '2').textContent()).not.toContain('new');
+      await expect
+        .poll(() => b.page.getByRole('button', { name: /^Comments: \d+ new/ }).count())
+        .toBe(0);
+
+      // A1 with the panel and two people here.
+      const serious = (await runAxe(b.page)).filter(
+        (v) => v.impact === 'serious' || v.impact === 'critical',
+      );
+      expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
+
+      // Ben replies; Ana (comments open) reads it at once; it is new to nobody else.
+      await benThread
+        .getByRole('textbox', { name: 'Reply to Ana Rater' })
+        .fill('Yes: March minutes.');
+      await benThread.getByRole('button', { name: 'Reply', exact: true }).click();
+      await expect.poll(() => anaThread.textContent()).toContain('Yes: March minutes.');
+      await expect.poll(() => anaThread.textContent()).toContain('Ben Rater');
+
+      // Ana resolves: Ben's thread folds under "Show resolved (1)"; Ben reopens it.
+      await anaThread.getByRole('button', { name: 'Resolve' }).click();
+      await expect.poll(() => toggle(b.page, '2').textContent()).toContain('0 open, 1 resolved');
+      await expect.poll(() => benThread.count()).toBe(0);
+      await b.page.getByRole('button', { name: 'Show resolved (1)' }).click();
+      await expect.poll(() => benThread.textContent()).toContain('Resolved by Ana Rater');
+      await benThread.getByRole('button', { name: 'Reopen' }).click();
+      await expect.poll(() => toggle(a.page, '2').textContent()).toContain('(1)');
+      await expect.poll(() => status(b.page).textContent()).toContain('Saved');
+    } finally {
+      await a.context.close();
+      await b.context.close();
+    }
+
+    // Leadership comments too; after a reload (a fresh browser) everything is there.
+    const v = await open(vic);
+    try {
+      await toggle(v.page, '2').click();
+      const thread = v.page.getByRole('article', { name: 'Comment by Ana Rater' });
+      await expect.poll(() => thread.textContent()).toContain('Yes: March minutes.');
+      await thread.getByRole('textbox', { name: 'Reply to Ana Rater' }).fill('Thanks, both.');
+      await thread.getByRole('button', { name: 'Reply', exact: true }).click();
+      await expect.poll(() => status(v.page).textContent()).toContain('Saved');
+      await v.page.reload();
+      await v.page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+      await toggle(v.page, '2').click();
+      await expect
+        .poll(() => v.page.getByRole('article', { name: 'Comment by Ana Rater' }).textContent())
+        .toContain('Thanks, both.');
+    } finally {
+      await v.context.close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+});
