@@ -17,14 +17,20 @@ export const ROLE_LABELS: Record<Role, string> = {
   viewer: 'Viewer (leadership)',
 };
 
-/** What each role is for, in a sentence a person choosing a role for an invitation can use. */
+/**
+ * What each role can do in the product today, in a sentence a person choosing a role for an
+ * invitation can use. It promises only what works: extend it as features land (revealing ratings
+ * and recording consensus, the plan, history), never ahead of them.
+ */
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
-  owner: 'Runs the workspace: everything a facilitator can do, plus settings, export and owners.',
+  owner:
+    'Runs the workspace: invites people, changes roles and removes members; writes shared evidence and comments on every instrument.',
   facilitator:
-    'Sets up instruments, invites people, reveals ratings, leads discussion and records consensus.',
+    'Invites people and changes their roles; writes shared evidence and comments on every instrument.',
   rater:
-    'Represents the district or one school: rates on their own, adds evidence, co-edits the checklist and plan.',
-  viewer: 'Leadership: sees scores, barriers, the plan and progress; comments but does not edit.',
+    'Represents the district or one school: rates each instrument on their own (private until revealed), writes shared evidence and private notes, and comments.',
+  viewer:
+    'Leadership: reads every instrument and its evidence and comments on it; does not edit or rate.',
 };
 
 /**
