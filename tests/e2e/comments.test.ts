@@ -4,6 +4,8 @@
  * the @ suggestions, keyboard only); Ben sees it new in the header and under Mentions, opens it
  * (the new count clears) and replies; Ana sees the reply new on the item; a resolved thread folds
  * away and can be reopened; a viewer (leadership) comments too. Everything stays after a reload.
+ * A thread on a range of evidence text is highlighted for both, stays on the same words while
+ * the text is edited before them, and its highlight goes when resolved and comes back reopened.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +19,7 @@ import {
   signUpByHttp,
   type Person,
 } from './workspace-support.js';
+import { evidenceText, focusEvidence, highlighted, showEvidence } from './evidence-support.js';
 
 let browser: Browser;
 let ana: Person;
@@ -157,6 +160,70 @@ describe('comments', () => {
         .toContain('Thanks, both.');
     } finally {
       await v.context.close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a thread on selected evidence text follows the words as the text is edited', async () => {
+    const a = await open(ana);
+    const b = await open(ben);
+    try {
+      await focusEvidence(a.page, '3');
+      await showEvidence(b.page, '3');
+      await a.page.keyboard.type('The board voted in March to fund the pilot.');
+      await expect.poll(() => evidenceText(b.page, '3')).toContain('fund the pilot.');
+      // Keyboard only: select "voted in March", Ctrl+Alt+M, write, mention, send.
+      await a.page.keyboard.press('Home');
+      for (let i = 0; i < 'The board '.length; i++) await a.page.keyboard.press('ArrowRight');
+      for (let i = 0; i < 'voted in March'.length; i++)
+        await a.page.keyboard.press('Shift+ArrowRight');
+      await a.page.keyboard.press('Control+Alt+m');
+      const box = a.page.getByRole('textbox', { name: 'Comment on the selected text in 3' });
+      await expect.poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true);
+      await expect
+        .poll(() => a.page.getByText('On the selected text: “voted in March”').count())
+        .toBe(1);
+      await a.page.keyboard.type('Which meeting? @Ben');
+      await a.page.keyboard.press('Enter');
+      await a.page.keyboard.press('Control+Enter');
+      const anaThread = a.page
+        .getByRole('article', { name: 'Comment by Ana Rater' })
+        .filter({ hasText: 'Which meeting?' });
+      await expect.poll(() => anaThread.textContent()).toContain('“voted in March”');
+      await expect.poll(() => highlighted(a.page, '3')).toEqual(['voted in March']);
+
+      // Ben sees the highlight and the new count; he types before the words: the range follows.
+      await expect.poll(() => highlighted(b.page, '3')).toEqual(['voted in March']);
+      await expect.poll(() => toggle(b.page, '3').textContent()).toContain('1 new');
+      await focusEvidence(b.page, '3');
+      await b.page.keyboard.press('Home');
+      await b.page.keyboard.type('Minutes: ');
+      await expect
+        .poll(() => evidenceText(a.page, '3'))
+        .toBe('Minutes: The board voted in March to fund the pilot.');
+      await expect.poll(() => highlighted(a.page, '3')).toEqual(['voted in March']);
+      await expect.poll(() => highlighted(b.page, '3')).toEqual(['voted in March']);
+      await expect.poll(() => anaThread.textContent()).toContain('“voted in March”');
+
+      // Ben opens the comments (the count clears) and replies; Ana resolves: no highlight.
+      await toggle(b.page, '3').click();
+      await expect.poll(() => toggle(b.page, '3').textContent()).not.toContain('new');
+      const benThread = b.page
+        .getByRole('article', { name: 'Comment by Ana Rater' })
+        .filter({ hasText: 'Which meeting?' });
+      await benThread.getByRole('textbox', { name: 'Reply to Ana Rater' }).fill('March 12.');
+      await benThread.getByRole('button', { name: 'Reply', exact: true }).click();
+      await expect.poll(() => anaThread.textContent()).toContain('March 12.');
+      await anaThread.getByRole('button', { name: 'Resolve' }).click();
+      await expect.poll(() => highlighted(b.page, '3')).toEqual([]);
+      await b.page.getByRole('button', { name: 'Show resolved (1)' }).click();
+      await benThread.getByRole('button', { name: 'Reopen' }).click();
+      await expect.poll(() => highlighted(a.page, '3')).toEqual(['voted in March']);
+      await expect.poll(() => status(a.page).textContent()).toContain('Saved');
+      await expect.poll(() => status(b.page).textContent()).toContain('Saved');
+    } finally {
+      await a.context.close();
+      await b.context.close();
     }
     expect(pageErrors).toEqual([]);
   });

@@ -16,6 +16,7 @@ import {
   signUpByHttp,
   type Person,
 } from './workspace-support.js';
+import { evidenceText, focusEvidence } from './evidence-support.js';
 
 let browser: Browser;
 let ana: Person;
@@ -52,29 +53,6 @@ async function open(person: Person): Promise<{ page: Page; context: BrowserConte
   return { page, context };
 }
 
-/** Focuses the evidence editor of item 1 (mounting it) and waits until typing goes into it. */
-async function focusEvidence(page: Page): Promise<void> {
-  await page.getByRole('textbox', { name: 'Evidence for 1' }).click();
-  await page.locator('.ProseMirror[aria-label="Evidence for 1"]').waitFor();
-  await expect
-    .poll(() =>
-      page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? 'nothing'),
-    )
-    .toBe('Evidence for 1');
-  // Tiptap places the caret (at the end) on the next frame: let it, before keys go in.
-  await page.evaluate(
-    () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
-  );
-}
-
-/** The field's text as written (other people's caret labels are not part of it). */
-const evidenceText = (page: Page) =>
-  page.locator('.ProseMirror[aria-label="Evidence for 1"]').evaluate((el) => {
-    const copy = el.cloneNode(true) as HTMLElement;
-    copy.querySelectorAll('.collaboration-carets__caret').forEach((c) => c.remove());
-    return copy.textContent ?? '';
-  });
-
 const status = (page: Page) =>
   page.getByRole('status').filter({ hasText: /Saved|Saving|Offline|Connecting|Can't save/ });
 
@@ -83,12 +61,12 @@ describe('co-editing evidence', () => {
     const a = await open(ana);
     const b = await open(ben);
     try {
-      await focusEvidence(a.page);
+      await focusEvidence(a.page, '1');
       await a.page.keyboard.type('Board minutes of March show the vote.');
-      await expect.poll(() => evidenceText(b.page)).toContain('the vote.');
+      await expect.poll(() => evidenceText(b.page, '1')).toContain('the vote.');
 
       // Ben puts his caret at the start of the same paragraph: Ana sees it, with his name.
-      await focusEvidence(b.page);
+      await focusEvidence(b.page, '1');
       await b.page
         .locator('.ProseMirror[aria-label="Evidence for 1"] p')
         .click({ position: { x: 1, y: 4 } });
@@ -107,8 +85,8 @@ describe('co-editing evidence', () => {
       ]);
       const expected =
         'Per the superintendent: Board minutes of March show the vote. Budget line 14 funds it.';
-      await expect.poll(() => evidenceText(a.page)).toBe(expected);
-      await expect.poll(() => evidenceText(b.page)).toBe(expected);
+      await expect.poll(() => evidenceText(a.page, '1')).toBe(expected);
+      await expect.poll(() => evidenceText(b.page, '1')).toBe(expected);
       // One paragraph, not two copies side by side.
       expect(await a.page.locator('.ProseMirror[aria-label="Evidence for 1"] p').count()).toBe(1);
 

@@ -17,6 +17,17 @@ import {
   type ThreadSnapshot,
 } from '@concord/documents';
 import type * as Y from 'yjs';
+import type { AnchorRange } from '$lib/editor/comment-anchors';
+
+/** How a thread on a range of an item's evidence names its text. */
+export const evidenceField = (itemId: string) => `evidence:${itemId}`;
+
+/** The item a thread is on: its anchor's item, or the item whose evidence holds its range. */
+export function itemOfAnchor(thread: ThreadSnapshot): string | null {
+  if (thread.anchor.kind !== 'text') return thread.anchor.id;
+  const match = /^evidence:(.+)$/.exec(thread.anchor.field);
+  return match?.[1] ?? null;
+}
 
 /** When a message is written: a value stored in the document, not reactive state. */
 const stamp = () => new Date().toISOString();
@@ -47,9 +58,22 @@ export class CommentThreads {
     );
   }
 
-  /** Threads on an item, oldest first. */
+  /** Threads on an item or on a range of its evidence, oldest first. */
   onItem(itemId: string): ThreadSnapshot[] {
-    return this.threads.filter((t) => t.anchor.kind !== 'text' && t.anchor.id === itemId);
+    const field = evidenceField(itemId);
+    return this.threads.filter((t) =>
+      t.anchor.kind === 'text' ? t.anchor.field === field : t.anchor.id === itemId,
+    );
+  }
+
+  /** The ranges of an item's evidence that threads are on (for the editor to highlight). */
+  evidenceRanges(itemId: string): AnchorRange[] {
+    const field = evidenceField(itemId);
+    return this.threads.flatMap((t) =>
+      t.anchor.kind === 'text' && t.anchor.field === field
+        ? [{ threadId: t.id, start: t.anchor.start, end: t.anchor.end, resolved: !!t.resolved }]
+        : [],
+    );
   }
 
   /** Messages of `thread` I have not seen (others' only). */
@@ -61,9 +85,10 @@ export class CommentThreads {
   readonly unreadByItem: Readonly<Record<string, number>> = $derived.by(() => {
     const out: Record<string, number> = {};
     for (const t of this.threads) {
-      if (t.anchor.kind === 'text') continue;
+      const item = itemOfAnchor(t);
+      if (!item) continue;
       const n = this.unread(t);
-      if (n > 0) out[t.anchor.id] = (out[t.anchor.id] ?? 0) + n;
+      if (n > 0) out[item] = (out[item] ?? 0) + n;
     }
     return out;
   });
@@ -82,6 +107,22 @@ export class CommentThreads {
   start(itemId: string, body: string, mentions: string[]): string {
     return addThread(this.doc, {
       anchor: { kind: 'indicator', id: itemId },
+      author: this.me,
+      body,
+      at: stamp(),
+      mentions,
+    });
+  }
+
+  /** A thread on a range of an item's evidence (positions from the editor's selection). */
+  startOnEvidence(
+    itemId: string,
+    range: { start: Uint8Array; end: Uint8Array },
+    body: string,
+    mentions: string[],
+  ): string {
+    return addThread(this.doc, {
+      anchor: { kind: 'text', field: evidenceField(itemId), start: range.start, end: range.end },
       author: this.me,
       body,
       at: stamp(),

@@ -5,13 +5,14 @@
  * schema is StarterKit's (paragraphs, lists, bold, italic, links…), so pasted HTML is reduced to
  * what it allows. Loaded on first use (a dynamic import), so the page's first load stays small.
  */
-import { Editor } from '@tiptap/core';
+import { Editor, Extension } from '@tiptap/core';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { CharacterCount, Placeholder } from '@tiptap/extensions';
 import StarterKit from '@tiptap/starter-kit';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
+import { CommentAnchors, type AnchorRange } from './comment-anchors.js';
 import { MAX_RICH_TEXT } from './limits.js';
 
 export interface RichTextOptions {
@@ -24,7 +25,30 @@ export interface RichTextOptions {
   placeholder: string;
   editable: boolean;
   onLength?: (characters: number) => void;
+  /** The comment threads on ranges of this field, to highlight. */
+  anchors?: () => readonly AnchorRange[];
+  /** The selection changed: whether some text is selected (a comment can be put on it). */
+  onSelection?: (selected: boolean) => void;
+  /** Ctrl+Alt+M: comment on the selected text. */
+  onCommentShortcut?: () => void;
 }
+
+/** Ctrl+Alt+M (⌘+Option+M), as in Google Docs: comment on the selection. */
+const CommentShortcut = Extension.create<{ run: () => unknown }>({
+  name: 'commentShortcut',
+  addOptions() {
+    return { run: () => false };
+  },
+  addKeyboardShortcuts() {
+    return {
+      'Mod-Alt-m': () => {
+        if (this.editor.state.selection.empty) return false;
+        this.options.run();
+        return true;
+      },
+    };
+  },
+});
 
 export function createRichText(options: RichTextOptions): Editor {
   const editor = new Editor({
@@ -44,6 +68,8 @@ export function createRichText(options: RichTextOptions): Editor {
       }),
       Placeholder.configure({ placeholder: options.placeholder }),
       CharacterCount.configure({ limit: MAX_RICH_TEXT }),
+      CommentAnchors.configure({ ranges: options.anchors ?? (() => []) }),
+      CommentShortcut.configure({ run: options.onCommentShortcut ?? (() => false) }),
     ],
     editorProps: {
       attributes: {
@@ -56,6 +82,9 @@ export function createRichText(options: RichTextOptions): Editor {
     },
     onUpdate: ({ editor: e }) => options.onLength?.(e.storage.characterCount.characters()),
     onCreate: ({ editor: e }) => options.onLength?.(e.storage.characterCount.characters()),
+    onSelectionUpdate: ({ editor: e }) => options.onSelection?.(!e.state.selection.empty),
   });
   return editor;
 }
+
+export { selectionAnchor, anchorText, refreshAnchors } from './comment-anchors.js';
