@@ -7,15 +7,14 @@
  * A thread on a range of evidence text is highlighted for both, stays on the same words while
  * the text is edited before them, and its highlight goes when resolved and comes back reopened.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, runAxe } from './browser.js';
+import { openChecklistAs, saveStatus } from './document-page.js';
 import {
   acceptByHttp,
   createWorkspaceByHttp,
-  gotoReady,
   inviteByHttp,
-  signInContext,
   signUpByHttp,
   type Person,
 } from './workspace-support.js';
@@ -52,23 +51,15 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function open(person: Person): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
-  await signInContext(context, person);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${person.name}: ${e.message}`));
-  await gotoReady(page, `/w/${workspaceId}`);
-  await page.getByRole('link', { name: 'Prerequisites to Launch', exact: true }).first().click();
-  await page.getByRole('heading', { level: 1, name: 'Prerequisites to Launch' }).waitFor();
-  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
-  return { page, context };
+async function open(person: Person) {
+  const opened = await openChecklistAs(browser, person, workspaceId);
+  opened.page.on('pageerror', (e) => pageErrors.push(`${person.name}: ${e.message}`));
+  return opened;
 }
 
 const toggle = (page: Page, label: string) =>
   page.getByRole('button', { name: new RegExp(`^Comments on ${label} `) });
-const status = (page: Page) =>
-  page.getByRole('status').filter({ hasText: /Saved|Saving|Offline|Connecting|Can't save/ });
+const status = saveStatus;
 
 describe('comments', () => {
   it('threads on an item: mention, reply, unread counts, resolve and reopen', async () => {

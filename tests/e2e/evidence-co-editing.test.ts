@@ -4,15 +4,14 @@
  * Both end with the same merged text, with every word each of them typed; each saw the other's
  * caret with their name; the server kept the text (a reload shows it).
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.js';
+import { openChecklistAs, saveStatus } from './document-page.js';
 import {
   acceptByHttp,
   createWorkspaceByHttp,
-  gotoReady,
   inviteByHttp,
-  signInContext,
   signUpByHttp,
   type Person,
 } from './workspace-support.js';
@@ -41,20 +40,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function open(person: Person): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
-  await signInContext(context, person);
-  const page = await context.newPage();
-  await gotoReady(page, `/w/${workspaceId}`);
-  await page.getByRole('link', { name: 'Prerequisites to Launch', exact: true }).first().click();
-  await page.getByRole('heading', { level: 1, name: 'Prerequisites to Launch' }).waitFor();
-  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
-  return { page, context };
-}
-
-const status = (page: Page) =>
-  page.getByRole('status').filter({ hasText: /Saved|Saving|Offline|Connecting|Can't save/ });
+const open = (person: Person) => openChecklistAs(browser, person, workspaceId);
+const status = saveStatus;
 
 describe('co-editing evidence', () => {
   it('two people typing in the same paragraph merge character by character and see each other’s caret', async () => {

@@ -8,12 +8,11 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, runAxe } from './browser.js';
+import { openChecklist as openChecklistOn, saveStatus, signedInContext } from './document-page.js';
 import {
   acceptByHttp,
   createWorkspaceByHttp,
-  gotoReady,
   inviteByHttp,
-  signInContext,
   signUpByHttp,
   type Person,
 } from './workspace-support.js';
@@ -49,9 +48,7 @@ afterAll(async () => {
 });
 
 async function openAs<T>(person: Person, fn: (page: Page, context: BrowserContext) => Promise<T>) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort());
-  await signInContext(context, person);
+  const context = await signedInContext(browser, person);
   try {
     return await fn(await context.newPage(), context);
   } finally {
@@ -59,18 +56,8 @@ async function openAs<T>(person: Person, fn: (page: Page, context: BrowserContex
   }
 }
 
-/** Opens the workspace and follows the checklist's card, as a person would. */
-async function openChecklist(page: Page): Promise<void> {
-  await gotoReady(page, `/w/${workspaceId}`);
-  await page.getByRole('link', { name: 'Prerequisites to Launch', exact: true }).first().click();
-  await page.getByRole('heading', { level: 1, name: 'Prerequisites to Launch' }).waitFor();
-  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
-}
-
-const status = (page: Page) =>
-  page
-    .getByRole('status')
-    .filter({ hasText: /Saved|Saving|Offline|Connecting|Can't save|View only/ });
+const openChecklist = (page: Page) => openChecklistOn(page, workspaceId);
+const status = saveStatus;
 
 describe('the live checklist', () => {
   it('two raters rate on their own, see each other and where each is; saved is the server’s word', async () => {
