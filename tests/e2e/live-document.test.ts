@@ -59,6 +59,15 @@ async function openAs<T>(person: Person, fn: (page: Page, context: BrowserContex
 const openChecklist = (page: Page) => openChecklistOn(page, workspaceId);
 const status = saveStatus;
 
+/** Whether my rating of the item labelled `group` is the level named `level`. */
+const chosen = (page: Page, group: string, level: string) =>
+  page.getByRole('radiogroup', { name: group }).getByRole('radio', { name: level }).isChecked();
+
+async function reloadReady(page: Page): Promise<void> {
+  await page.reload();
+  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+}
+
 describe('the live checklist', () => {
   it('two raters rate on their own, see each other and where each is; saved is the server’s word', async () => {
     await openAs(ana, async (a) => {
@@ -122,16 +131,8 @@ describe('the live checklist', () => {
           .toBe(true);
 
         // After a reload Ana's rating is there.
-        await a.reload();
-        await a.locator('body[data-hydrated]').waitFor({ state: 'attached' });
-        await expect
-          .poll(() =>
-            a
-              .getByRole('radiogroup', { name: 'Rating for 1' })
-              .getByRole('radio', { name: 'Sufficient for Launch' })
-              .isChecked(),
-          )
-          .toBe(true);
+        await reloadReady(a);
+        await expect.poll(() => chosen(a, 'Rating for 1', 'Sufficient for Launch')).toBe(true);
       });
     });
   });
@@ -142,13 +143,11 @@ describe('the live checklist', () => {
       // The service worker keeps the page as last seen: wait until it controls the page and
       // has seen this one, so the page opens with no network.
       await a.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-      await a.reload();
-      await a.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+      await reloadReady(a);
       await expect
         .poll(() => a.evaluate(() => navigator.serviceWorker.controller !== null))
         .toBe(true);
-      await a.reload();
-      await a.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+      await reloadReady(a);
       await expect.poll(() => status(a).textContent()).toContain('Saved');
       await ctx.setOffline(true);
       await expect.poll(() => status(a).textContent(), { timeout: 40_000 }).toContain('Offline');
@@ -159,29 +158,13 @@ describe('the live checklist', () => {
       await expect.poll(() => status(a).textContent()).toMatch(/Offline: \d+ changes? waiting/);
       // A reload with no network: the page comes from the service worker, the rating from
       // IndexedDB, and the count of waiting changes from the last page.
-      await a.reload();
-      await a.locator('body[data-hydrated]').waitFor({ state: 'attached' });
-      await expect
-        .poll(() =>
-          a
-            .getByRole('radiogroup', { name: 'Rating for 4' })
-            .getByRole('radio', { name: 'Barrier to Launch' })
-            .isChecked(),
-        )
-        .toBe(true);
+      await reloadReady(a);
+      await expect.poll(() => chosen(a, 'Rating for 4', 'Barrier to Launch')).toBe(true);
       await expect.poll(() => status(a).textContent()).toMatch(/Offline: \d+ changes? waiting/);
       await ctx.setOffline(false);
       await expect.poll(() => status(a).textContent(), { timeout: 20_000 }).toContain('Saved');
-      await a.reload();
-      await a.locator('body[data-hydrated]').waitFor({ state: 'attached' });
-      await expect
-        .poll(() =>
-          a
-            .getByRole('radiogroup', { name: 'Rating for 4' })
-            .getByRole('radio', { name: 'Barrier to Launch' })
-            .isChecked(),
-        )
-        .toBe(true);
+      await reloadReady(a);
+      await expect.poll(() => chosen(a, 'Rating for 4', 'Barrier to Launch')).toBe(true);
     });
   });
 
