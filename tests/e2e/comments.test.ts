@@ -10,14 +10,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, runAxe } from './browser.js';
-import { openChecklistAs, saveStatus } from './document-page.js';
-import {
-  acceptByHttp,
-  createWorkspaceByHttp,
-  inviteByHttp,
-  signUpByHttp,
-  type Person,
-} from './workspace-support.js';
+import { liveTeam, openChecklistAs, saveStatus } from './document-page.js';
+import type { Person } from './workspace-support.js';
 import { evidenceText, focusEvidence, highlighted, showEvidence } from './evidence-support.js';
 
 let browser: Browser;
@@ -30,21 +24,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   browser = await launchChromium();
-  let owner: Person;
-  [owner, ana, ben, vic] = await Promise.all([
-    signUpByHttp('Olive Owner'),
-    signUpByHttp('Ana Rater'),
-    signUpByHttp('Ben Rater'),
-    signUpByHttp('Vic Viewer'),
-  ]);
-  workspaceId = await createWorkspaceByHttp(owner, 'Talking it through');
-  for (const [person, role] of [
-    [ana, 'rater'],
-    [ben, 'rater'],
-    [vic, 'viewer'],
-  ] as const) {
-    await acceptByHttp(person, await inviteByHttp(owner, workspaceId, person.email, role));
-  }
+  ({ workspaceId, ana, ben, vic } = await liveTeam('Talking it through'));
 });
 
 afterAll(async () => {

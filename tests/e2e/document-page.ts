@@ -4,7 +4,40 @@
  * saved state.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { gotoReady, signInContext, type Person } from './workspace-support.js';
+import {
+  acceptByHttp,
+  createWorkspaceByHttp,
+  gotoReady,
+  inviteByHttp,
+  signInContext,
+  signUpByHttp,
+  type Person,
+} from './workspace-support.js';
+
+/** The cast of the live-document suites: a new workspace with two raters and a viewer. */
+export async function liveTeam(title: string): Promise<{
+  workspaceId: string;
+  owner: Person;
+  ana: Person;
+  ben: Person;
+  vic: Person;
+}> {
+  const [owner, ana, ben, vic] = await Promise.all([
+    signUpByHttp('Olive Owner'),
+    signUpByHttp('Ana Rater'),
+    signUpByHttp('Ben Rater'),
+    signUpByHttp('Vic Viewer'),
+  ]);
+  const workspaceId = await createWorkspaceByHttp(owner, title);
+  for (const [person, role] of [
+    [ana, 'rater'],
+    [ben, 'rater'],
+    [vic, 'viewer'],
+  ] as const) {
+    await acceptByHttp(person, await inviteByHttp(owner, workspaceId, person.email, role));
+  }
+  return { workspaceId, owner, ana, ben, vic };
+}
 
 /** A new context for `person`, signed in; anything but 127.0.0.1 is refused. */
 export async function signedInContext(browser: Browser, person: Person): Promise<BrowserContext> {

@@ -7,14 +7,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.js';
-import { openChecklistAs, saveStatus } from './document-page.js';
-import {
-  acceptByHttp,
-  createWorkspaceByHttp,
-  inviteByHttp,
-  signUpByHttp,
-  type Person,
-} from './workspace-support.js';
+import { liveTeam, openChecklistAs, saveStatus } from './document-page.js';
+import type { Person } from './workspace-support.js';
 import { evidenceText, focusEvidence } from './evidence-support.js';
 
 let browser: Browser;
@@ -24,16 +18,7 @@ let workspaceId: string;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  let owner: Person;
-  [owner, ana, ben] = await Promise.all([
-    signUpByHttp('Olive Owner'),
-    signUpByHttp('Ana Rater'),
-    signUpByHttp('Ben Rater'),
-  ]);
-  workspaceId = await createWorkspaceByHttp(owner, 'Evidence together');
-  for (const person of [ana, ben]) {
-    await acceptByHttp(person, await inviteByHttp(owner, workspaceId, person.email, 'rater'));
-  }
+  ({ workspaceId, ana, ben } = await liveTeam('Evidence together'));
 });
 
 afterAll(async () => {

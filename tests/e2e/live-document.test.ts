@@ -8,17 +8,15 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, runAxe } from './browser.js';
-import { openChecklist as openChecklistOn, saveStatus, signedInContext } from './document-page.js';
 import {
-  acceptByHttp,
-  createWorkspaceByHttp,
-  inviteByHttp,
-  signUpByHttp,
-  type Person,
-} from './workspace-support.js';
+  liveTeam,
+  openChecklist as openChecklistOn,
+  saveStatus,
+  signedInContext,
+} from './document-page.js';
+import type { Person } from './workspace-support.js';
 
 let browser: Browser;
-let owner: Person;
 let ana: Person;
 let ben: Person;
 let vic: Person;
@@ -26,21 +24,7 @@ let workspaceId: string;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  [owner, ana, ben, vic] = await Promise.all([
-    signUpByHttp('Olive Owner'),
-    signUpByHttp('Ana Rater'),
-    signUpByHttp('Ben Rater'),
-    signUpByHttp('Vic Viewer'),
-  ]);
-  workspaceId = await createWorkspaceByHttp(owner, 'Live checklist');
-  for (const [person, role] of [
-    [ana, 'rater'],
-    [ben, 'rater'],
-    [vic, 'viewer'],
-  ] as const) {
-    const token = await inviteByHttp(owner, workspaceId, person.email, role);
-    await acceptByHttp(person, token);
-  }
+  ({ workspaceId, ana, ben, vic } = await liveTeam('Live checklist'));
 });
 
 afterAll(async () => {
