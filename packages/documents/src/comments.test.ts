@@ -102,30 +102,81 @@ describe('comments document', () => {
     expect(readThreads(b)).toEqual(readThreads(a));
   });
 
-  it('counts what each person has not read, never lowering what they saw', () => {
-    const [a, b] = twoPeers((doc) => {
-      createComments(doc);
-      addThread(doc, {
-        threadId: 't1',
-        anchor: { kind: 'indicator', id: 'i1' },
-        author: 'u1',
-        body: 'Is this current?',
-        at: T1,
+  // Both orders of client ids, set explicitly: which of two concurrent writes Yjs keeps depends
+  // on them, and the marks must survive either way.
+  describe.each([
+    { name: 'lower', a: 1, b: 2 },
+    { name: 'higher', a: 2, b: 1 },
+  ])('counts what each person has not read (older tab has the $name client id)', (ids) => {
+    const peers = () => {
+      const [a, b] = twoPeers((doc) => {
+        createComments(doc);
+        for (const threadId of ['t1', 't2']) {
+          addThread(doc, {
+            threadId,
+            anchor: { kind: 'indicator', id: 'i1' },
+            author: 'u1',
+            body: 'Is this current?',
+            at: T1,
+          });
+        }
       });
+      a.clientID = ids.a;
+      b.clientID = ids.b;
+      return [a, b] as const;
+    };
+
+    it('never lowers what they saw', () => {
+      const [a, b] = peers();
+      reply(a, 't1', { author: 'u2', body: 'Yes, March.', at: T2 });
+      exchange(a, b);
+      const thread = () => readThreads(b).find((t) => t.id === 't1')!;
+      // u1 wrote the first message: only u2's reply is new to u1; both are new to u3.
+      expect(unreadMessages(thread(), readCounts(b, 'u1').get('t1') ?? 0, 'u1')).toHaveLength(1);
+      expect(unreadMessages(thread(), readCounts(b, 'u3').get('t1') ?? 0, 'u3')).toHaveLength(2);
+      markThreadRead(b, 'u3', 't1', 2);
+      markThreadRead(a, 'u3', 't1', 1); // an older tab, later: does not lower the count
+      exchange(a, b);
+      expect(readCounts(a, 'u3').get('t1')).toBe(2);
+      expect(readCounts(b, 'u3').get('t1')).toBe(2);
+      expect(unreadMessages(thread(), 2, 'u3')).toHaveLength(0);
     });
-    reply(a, 't1', { author: 'u2', body: 'Yes, March.', at: T2 });
-    exchange(a, b);
-    const thread = () => readThreads(b)[0]!;
-    // u1 wrote the first message: only u2's reply is new to u1; both are new to u3.
-    expect(unreadMessages(thread(), readCounts(b, 'u1').get('t1') ?? 0, 'u1')).toHaveLength(1);
-    expect(unreadMessages(thread(), readCounts(b, 'u3').get('t1') ?? 0, 'u3')).toHaveLength(2);
-    markThreadRead(b, 'u3', 't1', 2);
-    markThreadRead(a, 'u3', 't1', 1); // an older tab, later: does not lower the count
-    exchange(a, b);
-    expect(readCounts(a, 'u3').get('t1')).toBe(2);
-    expect(unreadMessages(thread(), 2, 'u3')).toHaveLength(0);
-    expect(() => markThreadRead(a, 'u3', 't1', -1)).toThrow(/count/);
-    expect(() => reply(a, 't1', { author: 'u3', body: 'x'.repeat(5001), at: T2 })).toThrow(
+
+    it("keeps both tabs' first marks, made at once on different threads", () => {
+      const [a, b] = peers();
+      // Neither replica has any mark of u3 yet: both write their first at the same time.
+      markThreadRead(a, 'u3', 't1', 1);
+      markThreadRead(b, 'u3', 't2', 1);
+      exchange(a, b);
+      for (const doc of [a, b]) {
+        expect(readCounts(doc, 'u3')).toEqual(
+          new Map([
+            ['t1', 1],
+            ['t2', 1],
+          ]),
+        );
+      }
+      // A later mark folds the other replica's key into its own: one key per reader and thread.
+      markThreadRead(a, 'u3', 't2', 2);
+      exchange(a, b);
+      expect(readCounts(b, 'u3').get('t2')).toBe(2);
+      expect([...b.getMap('reads').keys()].filter((k) => k.includes(' t2 '))).toHaveLength(1);
+    });
+  });
+
+  it('refuses bad read marks and overlong replies', () => {
+    const doc = new Y.Doc();
+    createComments(doc);
+    addThread(doc, {
+      threadId: 't1',
+      anchor: { kind: 'indicator', id: 'i1' },
+      author: 'u1',
+      body: 'Is this current?',
+      at: T1,
+    });
+    expect(() => markThreadRead(doc, 'u3', 't1', -1)).toThrow(/count/);
+    expect(() => markThreadRead(doc, 'u 3', 't1', 1)).toThrow(/userId: must not contain spaces/);
+    expect(() => reply(doc, 't1', { author: 'u3', body: 'x'.repeat(5001), at: T2 })).toThrow(
       /body: at most 5,000 characters/,
     );
   });

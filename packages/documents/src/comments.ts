@@ -224,31 +224,67 @@ export function reopenThread(doc: Y.Doc, threadId: string): void {
 }
 
 /**
+ * A read mark's key in `reads`: the reader, the thread and the replica (Y.Doc client id) that
+ * wrote it, separated by spaces (which neither a user id nor a thread id holds). Each replica
+ * writes only its own key, so two tabs marking the same thread at once never write the same key
+ * and neither mark is lost; readers take the highest. (Schema v2 kept a nested Y.Map per reader,
+ * created lazily: two replicas creating it at once lost one replica's marks. Readers still read
+ * it; nothing writes it.)
+ */
+export function readKey(userId: string, threadId: string, replica: number): string {
+  return `${userId} ${threadId} ${replica}`;
+}
+
+/** The reader and thread of a read-mark key, or null when it is not one. */
+export function parseReadKey(key: string): { userId: string; threadId: string } | null {
+  const parts = key.split(' ');
+  if (parts.length !== 3 || !/^\d+$/.test(parts[2]!)) return null;
+  const [userId, threadId] = parts as [string, string];
+  return userId !== '' && asId(threadId) ? { userId, threadId } : null;
+}
+
+/**
  * Records that `userId` has seen the first `count` messages of a thread (they opened it). Never
- * lowers the count: two tabs marking at once keep the higher.
+ * lowers the count: it writes only a higher one, and folds in (deletes) the marks of this
+ * reader's other replicas that it has seen, so the map does not grow with every tab ever opened.
  */
 export function markThreadRead(doc: Y.Doc, userId: string, threadId: string, count: number): void {
   refuse([
     checkString(userId, 'userId', { blank: false }),
+    typeof userId === 'string' && userId.includes(' ') && 'userId: must not contain spaces',
     checkId(threadId, 'threadId'),
     (!Number.isInteger(count) || count < 0) && 'count: must be a whole number of messages',
   ]);
+  if ((readCounts(doc, userId).get(threadId) ?? 0) >= count) return;
   const reads = doc.getMap<unknown>(ROOT.reads);
-  const mine = asMap(reads.get(userId));
-  if (((mine?.get(threadId) as number | undefined) ?? 0) >= count) return;
+  const own = readKey(userId, threadId, doc.clientID);
   doc.transact(() => {
-    const map = mine ?? reads.set(userId, new Y.Map<unknown>());
-    map.set(threadId, count);
+    reads.set(own, count);
+    for (const key of [...reads.keys()]) {
+      const parsed = parseReadKey(key);
+      if (key !== own && parsed?.userId === userId && parsed.threadId === threadId) {
+        reads.delete(key);
+      }
+    }
   });
 }
 
-/** How many messages of each thread `userId` has seen, by thread id. */
+/** How many messages of each thread `userId` has seen, by thread id (the highest mark of any
+ * of their replicas). */
 export function readCounts(doc: Y.Doc, userId: string): Map<string, number> {
   const out = new Map<string, number>();
-  const mine = asMap(rootMap(doc, ROOT.reads)?.get(userId));
-  for (const [id, n] of mine?.entries() ?? []) {
-    if (typeof n === 'number' && Number.isInteger(n) && n >= 0) out.set(id, n);
+  const note = (threadId: string, n: unknown) => {
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n > (out.get(threadId) ?? -1)) {
+      out.set(threadId, n);
+    }
+  };
+  const reads = rootMap(doc, ROOT.reads);
+  for (const [key, value] of reads?.entries() ?? []) {
+    const parsed = parseReadKey(key);
+    if (parsed?.userId === userId) note(parsed.threadId, value);
   }
+  // Schema v2's nested map of this reader (read, never written).
+  for (const [id, n] of asMap(reads?.get(userId))?.entries() ?? []) note(id, n);
   return out;
 }
 

@@ -52,8 +52,11 @@
  *     createdBy, createdAt: strings
  *     resolved   { by, at } | absent
  *     messages   Y.Array<{ id, author, body, createdAt, mentions }>  first = the comment
- *   reads: Y.Map<userId, Y.Map<threadId, number>>   how many messages of each thread the person
- *                has seen (unread counts; each person writes only their own map)
+ *   reads: Y.Map<"<userId> <threadId> <replica>", number>   how many messages of the thread the
+ *                person has seen (unread counts), one key per replica (Y.Doc client id) so that
+ *                two tabs never write the same key; readers take the highest; each person writes
+ *                only their own keys. (Before: Y.Map<userId, Y.Map<threadId, number>>, created
+ *                lazily, which lost one replica's marks when two created it at once; still read.)
  *
  * Plain values stored in a map (a decision, a date) are replaced whole; text is always a Yjs type
  * (Y.Text or Y.XmlFragment), so concurrent edits merge character by character.
