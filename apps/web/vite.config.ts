@@ -25,5 +25,9 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     passWithNoTests: true,
+    // Budgets, not speed checks: tests on a scratch PostgreSQL database that take a few hundred
+    // ms alone can take ten times that on a busy 2-core CI machine, past Vitest's 5 s default.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });

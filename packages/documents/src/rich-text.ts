@@ -21,7 +21,7 @@ const HARD_BREAK = 'hardBreak';
  * Deepest nesting read. StarterKit lists nest a few levels; a hostile client could nest
  * thousands, and a recursive walk must not overflow the stack on that.
  */
-const MAX_DEPTH = 64;
+export const MAX_DEPTH = 64;
 
 /** A rich text field, and not an element inside one (Y.XmlElement extends Y.XmlFragment). */
 export function isFragment(value: unknown): value is Y.XmlFragment {

@@ -4,11 +4,20 @@
  */
 import * as Y from 'yjs';
 
-/** Two docs holding the same state as `setup` made it, with different client ids. */
-export function twoPeers(setup: (doc: Y.Doc) => void): [Y.Doc, Y.Doc] {
+/**
+ * Two docs holding the same state as `setup` made it, with different client ids: fixed ones
+ * (a's lower than b's), not Yjs's random ones, so whichever way a conflict between them resolves
+ * it resolves the same way on every run. Pass `clientIds` to try the other order.
+ */
+export function twoPeers(
+  setup: (doc: Y.Doc) => void,
+  clientIds: readonly [number, number] = [1, 2],
+): [Y.Doc, Y.Doc] {
   const a = new Y.Doc();
+  a.clientID = clientIds[0];
   setup(a);
   const b = new Y.Doc();
+  b.clientID = clientIds[1];
   Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
   return [a, b];
 }
