@@ -9,12 +9,11 @@
  * check; `trustTicket` keeps the ticket's word alone, for tests and embedders with no database.
  */
 import {
-  DECISION_FIELDS,
   documentCapabilities,
   DOCUMENT_KINDS,
   ROLES,
   SYNC_CAPABILITIES,
-  type FieldPattern,
+  type DocumentKind,
   type SyncCapability,
 } from '@concord/auth/roles';
 import type { DbHandle } from '@concord/db';
@@ -26,9 +25,9 @@ import { err, ok, type Result } from './result.js';
 export interface Access {
   capabilities: readonly SyncCapability[];
   workspaceId: string | null;
-  /** The document's fields that need `decide` (DECISION_FIELDS of its kind; none when the
-   * policy does not know the kind: trustTicket). */
-  decisionFields: readonly FieldPattern[];
+  /** The document's kind, whose shape every update is checked against (guard/chain.ts); null
+   * when the policy does not know it (trustTicket: test servers with free-form documents). */
+  kind: DocumentKind | null;
 }
 
 /**
@@ -71,7 +70,7 @@ export function intersectCapabilities(
  * No database, so nothing to recheck: role changes reach open connections only via revoke(). */
 export const trustTicket: AccessPolicy = {
   capabilitiesFor: async () =>
-    ok({ capabilities: SYNC_CAPABILITIES, workspaceId: null, decisionFields: [] }),
+    ok({ capabilities: SYNC_CAPABILITIES, workspaceId: null, kind: null }),
 };
 
 const AccessRow = z.object({
@@ -114,7 +113,7 @@ export function databaseAccess(handle: Pick<DbHandle, 'sql'>): AccessPolicy {
       return ok({
         capabilities,
         workspaceId: row.workspace_id,
-        decisionFields: DECISION_FIELDS[row.kind] ?? [],
+        kind: row.kind,
       });
     },
   };

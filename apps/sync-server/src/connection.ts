@@ -5,7 +5,7 @@
  * what may queue up, "saved" acknowledgements in order, and closing with a logged code. What a
  * message means for the document is room.ts's business.
  */
-import type { FieldPattern } from '@concord/auth/roles';
+import type { DocumentShape } from '@concord/documents/shapes';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import { CAPABILITIES, type Capability, type Ticket } from './auth.js';
@@ -30,8 +30,9 @@ export interface ConnectionOptions {
   capabilities: readonly Capability[];
   /** The document's workspace, for rechecks when access in it changes (null: unknown). */
   workspaceId: string | null;
-  /** The document's fields that only a connection with 'decide' may change. */
-  decisionFields: readonly FieldPattern[];
+  /** The shape of the document's kind, every update checked against it (null: no kind known,
+   * a test server trusting tickets). */
+  shape: DocumentShape | null;
   /** The client asked for SAVED messages (?ack=1). */
   wantsAck: boolean;
   limits: Limits;
@@ -69,7 +70,7 @@ export class Connection {
   readonly userId: string;
   readonly documentId: string;
   readonly workspaceId: string | null;
-  readonly decisionFields: readonly FieldPattern[];
+  readonly shape: DocumentShape | null;
   readonly wantsAck: boolean;
   readonly log: FastifyBaseLogger;
   /** Awareness client ids this connection has published, removed when it closes. */
@@ -94,7 +95,7 @@ export class Connection {
     this.userId = options.ticket.userId;
     this.documentId = options.ticket.documentId;
     this.workspaceId = options.workspaceId;
-    this.decisionFields = options.decisionFields;
+    this.shape = options.shape;
     this.capabilities = new Set(options.capabilities);
     this.wantsAck = options.wantsAck;
     this.log = options.log;

@@ -6,7 +6,8 @@
  * authorized WebSocket. Later, Redis fan-out between instances hooks in here (a room's relayed
  * frames published per document) and metrics read its counters.
  */
-import type { FieldPattern } from '@concord/auth/roles';
+import type { DocumentKind } from '@concord/auth/roles';
+import { DOCUMENT_SHAPES } from '@concord/documents/shapes';
 import type { DocumentStore, GroupCommitter } from '@concord/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
@@ -57,8 +58,8 @@ export interface Grant {
   /** The ticket's capabilities ∩ what the role allows; always includes 'read'. */
   capabilities: readonly Capability[];
   workspaceId: string | null;
-  /** Fields that need 'decide' (access.ts). */
-  decisionFields: readonly FieldPattern[];
+  /** The document's kind (access.ts), whose shape the update guard checks against. */
+  kind: DocumentKind | null;
   /** The hub's access generation when the policy was asked: if a recheck started since, the
    * answer may predate the change, so accept() checks the new connection again. */
   generation: number;
@@ -155,8 +156,8 @@ export class SyncHub {
     if (!access.ok) return access;
     const capabilities = intersectCapabilities(ticket.capabilities, access.value.capabilities);
     if (!capabilities.includes('read')) return err('no-access');
-    const { workspaceId, decisionFields } = access.value;
-    return ok({ ticket, capabilities, workspaceId, decisionFields, generation });
+    const { workspaceId, kind } = access.value;
+    return ok({ ticket, capabilities, workspaceId, kind, generation });
   }
 
   /** Takes over an upgraded socket (and the TCP socket under it) whose ticket has been verified
@@ -176,7 +177,7 @@ export class SyncHub {
       ticket,
       capabilities: grant.capabilities,
       workspaceId: grant.workspaceId,
-      decisionFields: grant.decisionFields,
+      shape: grant.kind === null ? null : DOCUMENT_SHAPES[grant.kind],
       wantsAck,
       limits: this.options.limits,
       log,

@@ -104,7 +104,7 @@ export interface ProtocolError {
 
 /**
  * Decodes one client frame, strictly: the whole frame must be exactly one message. The update
- * inside a sync message is not checked here (see update-check.ts: that needs the document);
+ * inside a sync message is not checked here (see guard/decode.ts: that needs the document);
  * the awareness update is, since checking it needs nothing else.
  */
 export function decodeClientMessage(frame: Uint8Array): Result<ClientMessage, ProtocolError> {

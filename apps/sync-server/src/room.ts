@@ -5,10 +5,10 @@
  * the last client has left and everything it accepted is stored.
  *
  * Order of work for an update from a client (all synchronous, so nothing interleaves):
- * check the bytes (update-check.ts) -> capability and size limits -> decision fields without
- * the decide capability, then text and rating bounds (field-guard.ts) -> apply to the Y.Doc ->
- * relay the client's bytes to the other connections -> append to the store -> acknowledge after
- * COMMIT. An update that changes nothing (already known) is neither relayed nor stored.
+ * the update guard's chain of checks (guard/chain.ts: decode, write capability, size, the
+ * document's schema and the person's role, text bounds) -> the document's size and the write
+ * queue -> apply to the Y.Doc -> relay the client's bytes to the other connections -> append to
+ * the store -> acknowledge after COMMIT. An update that changes nothing (already known) is neither relayed nor stored.
  * On a cold open the clients waiting for the load get the stored bytes as they are, before the
  * room applies them (sendEarly), and a client that has nothing, right after a load, is
  * answered with them too: no second encoding of the whole document, and no waiting on ours.
@@ -32,7 +32,7 @@
  * for what it lacks (sync-request); on a resync it also re-reads the store (catch-up). Applying
  * either twice is harmless: Yjs updates are idempotent.
  */
-import { DocumentNotFoundError, limits as dbLimits, type DocumentStore } from '@concord/db';
+import { DocumentNotFoundError, type DocumentStore } from '@concord/db';
 import type { FastifyBaseLogger } from 'fastify';
 import {
   applyAwarenessUpdate,
@@ -42,7 +42,6 @@ import {
 } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { isStaleAwarenessUpdate } from './awareness-filter.js';
-import { boundsViolation, protectedChange } from './field-guard.js';
 import type { Compactor } from './compaction.js';
 import { broadcast, type Connection, type RoomPort } from './connection.js';
 import {
@@ -65,7 +64,8 @@ import {
 } from './protocol.js';
 import { err, ok, type Result } from './result.js';
 import type { Fanout, FanoutListener, FanoutMessage } from './redis.js';
-import { checkUpdate, isKnownTo } from './update-check.js';
+import { checkUpdate, isKnownTo } from './guard/decode.js';
+import { guardUpdate } from './guard/chain.js';
 
 export type RoomStatus = 'loading' | 'ready' | 'closed';
 export type LoadFailure = 'document-not-found' | 'store-unavailable';
@@ -286,61 +286,30 @@ export class Room implements RoomPort {
   }
 
   private receiveUpdate(conn: Connection, update: Uint8Array, frame: Uint8Array | null): void {
-    const checked = checkUpdate(update);
-    if (!checked.ok) {
-      conn.close(CLOSE.MALFORMED_MESSAGE, checked.error.reason);
-      return;
-    }
-    if (checked.value.empty) {
-      // Nothing to apply; acknowledged once what came before it is stored.
-      if (conn.can('write')) conn.trackWrite(this.settled().then(() => this.storedSeq));
-      return;
-    }
-    if (!conn.can('write')) {
-      // Nothing new (a reader's sync step 2 carries its whole delete set): nothing to refuse.
-      if (isKnownTo(this.doc, checked.value)) return;
-      // Read-only: refused, not applied, relayed or stored. The connection stays open for
-      // reading; the stock client logs the reason.
-      conn.log.info(
-        { connection: conn.id, documentId: this.documentId },
-        'update refused: no write capability',
-      );
-      conn.send(encodePermissionDenied('read-only: this connection may not change the document'));
-      return;
-    }
-    if (update.byteLength > dbLimits.MAX_UPDATE_BYTES) {
-      conn.close(
-        CLOSE.MESSAGE_TOO_LARGE,
-        `update of ${update.byteLength} bytes; the limit is ${dbLimits.MAX_UPDATE_BYTES}`,
-      );
-      return;
-    }
-    if (conn.decisionFields.length > 0 && !conn.can('decide')) {
-      const field = protectedChange(this.doc, update, conn.decisionFields);
-      if (field !== null) {
-        // Refused whole, like a read-only update: applying the rest would split one edit.
-        conn.log.info(
-          { connection: conn.id, documentId: this.documentId, field },
-          'update refused: changes a decision field without the decide capability',
-        );
-        conn.send(
-          encodePermissionDenied(
-            `${field}: only a facilitator or owner may change a recorded decision or discussion status`,
-          ),
-        );
+    const verdict = guardUpdate(this.doc, update, conn);
+    switch (verdict.kind) {
+      case 'close':
+        conn.close(verdict.code, verdict.reason);
         return;
-      }
+      case 'empty':
+        // Nothing to apply; acknowledged once what came before it is stored.
+        if (conn.can('write')) conn.trackWrite(this.settled().then(() => this.storedSeq));
+        return;
+      case 'known':
+        return;
+      case 'refuse':
+        // Refused whole: not applied, relayed or stored. The connection stays open (for reading,
+        // and for the edits that are allowed); the stock client logs the reason.
+        conn.log.info(
+          { connection: conn.id, documentId: this.documentId, check: verdict.check, reason: verdict.reason },
+          'update refused',
+        );
+        conn.send(encodePermissionDenied(verdict.reason));
+        return;
+      case 'apply':
+        break;
     }
-    const outOfBounds = boundsViolation(this.doc, checked.value.decoded);
-    if (outOfBounds !== null) {
-      // Refused whole, like a decision: the client keeps its copy and tells its user why.
-      conn.log.info(
-        { connection: conn.id, documentId: this.documentId, reason: outOfBounds },
-        'update refused: out of bounds',
-      );
-      conn.send(encodePermissionDenied(outOfBounds));
-      return;
-    }
+    const checked = verdict.checked;
     if (!this.fits(update.byteLength)) {
       conn.close(
         CLOSE.DOCUMENT_TOO_LARGE,
@@ -350,7 +319,7 @@ export class Room implements RoomPort {
     }
     if (
       !this.options.persistence.hasRoomFor(update.byteLength) &&
-      !isKnownTo(this.doc, checked.value)
+      !isKnownTo(this.doc, checked)
     ) {
       // Database down and the queue full: refuse before applying, so everything in memory is
       // queued for storing; the client keeps the edit and sends it again after reconnecting.

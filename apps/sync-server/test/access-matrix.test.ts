@@ -7,13 +7,9 @@
  * successes. A refused write changes nothing anywhere: not the
  * room, not the store, not what other clients receive.
  */
-import {
-  DECISION_FIELDS,
-  documentCapabilities,
-  type Role,
-  type SyncCapability,
-} from '@concord/auth/roles';
+import { documentCapabilities, type Role, type SyncCapability } from '@concord/auth/roles';
 import { schema } from '@concord/db';
+import { decisionFields, DOCUMENT_SHAPES } from '@concord/documents/shapes';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
@@ -33,6 +29,7 @@ import {
   waitFor,
   type RawClient,
 } from './support.js';
+import { contentText, seededContent, writeMarker } from './document-content.js';
 
 const fx = useSyncServer({ databaseAccess: {} });
 
@@ -86,6 +83,8 @@ function expected(subject: Subject, doc: Doc): readonly SyncCapability[] {
 }
 
 const seedText = (documentId: string) => `content of ${documentId}`;
+
+const hasDecisionFields = (kind: Doc['kind']) => decisionFields(DOCUMENT_SHAPES[kind]).length > 0;
 
 beforeAll(async () => {
   const { handle, workspaceId } = fx.db;
@@ -147,8 +146,7 @@ beforeAll(async () => {
   docs.set(`*|ratings: other's, after reveal`, await ratings(revealed, users['other-rater'], true));
 
   for (const doc of docs.values()) {
-    const y = new Y.Doc();
-    y.getText('t').insert(0, seedText(doc.id));
+    const y = seededContent(doc.kind, seedText(doc.id));
     await fx.db.store.append([{ documentId: doc.id, update: Y.encodeStateAsUpdate(y) }]);
     y.destroy();
   }
@@ -204,13 +202,14 @@ async function probe(subject: Subject, doc: Doc, observer: RawClient | null): Pr
   await syncBarrier(client);
   const seen = new Y.Doc();
   applySyncFrames(seen, client.frames);
-  if (seen.getText('t').toString().includes(seedText(doc.id))) granted.push('read');
+  if (contentText(doc.kind, seen).includes(seedText(doc.id))) granted.push('read');
 
   // write: an update with a marker, then whether the room applied it
   const marker = `written by ${subject} ${nextClientId}`;
-  const edit = new Y.Doc();
-  edit.getText('t').insert(0, marker);
-  client.send(syncUpdateFrame(Y.encodeStateAsUpdate(edit), 2));
+  // Written where the document's shape allows it, on a copy of what the client received.
+  const before = Y.encodeStateVector(seen);
+  writeMarker(doc.kind, seen, marker, users[subject]);
+  client.send(syncUpdateFrame(Y.encodeStateAsUpdate(seen, before), 2));
   // awareness: a presence update, then whether the room holds it
   const presenceDoc = new Y.Doc();
   presenceDoc.clientID = nextClientId++;
@@ -225,20 +224,20 @@ async function probe(subject: Subject, doc: Doc, observer: RawClient | null): Pr
   if (observer) await syncBarrier(observer);
 
   // decide (kinds with decision fields): a new indicator carrying a recorded decision
-  const decisionKey = `probe-${nextClientId}`;
-  const hasDecisions = DECISION_FIELDS[doc.kind] !== undefined;
+  const decisionKey = `decided-by-${subject}-${nextClientId}`;
+  const hasDecisions = hasDecisionFields(doc.kind);
   if (hasDecisions) {
     const decide = new Y.Doc();
     const item = new Y.Map<unknown>();
     decide.getMap('items').set(decisionKey, item);
-    item.set('decision', { value: 1, by: `decided by ${subject}`, at: '2026-11-23T10:00:00Z' });
+    item.set('decision', { value: 1, by: users[subject], at: '2026-11-23T10:00:00Z' });
     client.send(syncUpdateFrame(Y.encodeStateAsUpdate(decide), 2));
     await syncBarrier(client);
     if (observer) await syncBarrier(observer);
   }
 
   const room = fx.server.app.sync.room(doc.id);
-  if (room?.doc.getText('t').toString().includes(marker)) granted.push('write');
+  if (room && contentText(doc.kind, room.doc).includes(marker)) granted.push('write');
   const decided = room?.doc.getMap('items').get(decisionKey);
   if (decided instanceof Y.Map && decided.has('decision')) granted.push('decide');
   if (room?.awareness.getStates().has(presence.clientID)) granted.push('awareness');
@@ -249,10 +248,7 @@ async function probe(subject: Subject, doc: Doc, observer: RawClient | null): Pr
   if (presentClients(toObserver).has(presence.clientID) !== granted.includes('awareness')) {
     throw new Error(`observer and room disagree on ${subject}'s presence in ${doc.kind}`);
   }
-  if (
-    hasDecisions &&
-    contains(toObserver, `decided by ${subject}`) !== granted.includes('decide')
-  ) {
+  if (hasDecisions && contains(toObserver, decisionKey) !== granted.includes('decide')) {
     throw new Error(`observer and room disagree on ${subject}'s decision in ${doc.kind}`);
   }
   const deniedMessages = client.frames.filter((f) => frameKind(f).type === 2).length;
@@ -303,7 +299,7 @@ describe('R5: sync capabilities per role and document (hand-made clients, ticket
         if (want.includes('read')) {
           const refusedWrites =
             (want.includes('write') ? 0 : 1) +
-            (DECISION_FIELDS[doc.kind] && !want.includes('decide') ? 1 : 0);
+            (hasDecisionFields(doc.kind) && !want.includes('decide') ? 1 : 0);
           expect(got.deniedMessages, `${subject} / ${cell}`).toBe(refusedWrites);
         }
         expect(got.leakedToObserver, `${subject} / ${cell}`).toBe(false);
@@ -317,7 +313,7 @@ describe('R5: sync capabilities per role and document (hand-made clients, ticket
     // The store holds exactly the writes the table allows: each allowed write once, no other.
     await waitFor(() => fx.server.app.sync.stats().pendingWrites === 0, 'writes stored');
     for (const doc of new Set(docs.values())) {
-      const text = (await storedDoc(fx.db.store, doc.id)).getText('t').toString();
+      const text = contentText(doc.kind, await storedDoc(fx.db.store, doc.id));
       const writes = text.match(/written by /g)?.length ?? 0;
       expect(writes, `stored writes in ${doc.kind} ${doc.id}`).toBe(writtenTo.get(doc.id) ?? 0);
       expect(text).toContain(seedText(doc.id));

@@ -3,13 +3,7 @@
  * PGlite (the one-command start) and PostgreSQL. The policy's answer for every role and kind of
  * document is the capability table's; the watcher reports a workspace once its audit row lands.
  */
-import {
-  DECISION_FIELDS,
-  documentCapabilities,
-  ROLES,
-  type DocumentKind,
-  type Role,
-} from '@concord/auth/roles';
+import { documentCapabilities, ROLES, type DocumentKind, type Role } from '@concord/auth/roles';
 import { createDb, schema, type DbHandle } from '@concord/db';
 import { createScratchDatabase } from '@concord/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,7 +87,7 @@ describe.each(['pglite', 'postgres'] as const)('on %s', (kind) => {
               value: {
                 capabilities: want,
                 workspaceId,
-                decisionFields: DECISION_FIELDS[doc.kind] ?? [],
+                kind: doc.kind,
               },
             });
           } else {

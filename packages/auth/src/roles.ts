@@ -42,6 +42,15 @@ export const WORKSPACE_ACTIONS = {
   'workspace.edit': ['owner'],
   'workspace.export': ['owner'],
   'workspace.delete': ['owner'],
+  /**
+   * The one action that reaches past its workspace: whoever holds it in any workspace of a
+   * district may start another workspace in that district (the wizard offers only those
+   * districts and refuses the rest). Starting one makes its creator that workspace's owner and
+   * adds schools to the district every workspace there shares, so it is for owners only: a
+   * facilitator, who may not make anyone an owner, must not make themselves the owner of a
+   * district's workspace either. A workspace in a new district needs no role at all.
+   */
+  'district.add-workspace': ['owner'],
   'members.view': ['owner', 'facilitator', 'rater', 'viewer'],
   'members.invite': ['owner', 'facilitator'],
   'members.manage': ['owner', 'facilitator'],
@@ -66,6 +75,7 @@ export const WORKSPACE_ACTION_LABELS: Record<WorkspaceAction, string> = {
   'workspace.edit': 'Rename it, change its schools',
   'workspace.export': 'Export it to a file',
   'workspace.delete': 'Delete it',
+  'district.add-workspace': 'Start another workspace in its district',
   'members.view': 'See who is a member',
   'members.invite': 'Invite people',
   'members.manage': 'Change roles, remove members',
@@ -109,9 +119,10 @@ export function roleChangeProblem(
  * - read: receive the document and others' presence (required to connect at all);
  * - write: send updates (otherwise refused with a permission-denied message, never applied);
  * - awareness: publish one's own presence (otherwise dropped);
- * - decide: change the document's DECISION_FIELDS (the group's recorded decision and where the
- *   discussion stands). `write` without `decide` may change everything else; an update that
- *   touches a decision field is refused whole, like one without `write`.
+ * - decide: change the document's decision fields (the group's recorded decision and where the
+ *   discussion stands: `needs: 'decide'` in @concord/documents' shapes). `write` without
+ *   `decide` may change everything else the shape allows; an update that touches a decision
+ *   field is refused whole, like one without `write`.
  */
 export const SYNC_CAPABILITIES = ['read', 'write', 'awareness', 'decide'] as const;
 export type SyncCapability = (typeof SYNC_CAPABILITIES)[number];
@@ -141,31 +152,6 @@ export interface DocumentAccessObject {
   /** Whether the facilitator has revealed the ratings of this document's assessment. */
   revealed: boolean;
 }
-
-/**
- * A path into a document's Yjs tree: root name, then map keys; `*` stands for any one key (an
- * indicator id). A change at the path, inside it, or to anything holding it (deleting an
- * indicator's whole map) counts as changing it.
- */
-export type FieldPattern = readonly string[];
-
-/**
- * The fields of a shared document kind that only connections with `decide` may change. In the
- * Prerequisites checklist and an assessment that is each indicator's `decision` (the team rating
- * or consensus) and its discussion `status`: raters co-edit evidence and the rationale, the
- * facilitator records what the group agreed. Names as in @concord/documents' schema; the sync
- * server's field-guard test runs that package's writers against them.
- */
-export const DECISION_FIELDS: Partial<Record<DocumentKind, readonly FieldPattern[]>> = {
-  prerequisites: [
-    ['items', '*', 'decision'],
-    ['items', '*', 'status'],
-  ],
-  assessment: [
-    ['items', '*', 'decision'],
-    ['items', '*', 'status'],
-  ],
-};
 
 const ALL: readonly SyncCapability[] = ['read', 'write', 'awareness'];
 const DECIDE: readonly SyncCapability[] = ['read', 'write', 'awareness', 'decide'];

@@ -14,8 +14,8 @@
  * - a delete-set range of length 0 (re-encoding the transaction then throws after applying).
  */
 import * as Y from 'yjs';
-import type { ProtocolError } from './protocol.js';
-import { err, ok, type Result } from './result.js';
+import type { ProtocolError } from '../protocol.js';
+import { err, ok, type Result } from '../result.js';
 
 type Decoded = ReturnType<typeof Y.decodeUpdate>;
 

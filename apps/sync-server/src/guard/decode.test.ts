@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { checkUpdate, isKnownTo } from './update-check.js';
+import { checkUpdate, isKnownTo } from './decode.js';
 
 function rng(seed: number): () => number {
   return () => {
