@@ -109,3 +109,47 @@ export function contentText(kind: DocumentKind, doc: Y.Doc): string {
       return JSON.stringify(doc.getMap('threads').toJSON());
   }
 }
+
+/** The goal every plan-document probe writes into: its title is a Y.Text, free text within the
+ * plan's shape (tests of the sync protocol that need "a text" on a server that checks shapes). */
+export const PROBE_GOAL = 'probe-goal';
+
+/** A plan document's state holding PROBE_GOAL with an empty title (to seed the store with). */
+export function planWithProbeGoal(): Uint8Array {
+  const doc = new Y.Doc();
+  const goal = new Y.Map<unknown>();
+  doc.getMap('goals').set(PROBE_GOAL, goal);
+  goal.set('title', new Y.Text());
+  return Y.encodeStateAsUpdate(doc);
+}
+
+/** PROBE_GOAL's title in `doc` (which must have received planWithProbeGoal's state). */
+export function probeTitle(doc: Y.Doc): Y.Text {
+  const goal = doc.getMap('goals').get(PROBE_GOAL);
+  const title = goal instanceof Y.Map ? goal.get('title') : undefined;
+  if (!(title instanceof Y.Text)) throw new Error('the plan has no probe goal (seed it first)');
+  return title;
+}
+
+/** The text of PROBE_GOAL's title, '' when there is none. */
+export function probeTitleText(doc: Y.Doc): string {
+  const goal = doc.getMap('goals').get(PROBE_GOAL);
+  const title = goal instanceof Y.Map ? goal.get('title') : undefined;
+  return title instanceof Y.Text ? title.toString() : '';
+}
+
+/** An update, from a client that has nothing yet, adding goal `goalId` titled `title` to a plan. */
+export function newGoalUpdate(goalId: string, title: string): Uint8Array {
+  const doc = new Y.Doc();
+  const goal = new Y.Map<unknown>();
+  doc.getMap('goals').set(goalId, goal);
+  goal.set('title', new Y.Text(title));
+  return Y.encodeStateAsUpdate(doc);
+}
+
+/** The title of goal `goalId` in `doc`, '' when there is none. */
+export function goalTitleText(doc: Y.Doc, goalId: string): string {
+  const goal = doc.getMap('goals').get(goalId);
+  const title = goal instanceof Y.Map ? goal.get('title') : undefined;
+  return title instanceof Y.Text ? title.toString() : '';
+}

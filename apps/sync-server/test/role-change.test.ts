@@ -23,6 +23,13 @@ import {
   useSyncServer,
   waitFor,
 } from './support.js';
+import {
+  goalTitleText,
+  newGoalUpdate,
+  planWithProbeGoal,
+  probeTitle,
+  probeTitleText,
+} from './document-content.js';
 
 const RECHECK_MS = 50;
 const fx = useSyncServer({ databaseAccess: { recheckMs: RECHECK_MS } });
@@ -47,13 +54,14 @@ describe('role changes on open connections', () => {
   it('rater → viewer while editing: later updates refused, the document unchanged', async () => {
     const { handle, workspaceId } = fx.db;
     const plan = await fx.db.newDocument();
+    await fx.db.store.append([{ documentId: plan, update: planWithProbeGoal() }]);
     const rater = await fx.db.newUser();
     const writer = stockClient(fx.server.url, plan, fx.server.ticket(plan, rater));
     const watcher = stockClient(fx.server.url, plan, fx.server.ticket(plan, fx.db.userId));
     fx.clients.push(writer, watcher);
     await Promise.all([writer.synced(), watcher.synced()]);
-    writer.text.insert(0, 'goal 1');
-    await waitFor(() => watcher.text.toString() === 'goal 1', 'the edit at the other client');
+    probeTitle(writer.doc).insert(0, 'goal 1');
+    await waitFor(() => probeTitleText(watcher.doc) === 'goal 1', 'the edit at the other client');
 
     const logMark = fx.server.logs.length;
     await changeAccess(handle, workspaceId, 'membership.role-change', {
@@ -64,13 +72,13 @@ describe('role changes on open connections', () => {
     expect(await capabilitiesChanged(rater, logMark)).toBeLessThan(5_000);
 
     const watcherFrames = watcher.received.length;
-    writer.text.insert(0, 'VIEWER EDIT ');
+    probeTitle(writer.doc).insert(0, 'VIEWER EDIT ');
     await waitFor(() => denied(writer.received) === 1, 'permission denied');
     expect(writer.provider.wsconnected).toBe(true);
     await waitFor(() => fx.server.app.sync.stats().pendingWrites === 0, 'writes stored');
-    expect(fx.server.app.sync.room(plan)!.doc.getText('t').toString()).toBe('goal 1');
-    expect((await storedDoc(fx.db.store, plan)).getText('t').toString()).toBe('goal 1');
-    expect(watcher.text.toString()).toBe('goal 1');
+    expect(probeTitleText(fx.server.app.sync.room(plan)!.doc)).toBe('goal 1');
+    expect(probeTitleText(await storedDoc(fx.db.store, plan))).toBe('goal 1');
+    expect(probeTitleText(watcher.doc)).toBe('goal 1');
     expect(watcher.received.slice(watcherFrames).some((f) => frameKind(f).type === 0)).toBe(false);
   });
 
@@ -182,9 +190,8 @@ describe('role changes on open connections', () => {
       changed: 1,
       closed: 0,
     });
-    const edit = new Y.Doc();
-    edit.getText('t').insert(0, 'x');
-    client.send(syncUpdateFrame(Y.encodeStateAsUpdate(edit), 2));
+    const edit = newGoalUpdate('goal-x', 'x');
+    client.send(syncUpdateFrame(edit, 2));
     await waitFor(() => denied(client.frames) === 1, 'permission denied');
 
     await handle.sql.query(
@@ -197,9 +204,9 @@ describe('role changes on open connections', () => {
     // A member added back gets their new role on their next connection.
     await addMember(handle, workspaceId, member, 'rater');
     const again = await rawClient(fx.server.url, plan, fx.server.ticket(plan, member));
-    again.send(syncUpdateFrame(Y.encodeStateAsUpdate(edit), 2));
+    again.send(syncUpdateFrame(edit, 2));
     await waitFor(
-      () => fx.server.app.sync.room(plan)?.doc.getText('t').toString() === 'x',
+      () => goalTitleText(fx.server.app.sync.room(plan)!.doc, 'goal-x') === 'x',
       'the edit accepted',
     );
     expect(denied(again.frames)).toBe(0);
@@ -246,11 +253,9 @@ describe('a change while a connection is being authorized', () => {
         () => server.logs.some((l) => l.msg === 'sync connection capabilities changed'),
         'the late connection rechecked',
       );
-      const edit = new Y.Doc();
-      edit.getText('t').insert(0, 'stale write');
-      client.send(syncUpdateFrame(Y.encodeStateAsUpdate(edit), 2));
+      client.send(syncUpdateFrame(newGoalUpdate('stale', 'stale write'), 2));
       await waitFor(() => denied(client.frames) === 1, 'permission denied');
-      expect(server.app.sync.room(plan)?.doc.getText('t').toString()).toBe('');
+      expect(goalTitleText(server.app.sync.room(plan)!.doc, 'stale')).toBe('');
       client.close();
     } finally {
       await server.close();
