@@ -4,10 +4,13 @@
  * workspace, member, invitation and account routes, posted by hand (Origin header and session
  * cookie, as a browser without JavaScript would). Each outcome is compared with what `can()`
  * from @concord/auth allows: members whose role lacks the action get 403, non-members 404 (the
- * workspace does not exist for them), signed-out visitors the sign-in page. The sync ticket API
- * is compared with `documentCapabilities` (403 without read, 401 signed out, and the
- * capabilities it grants exactly the table's). The target is 0 unauthorized successes, and
- * nothing stored by a refused request.
+ * workspace does not exist for them), signed-out visitors the sign-in page. Starting a workspace
+ * in the workspace's district follows `district.add-workspace` (403 on the district field for a
+ * member whose role lacks it; a stranger's post is a 400 like any district not on their list).
+ * The sync ticket API is compared with `documentCapabilities` (without read the same 404, body
+ * and all, as a document that does not exist; 401 signed out; and the capabilities it grants
+ * exactly the table's). The target is 0 unauthorized successes, and nothing stored by a refused
+ * request.
  */
 import {
   can,
@@ -61,12 +64,13 @@ interface Case {
   name: string;
   method: 'GET' | 'POST';
   /**
-   * workspace: needs membership and the capability; document: membership and read on that
-   * document (null: not a document of this workspace); signed-in: any signed-in person;
-   * public: anyone.
+   * workspace: needs membership and the capability; district: the capability in a workspace of
+   * the workspace's district; document: membership and read on that document (null: not a
+   * document of this workspace); signed-in: any signed-in person; public: anyone.
    */
   needs:
     | { workspace: WorkspaceAction }
+    | { district: WorkspaceAction }
     | { document: () => DocumentAccessObject | null }
     | 'signed-in'
     | 'public';
@@ -82,6 +86,8 @@ let db: DbHandle;
 const people = {} as Record<Role | 'non-member' | 'subject' | 'leaver', Person>;
 const ids = {} as Record<keyof typeof people, string>;
 let workspaceId: string;
+/** The district of `workspaceId` (its only workspace until the matrix's owner adds more). */
+let districtId: string;
 /** A second workspace whose invitations the accept cases use, so joining it changes nothing here. */
 let joinWorkspaceId: string;
 /** Documents the ticket cases ask for: the plan, the rater's ratings of two assessments (one
@@ -219,6 +225,20 @@ const CASES: Case[] = [
     request: async () => ({
       path: '/workspaces/new?/create',
       fields: wizardFields('Matrix workspace'),
+    }),
+  },
+  {
+    name: 'POST /workspaces/new?/create (in the workspace’s district)',
+    method: 'POST',
+    needs: { district: 'district.add-workspace' },
+    request: async (s) => ({
+      path: '/workspaces/new?/create',
+      fields: {
+        ...wizardFields(`Matrix ${s} in the district`),
+        district: districtId,
+        newSchools: `Matrix ${s} School`,
+        planningSchools: [],
+      },
     }),
   },
   {
@@ -386,11 +406,16 @@ function expected(c: Case, subject: Subject): Outcome[] {
   if (c.needs === 'public') return ['ok'];
   if (subject === 'signed-out') return ['sign-in'];
   if (c.needs === 'signed-in') return [c.allowedOutcome ?? 'ok'];
+  if ('district' in c.needs) {
+    // A stranger's district id is refused like any id not on their list (nothing to probe).
+    if (subject === 'non-member') return ['invalid'];
+    return can(subject, c.needs.district) ? ['ok'] : ['forbidden'];
+  }
   if (subject === 'non-member') return ['not-found'];
   if ('document' in c.needs) {
+    // No read is answered as no such document: whether it exists is not given away.
     const caps = expectedCapabilities(c, subject);
-    if (caps === null) return ['not-found'];
-    return caps.includes('read') ? ['ok'] : ['forbidden'];
+    return caps !== null && caps.includes('read') ? ['ok'] : ['not-found'];
   }
   return can(subject, c.needs.workspace)
     ? ['ok']
@@ -412,6 +437,11 @@ beforeAll(async () => {
     ids[key] = await userId(people[key].email);
   }
   workspaceId = await createWorkspaceByHttp(people.owner, 'R5 workspace');
+  const [district] = await db.sql.query<{ district_id: string }>(
+    { name: 'r5_district', text: 'select district_id from workspaces where id = $1::uuid' },
+    [workspaceId],
+  );
+  districtId = district!.district_id;
   joinWorkspaceId = await createWorkspaceByHttp(people.owner, 'R5 join workspace');
   docs.plan = await documentId(workspaceId, 'Strategic plan%');
   docs.elsewhere = await documentId(joinWorkspaceId, 'Strategic plan%');
@@ -443,6 +473,10 @@ describe('R5 authorization matrix', () => {
     const rows: { case: string; subject: Subject; got: Outcome; want: Outcome[] }[] = [];
     /** Tickets whose capabilities differ from the table's (any at all is a failure). */
     const wrongGrants: { case: string; subject: Subject; got: unknown; want: unknown }[] = [];
+    /** Every member's refused ticket answer, status and body: all must be one and the same. */
+    const ticketRefusals = new Set<string>();
+    /** What each refused district post said on the district field. */
+    const districtErrors: { subject: Subject; error: string | undefined }[] = [];
     for (const c of CASES) {
       for (const subject of SUBJECTS) {
         const { path, fields } = await c.request(subject);
@@ -457,6 +491,21 @@ describe('R5 authorization matrix', () => {
           if (JSON.stringify(body.capabilities) !== JSON.stringify(want)) {
             wrongGrants.push({ case: c.name, subject, got: body.capabilities, want });
           }
+        } else if (
+          typeof c.needs === 'object' &&
+          'document' in c.needs &&
+          subject !== 'signed-out' &&
+          subject !== 'non-member'
+        ) {
+          ticketRefusals.add(`${res.status} ${await res.text()}`);
+        } else if (typeof c.needs === 'object' && 'district' in c.needs && res.status >= 400) {
+          const html = await res.text();
+          const error = /id="district-error"[^>]*>([\s\S]*?)<\/p>/
+            .exec(html)?.[1]
+            ?.replace(/<[^>]*>/g, '')
+            .replace(/^\s*Error:\s*/, '')
+            .trim();
+          districtErrors.push({ subject, error });
         } else {
           await res.arrayBuffer();
         }
@@ -472,6 +521,18 @@ describe('R5 authorization matrix', () => {
     expect(unauthorizedSuccesses).toEqual([]);
     expect(mismatches).toEqual([]);
     expect(wrongGrants).toEqual([]);
+    // Another rater's ratings before reveal and another workspace's document: one answer.
+    expect([...ticketRefusals]).toEqual([
+      expect.stringMatching(/^404 \{"error":"not-found","reason":"no-document"/),
+    ]);
+    // Refused district posts name the district field, saying who may add to it.
+    expect(districtErrors).toEqual([
+      { subject: 'non-member', error: expect.stringMatching(/your districts/) },
+      ...(['viewer', 'rater', 'facilitator'] as const).map((subject) => ({
+        subject,
+        error: expect.stringMatching(/^Only an owner of one of this district’s workspaces/),
+      })),
+    ]);
 
     // Nothing a refused request could have written: no access change by a rater, viewer or
     // non-member in the workspace (their only rows are joining it).
@@ -485,6 +546,16 @@ describe('R5 authorization matrix', () => {
       [workspaceId, [ids.rater, ids.viewer, ids['non-member'], ids.subject]],
     );
     expect(refused).toEqual([]);
+    // Only the owner started a workspace in the district (the viewer did, before the rule).
+    const started = await db.sql.query<{ created_by: string }>(
+      {
+        name: 'r5_district_workspaces',
+        text: `select created_by::text from workspaces where district_id = $1::uuid
+               and id <> $2::uuid`,
+      },
+      [districtId, workspaceId],
+    );
+    expect(started).toEqual([{ created_by: ids.owner }]);
     // The allowed requests really acted: one change each by the owner and the facilitator.
     const done = await db.sql.query<{ action: string; n: number }>(
       {

@@ -5,7 +5,7 @@
  * form action) narrows the open connection within ~2 s, so the demoted member's edits are
  * refused and never reach anyone or the store; a removal closes the connection with 4403. Also:
  * a viewer's ticket carries no write, and blind rating holds at the ticket: another rater's
- * ratings document gets 403 before reveal.
+ * ratings document gets, before reveal, exactly the 404 of a document that does not exist.
  */
 import { CLOSE } from '@concord/sync-server';
 import { createDb, createDocumentStore, type DbHandle } from '@concord/db';
@@ -265,7 +265,7 @@ describe('live access: the web app issues tickets, the sync server follows role 
     expect(ownerClient.provider.wsconnected).toBe(true);
   });
 
-  it("blind rating at the ticket: another rater's ratings document is 403 until reveal", async () => {
+  it("blind rating at the ticket: another rater's ratings document is a 404 like a missing one until reveal", async () => {
     const rater2Id = await userId(rater2);
     // The web has no ratings UI yet: the rows are made as the facilitation work will make them.
     const [row] = await db.sql.query<{ id: string }>(
@@ -285,21 +285,22 @@ describe('live access: the web app issues tickets, the sync server follows role 
 
     const own = await ticketFor(rater2, workspaceId, ratingsId);
     expect(own.capabilities).toEqual(['read', 'write', 'awareness']);
-    // Not even the workspace's owner.
+    // Not even the workspace's owner; and the answer is the one for a document that does not
+    // exist, status and body, so it does not even say the ratings document is there.
+    const missing = await askTicket(owner, workspaceId, '00000000-0000-4000-8000-000000000000');
+    expect(missing.status).toBe(404);
+    const missingBody = await missing.text();
+    expect(JSON.parse(missingBody)).toMatchObject({ error: 'not-found', reason: 'no-document' });
     const byOwner = await askTicket(owner, workspaceId, ratingsId);
-    expect(byOwner.status).toBe(403);
+    expect(byOwner.status).toBe(404);
     expect(byOwner.headers.get('cache-control')).toBe('no-store');
-    expect(await byOwner.json()).toMatchObject({
-      error: 'forbidden',
-      reason: 'no-access',
-      message: expect.stringMatching(/private until a facilitator reveals/),
-    });
+    expect(await byOwner.text()).toBe(missingBody);
     // A rater asking for another rater's ratings (a fresh rater: the first one was removed).
     const third = await signUpByHttp('Live third rater');
     await acceptByHttp(third, await inviteByHttp(owner, workspaceId, third.email, 'rater'));
     const peer = await askTicket(third, workspaceId, ratingsId);
-    expect(peer.status).toBe(403);
-    expect(await peer.json()).toMatchObject({ reason: 'no-access' });
+    expect(peer.status).toBe(404);
+    expect(await peer.text()).toBe(missingBody);
 
     await db.sql.query(
       {

@@ -8,9 +8,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, runAxe } from './browser.js';
 import {
+  acceptByHttp,
   baseUrl,
   createWorkspaceByHttp,
   get,
+  inviteByHttp,
+  post,
   signInContext,
   signUpByHttp,
   type Person,
@@ -186,6 +189,60 @@ describe('the new-workspace wizard', () => {
       },
       { javaScriptEnabled: false },
     );
+  });
+});
+
+describe('who may start a workspace in an existing district', () => {
+  it('offers a viewer (leadership) no district of theirs, says why, and refuses it on the field', async () => {
+    const owner = await signUpByHttp('District Owner');
+    const viewer = await signUpByHttp('District Leadership');
+    const id = await createWorkspaceByHttp(owner, 'Owned engagement');
+    await acceptByHttp(viewer, await inviteByHttp(owner, id, viewer.email, 'viewer'));
+    // The district's id, as its owner's wizard offers it.
+    const ownerStep2 = await post(
+      '/workspaces/new?/next',
+      { step: 'workspace', name: 'Next year', schoolYear: '2027-28' },
+      owner.session,
+    );
+    const districtId = /id="district-([0-9a-f-]{36})"/.exec(await ownerStep2.text())?.[1];
+    expect(districtId).toBeDefined();
+    await withPerson(viewer, async (page) => {
+      await page.goto(`${baseUrl}/workspaces/new`);
+      await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+      await page.getByLabel('Workspace name').fill('Leadership’s own engagement');
+      await page.getByLabel('School year').fill('2027-28');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.locator('#district-closed').waitFor();
+      // Only "A new district" is on offer; the note says why their district is not.
+      await expect(page.locator('input[name="district"]').count()).resolves.toBe(1);
+      await expect(page.getByRole('radio', { name: 'A new district' }).isChecked()).resolves.toBe(
+        true,
+      );
+      await expect(page.locator('#district-closed').textContent()).resolves.toMatch(
+        /^Not listed: Revere Public Schools, MA\. Only an owner/,
+      );
+      await expectNoSeriousViolations(page, 'wizard step 2 with a district not on offer');
+
+      // Posting the district anyway (a radio added by hand): refused, the error at the field.
+      await page.evaluate((value) => {
+        const radio = document.createElement('input');
+        Object.assign(radio, { type: 'radio', name: 'district', value, checked: true });
+        // With JavaScript the form stays in place after the answer: labelled, for axe below.
+        radio.setAttribute('aria-label', 'Their district');
+        document.querySelector('form.wizard')?.append(radio);
+      }, districtId);
+      await page.getByLabel('New schools, one per line').fill('Leadership Academy');
+      await page.getByRole('button', { name: 'Next' }).click();
+      const error = page.locator('#district-error');
+      await error.waitFor();
+      await expect(error.textContent()).resolves.toMatch(
+        /Only an owner of one of this district’s workspaces can start another workspace in it/,
+      );
+      await expect(
+        page.locator('fieldset.choices').first().getAttribute('aria-describedby'),
+      ).resolves.toBe('district-closed district-error');
+      await expectNoSeriousViolations(page, 'wizard step 2 refusing the district');
+    });
   });
 });
 

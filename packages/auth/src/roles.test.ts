@@ -26,6 +26,11 @@ describe('workspace actions', () => {
     expect(ROLES.filter((r) => can(r, 'ratings.reveal'))).toEqual(['owner', 'facilitator']);
   });
 
+  it('lets only owners start another workspace in their district', () => {
+    // A viewer who started one became its owner (the demo's leadership sign-in did).
+    expect(ROLES.filter((r) => can(r, 'district.add-workspace'))).toEqual(['owner']);
+  });
+
   it('keeps making and unmaking owners to owners', () => {
     expect(roleChangeProblem('owner', 'rater', 'owner')).toBeNull();
     expect(roleChangeProblem('facilitator', 'rater', 'viewer')).toBeNull();

@@ -4,9 +4,13 @@
  * the wizard's district step, and, inside the wizard's transaction, making or finding the
  * district and the schools the new workspace names.
  *
- * A person may pick only a district they already have a workspace in; anything else posted is
- * refused as if it were not in the list, so district ids cannot be probed.
+ * A person may pick only a district where they hold `district.add-workspace` (the one table in
+ * @concord/auth: an owner of one of its workspaces), or a new one. A district where they are a
+ * member in another role is refused with 403 and a message saying who may add to it (they know
+ * it exists); anything else posted is refused as if it were not in the list, so district ids
+ * cannot be probed.
  */
+import { can, ROLE_LABELS, ROLES } from '@concord/auth/roles';
 import { z } from 'zod';
 import { formList, formText } from './form.js';
 import { statement, type SqlSession, type SqlTx } from './sql-statement.js';
@@ -173,34 +177,113 @@ export const DistrictStepSchema = z
 
 export type DistrictStep = z.output<typeof DistrictStepSchema>;
 
+/** The roles whose holders may start another workspace in their workspace's district. */
+export const DISTRICT_ADDING_ROLES = ROLES.filter((r) => can(r, 'district.add-workspace'));
+
+// Schools go only with the districts the person may add to: the wizard offers them there, and
+// a district's full list (other workspaces' schools too) is nobody else's business.
 const MY_DISTRICTS = statement(
   'my_districts',
-  `select d.id, d.name, d.state,
+  `with mine as (
+     select w.district_id, bool_or(m.role = any($2::text[])) as may_add
+     from workspaces w join memberships m on m.workspace_id = w.id
+     where m.user_id = $1::uuid group by w.district_id)
+   select d.id, d.name, d.state, mine.may_add,
           coalesce(json_agg(json_build_object('id', s.id, 'name', s.name) order by s.name)
-                   filter (where s.id is not null), '[]') as schools
-   from districts d left join schools s on s.district_id = d.id
-   where d.id in (select w.district_id from workspaces w
-                  join memberships m on m.workspace_id = w.id where m.user_id = $1::uuid)
-   group by d.id order by d.name`,
+                   filter (where s.id is not null and mine.may_add), '[]') as schools
+   from mine join districts d on d.id = mine.district_id
+   left join schools s on s.district_id = d.id
+   group by d.id, mine.may_add order by d.name`,
 );
 
-/** The districts the person has a workspace in, with all their schools, by name. */
-export async function listMyDistricts(
-  db: SqlSession,
-  userId: string,
-): Promise<DistrictWithSchools[]> {
+export interface DistrictRef {
+  id: string;
+  name: string;
+  state: string | null;
+}
+
+/** The districts a person has a workspace in, split by whether they may add one there. */
+export interface MyDistricts {
+  /** Where their role allows `district.add-workspace`, with all the district's schools. */
+  addable: DistrictWithSchools[];
+  /** Where they are a member in another role only: shown as not on offer, never accepted. */
+  closed: DistrictRef[];
+}
+
+/** The person's districts (see MyDistricts), each list by name. */
+export async function listMyDistricts(db: SqlSession, userId: string): Promise<MyDistricts> {
   const rows = await db.query<{
     id: string;
     name: string;
     state: string | null;
+    may_add: boolean;
     schools: SchoolRef[] | string;
-  }>(MY_DISTRICTS, [userId]);
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    state: r.state,
-    schools: typeof r.schools === 'string' ? (JSON.parse(r.schools) as SchoolRef[]) : r.schools,
-  }));
+  }>(MY_DISTRICTS, [userId, DISTRICT_ADDING_ROLES]);
+  const mine: MyDistricts = { addable: [], closed: [] };
+  for (const r of rows) {
+    if (!r.may_add) {
+      mine.closed.push({ id: r.id, name: r.name, state: r.state });
+      continue;
+    }
+    mine.addable.push({
+      id: r.id,
+      name: r.name,
+      state: r.state,
+      schools: typeof r.schools === 'string' ? (JSON.parse(r.schools) as SchoolRef[]) : r.schools,
+    });
+  }
+  return mine;
+}
+
+/** A refused district choice: the status to answer and the message on the `district` field. */
+export interface DistrictRefusal {
+  status: 400 | 403;
+  errors: { district: string };
+}
+
+/** "an owner", "an owner or facilitator": who may add a workspace to a district, from the table. */
+function addingRolesText(): string {
+  const labels = DISTRICT_ADDING_ROLES.map((r) => ROLE_LABELS[r].toLowerCase());
+  const article = /^[aeiou]/.test(labels[0] ?? '') ? 'an' : 'a';
+  return `${article} ${labels.join(' or ')}`;
+}
+
+/**
+ * Why districts the person works in are not on offer (null when none are left out), so they ask
+ * an owner there instead of starting a "new" copy of the district.
+ */
+export function closedDistrictsNote(mine: MyDistricts): string | null {
+  const names = mine.closed.map((d) => (d.state ? `${d.name}, ${d.state}` : d.name));
+  if (names.length === 0) return null;
+  return `Not listed: ${names.join('; ')}. Only ${addingRolesText()} of one of a district’s workspaces can start another workspace in it; ask one there to start it and invite you.`;
+}
+
+/**
+ * Why the person may not start a workspace in the district they chose, or null when they may
+ * (a new district, or one of `mine.addable`).
+ */
+export function districtChoiceProblem(
+  mine: MyDistricts,
+  districtId: string,
+): DistrictRefusal | null {
+  if (districtId === NEW_DISTRICT || mine.addable.some((d) => d.id === districtId)) return null;
+  return districtRefusal(mine, districtId);
+}
+
+/** The refusal of a district that is not on offer (see the module comment). */
+function districtRefusal(mine: MyDistricts, districtId: string): DistrictRefusal {
+  if (mine.closed.some((d) => d.id === districtId)) {
+    return {
+      status: 403,
+      errors: {
+        district: `Only ${addingRolesText()} of one of this district’s workspaces can start another workspace in it. Ask one to start it and invite you, or choose a new district.`,
+      },
+    };
+  }
+  return {
+    status: 400,
+    errors: { district: 'Choose one of your districts from the list, or a new district.' },
+  };
 }
 
 /**
@@ -220,9 +303,15 @@ export function chosenSchoolNames(step: DistrictStep, districts: DistrictWithSch
   return names;
 }
 
-/** A form problem found while writing: which field, and what to do. Nothing was stored. */
+/**
+ * A form problem found while writing: which field, and what to do (400, or 403 when the person's
+ * role is what stands in the way). Nothing was stored.
+ */
 export class WizardInputError extends Error {
-  constructor(readonly errors: Record<string, string>) {
+  constructor(
+    readonly errors: Record<string, string>,
+    readonly status: 400 | 403 = 400,
+  ) {
     super(Object.values(errors).join(' '));
     this.name = 'WizardInputError';
   }
@@ -250,9 +339,10 @@ export interface ResolvedDistrict {
 }
 
 /**
- * Inside the wizard's transaction: the district (made now, or one of the person's own) and its
- * schools (new names added to it). Throws WizardInputError naming the field when the choice is
- * not one of the person's districts or a ticked school is not in it.
+ * Inside the wizard's transaction: the district (made now, or one the person may add to, checked
+ * again here whatever earlier steps said) and its schools (new names added to it). Throws
+ * WizardInputError naming the field when the person may not add to the district chosen
+ * (districtChoiceProblem) or a ticked school is not in it.
  */
 export async function resolveDistrict(
   tx: SqlTx,
@@ -268,11 +358,11 @@ export async function resolveDistrict(
     ]);
     district = rows[0]!;
   } else {
-    const mine = (await listMyDistricts(tx, userId)).find((d) => d.id === step.district);
+    const districts = await listMyDistricts(tx, userId);
+    const mine = districts.addable.find((d) => d.id === step.district);
     if (!mine) {
-      throw new WizardInputError({
-        district: 'Choose one of your districts from the list, or a new district.',
-      });
+      const refusal = districtRefusal(districts, step.district);
+      throw new WizardInputError(refusal.errors, refusal.status);
     }
     district = mine;
     existing = mine.schools;

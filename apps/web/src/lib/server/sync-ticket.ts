@@ -18,23 +18,21 @@ import { isUuid, statement, type SqlSession } from './sql-statement.js';
 import { publicSyncUrl, type SyncConfig } from './sync-config.js';
 
 /**
- * Why a member gets no ticket:
- * - no-document: no such document in this workspace (the same answer as a document that
- *   exists elsewhere, so ids cannot be probed);
- * - no-access: the role gives no read on it (another rater's ratings before reveal).
+ * The one answer when a member gets no ticket: no such document in this workspace (never made,
+ * deleted, or another workspace's) and a document their role gives no read on (another rater's
+ * ratings before reveal) look exactly alike, status and body, so a member cannot learn whether
+ * another rater's ratings document exists. (The sync server admits only a ticket signed for the
+ * very document asked for, so it cannot be asked in its place.)
  */
-export type TicketProblem = 'no-document' | 'no-access';
-
-export const TICKET_PROBLEM_TEXT: Record<TicketProblem, string> = {
-  'no-document': 'There is no such document in this workspace. Reload the workspace page.',
-  'no-access':
-    'Ratings are private until a facilitator reveals them: only their rater may open this ratings document before then.',
-};
-
-export const TICKET_PROBLEM_STATUS: Record<TicketProblem, 403 | 404> = {
-  'no-document': 404,
-  'no-access': 403,
-};
+export const NO_TICKET = {
+  status: 404,
+  body: {
+    error: 'not-found',
+    reason: 'no-document',
+    message:
+      'There is no such document in this workspace, or it is not open to you. Reload the workspace page.',
+  },
+} as const;
 
 const DOCUMENT_ACCESS = statement(
   'sync_ticket_document',
@@ -58,23 +56,24 @@ export interface TicketSubject {
   role: Role;
 }
 
-/** The member's sync capabilities on the document (always including read), or why none. */
+/**
+ * The member's sync capabilities on the document (always including read), or `{ ok: false }`
+ * alike for a document that is not there and one they may not read (see NO_TICKET).
+ */
 export async function ticketCapabilities(
   db: SqlSession,
   subject: TicketSubject,
-): Promise<
-  { ok: true; capabilities: readonly SyncCapability[] } | { ok: false; problem: TicketProblem }
-> {
-  if (!isUuid(subject.documentId)) return { ok: false, problem: 'no-document' };
+): Promise<{ ok: true; capabilities: readonly SyncCapability[] } | { ok: false }> {
+  if (!isUuid(subject.documentId)) return { ok: false };
   const [row] = await db.query(DOCUMENT_ACCESS, [subject.documentId, subject.workspaceId]);
-  if (row === undefined) return { ok: false, problem: 'no-document' };
+  if (row === undefined) return { ok: false };
   // Checked, not cast: a kind this build does not know must not grant anything.
   const doc = DocumentRow.parse(row);
   const capabilities = documentCapabilities(
     { userId: subject.userId.toLowerCase(), role: subject.role },
     { kind: doc.kind, ownerId: doc.owner_id, revealed: doc.revealed },
   );
-  if (!capabilities.includes('read')) return { ok: false, problem: 'no-access' };
+  if (!capabilities.includes('read')) return { ok: false };
   return { ok: true, capabilities };
 }
 

@@ -2,7 +2,8 @@ import { createDocumentStore } from '@concord/db';
 import { readMeta } from '@concord/documents';
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { listMyDistricts } from './districts.js';
+import { ROLES, type Role } from '@concord/auth/roles';
+import { closedDistrictsNote, districtChoiceProblem, listMyDistricts } from './districts.js';
 import { parseForm } from './form.js';
 import { statement } from './sql-statement.js';
 import {
@@ -85,6 +86,89 @@ describe('wizard validation', () => {
   });
 });
 
+const ADD_MEMBER = statement(
+  't_ws_add_member',
+  `insert into memberships (workspace_id, user_id, role, represents)
+   values ($1, $2, $3, case when $3 = 'rater' then 'district' end)`,
+);
+
+describe('who may start a workspace in an existing district', () => {
+  /** A district with one workspace, and a member of it in each role. */
+  async function districtTeam() {
+    const db = getDb();
+    const owner = await addPerson(db, 'Owner');
+    const ws = await addWorkspace(db, owner.id, { districtName: 'Chelsea Public Schools' });
+    const [district] = (await listMyDistricts(db.sql, owner.id)).addable;
+    const members = { owner: owner.id } as Record<Role, string>;
+    for (const role of ROLES.filter((r) => r !== 'owner')) {
+      const person = await addPerson(db, role);
+      await db.sql.query(ADD_MEMBER, [ws.id, person.id, role]);
+      members[role] = person.id;
+    }
+    return { db, district: district!, members };
+  }
+
+  it('offers the district, with its schools, to its owners only', async () => {
+    const { db, district, members } = await districtTeam();
+    expect(district.schools.map((s) => s.name)).toEqual([
+      'Garfield Elementary',
+      'Revere High School',
+    ]);
+    for (const role of ROLES) {
+      const mine = await listMyDistricts(db.sql, members[role]);
+      if (role === 'owner') {
+        expect(mine, role).toEqual({ addable: [district], closed: [] });
+        expect(closedDistrictsNote(mine)).toBeNull();
+      } else {
+        // Named (they work there) but not on offer, and its schools are not handed out.
+        expect(mine, role).toEqual({
+          addable: [],
+          closed: [{ id: district.id, name: 'Chelsea Public Schools', state: 'MA' }],
+        });
+        expect(closedDistrictsNote(mine)).toMatch(
+          /^Not listed: Chelsea Public Schools, MA\. Only an owner of one of a district’s workspaces/,
+        );
+      }
+    }
+  });
+
+  it('refuses a facilitator, rater or viewer there by the district field (403), storing nothing', async () => {
+    const { db, district, members } = await districtTeam();
+    const input = WizardSchema.parse(
+      wizardValues({
+        name: 'Not mine to start',
+        district: district.id,
+        schoolIds: district.schools.map((s) => s.id),
+        newSchools: 'Sneaky Academy',
+      }),
+    );
+    const before = await counts();
+    for (const role of ['facilitator', 'rater', 'viewer'] as const) {
+      const result = await createWorkspace(db, members[role], input);
+      expect(result, role).toEqual({
+        ok: false,
+        status: 403,
+        errors: {
+          district: expect.stringMatching(/^Only an owner of one of this district’s workspaces/),
+        },
+      });
+      // The wizard's district step says the same before anything is posted to create.
+      const mine = await listMyDistricts(db.sql, members[role]);
+      const { ok: _ok, ...refusal } = result as Extract<typeof result, { ok: false }>;
+      expect(districtChoiceProblem(mine, district.id)).toEqual(refusal);
+    }
+    expect(await counts()).toEqual(before);
+
+    // The owner may; and a viewer may still start a workspace in a new district, as its owner.
+    const byOwner = await createWorkspace(db, members.owner, input);
+    expect(byOwner.ok).toBe(true);
+    const ownWs = await addWorkspace(db, members.viewer, {
+      districtName: 'Everett Public Schools',
+    });
+    expect((await workspaceAccess(db.sql, ownWs.id, members.viewer))?.role).toBe('owner');
+  });
+});
+
 describe('createWorkspace', () => {
   it('makes the workspace, schools, owner, one document per instrument with content, and audit rows', async () => {
     const db = getDb();
@@ -142,7 +226,7 @@ describe('createWorkspace', () => {
     const db = getDb();
     const owner = await addPerson(db, 'Owner');
     await addWorkspace(db, owner.id);
-    const [district] = await listMyDistricts(db.sql, owner.id);
+    const [district] = (await listMyDistricts(db.sql, owner.id)).addable;
     const garfield = district!.schools.find((s) => s.name === 'Garfield Elementary')!;
     const before = await counts();
     const ws = await addWorkspace(db, owner.id, {
@@ -168,7 +252,7 @@ describe('createWorkspace', () => {
     const db = getDb();
     const owner = await addPerson(db, 'Owner');
     await addWorkspace(db, owner.id);
-    const [district] = await listMyDistricts(db.sql, owner.id);
+    const [district] = (await listMyDistricts(db.sql, owner.id)).addable;
     const stranger = await addPerson(db, 'Stranger');
     const before = await counts();
     const input = WizardSchema.parse(
@@ -177,8 +261,12 @@ describe('createWorkspace', () => {
     const result = await createWorkspace(db, stranger.id, input);
     expect(result).toEqual({
       ok: false,
+      status: 400,
       errors: { district: expect.stringMatching(/your districts/) },
     });
+    // Not a uuid at all: the same answer, never a database error.
+    const junk = WizardSchema.parse(wizardValues({ district: 'nope', newSchools: 'A School' }));
+    expect(await createWorkspace(db, stranger.id, junk)).toEqual(result);
     expect(await counts()).toEqual(before);
   });
 

@@ -263,12 +263,14 @@ export interface CreatedWorkspace {
 }
 
 export type CreateWorkspaceResult =
-  { ok: true; workspace: CreatedWorkspace } | { ok: false; errors: Record<string, string> };
+  | { ok: true; workspace: CreatedWorkspace }
+  | { ok: false; status: 400 | 403; errors: Record<string, string> };
 
 /**
  * Creates the workspace the wizard describes, in one transaction; `input` is WizardSchema's
- * output. A problem only the database can see (a district that is not the person's, a school
- * not in it) comes back as field errors, with nothing stored.
+ * output. A problem only the database can see (a district the person may not add a workspace
+ * to, a school not in it) comes back as field errors with the status to answer (403 when the
+ * person's role is what stands in the way), with nothing stored.
  */
 export async function createWorkspace(
   db: Db,
@@ -349,7 +351,9 @@ export async function createWorkspace(
     });
     return { ok: true, workspace };
   } catch (error) {
-    if (error instanceof WizardInputError) return { ok: false, errors: error.errors };
+    if (error instanceof WizardInputError) {
+      return { ok: false, status: error.status, errors: error.errors };
+    }
     throw error;
   }
 }

@@ -3,12 +3,18 @@
  * plain form post that validates its own fields, so it works without JavaScript; values from
  * earlier steps travel along in hidden fields. The last step validates everything again and
  * creates the workspace in one transaction (nothing is stored until then, nor on any error).
+ *
+ * Only districts the person may add a workspace to are offered (`district.add-workspace` in
+ * @concord/auth, see $lib/server/districts); a district posted anyway is refused on its field at
+ * the district step and again, in the transaction, at the last.
  */
 import { fail, redirect } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth/guard';
 import { getDb } from '$lib/server/db';
 import {
   chosenSchoolNames,
+  closedDistrictsNote,
+  districtChoiceProblem,
   DistrictStepSchema,
   listMyDistricts,
   US_STATES,
@@ -77,8 +83,9 @@ function refuse(
   values: FormValues,
   errors: FormErrors,
   districts: DistrictWithSchools[],
+  status: 400 | 403 = 400,
 ) {
-  return fail(400, {
+  return fail(status, {
     step,
     values: echoValues(withoutStep(values)),
     errors,
@@ -95,8 +102,10 @@ function withoutStep(values: FormValues): FormValues {
 export const load: PageServerLoad = async (event) => {
   const user = requireUser(event);
   const db = await getDb();
+  const mine = await listMyDistricts(db.sql, user.id);
   return {
-    districts: await listMyDistricts(db.sql, user.id),
+    districts: mine.addable,
+    closedDistrictsNote: closedDistrictsNote(mine),
     states: Object.entries(US_STATES).map(([code, name]) => ({ code, name })),
     instruments: INSTRUMENTS.map((i) => ({
       key: i.key,
@@ -114,9 +123,15 @@ export const actions: Actions = {
     const data = await readFormData(event.request);
     const values = formValues(data);
     const step = stepOf(data.get('step'));
-    const districts = await listMyDistricts((await getDb()).sql, user.id);
+    const mine = await listMyDistricts((await getDb()).sql, user.id);
+    const districts = mine.addable;
     const parsed = STEP_SCHEMAS[step].safeParse(values);
     if (!parsed.success) return refuse(step, values, fieldErrors(parsed.error), districts);
+    // Said at the district step, not only when creating: the last step checks it again.
+    if (step === 'district' && typeof values.district === 'string') {
+      const problem = districtChoiceProblem(mine, values.district);
+      if (problem) return refuse(step, values, problem.errors, districts, problem.status);
+    }
     const next = WIZARD_STEPS[WIZARD_STEPS.indexOf(step) + 1] ?? step;
     return show(next, values, districts);
   },
@@ -127,7 +142,7 @@ export const actions: Actions = {
     const data = await readFormData(event.request);
     const values = formValues(data);
     const step = stepOf(data.get('step'));
-    const districts = await listMyDistricts((await getDb()).sql, user.id);
+    const districts = (await listMyDistricts((await getDb()).sql, user.id)).addable;
     const previous = WIZARD_STEPS[Math.max(0, WIZARD_STEPS.indexOf(step) - 1)] ?? step;
     return show(previous, values, districts);
   },
@@ -138,15 +153,17 @@ export const actions: Actions = {
     const data = await readFormData(event.request);
     const values = formValues(data);
     const db = await getDb();
-    const districts = await listMyDistricts(db.sql, user.id);
+    const districts = (await listMyDistricts(db.sql, user.id)).addable;
     const parsed = WizardSchema.safeParse(values);
     if (!parsed.success) {
       const errors = fieldErrors(parsed.error);
       return refuse(firstStepWithError(errors), values, errors, districts);
     }
     const result = await createWorkspace(db, user.id, parsed.data);
-    if (!result.ok)
-      return refuse(firstStepWithError(result.errors), values, result.errors, districts);
+    if (!result.ok) {
+      const step = firstStepWithError(result.errors);
+      return refuse(step, values, result.errors, districts, result.status);
+    }
     redirect(303, `/w/${result.workspace.id}`);
   },
 };

@@ -2,19 +2,15 @@
  * GET /w/[workspace]/documents/[document]/ticket: a sync ticket for one document, as JSON
  * `{ url, ticket, capabilities, expiresAt }` (see $lib/server/sync-ticket). An API, so refusals
  * are JSON too, shaped like the sync server's (`{ error, reason, message }`): signed out 401
- * (not a redirect), not a member or no such document here 404, no read on it 403 (another
- * rater's ratings before reveal). Never cached: a ticket is a short-lived credential.
+ * (not a redirect), not a member 404; no such document here and no read on it (another rater's
+ * ratings before reveal) the same 404 with the same body (NO_TICKET), so whether a document
+ * exists is not given away. Never cached: a ticket is a short-lived credential.
  */
 import { json } from '@sveltejs/kit';
 import { dev } from '$app/environment';
 import { getDb } from '$lib/server/db';
 import { syncConfig } from '$lib/server/sync-config';
-import {
-  issueSyncTicket,
-  TICKET_PROBLEM_STATUS,
-  TICKET_PROBLEM_TEXT,
-  ticketCapabilities,
-} from '$lib/server/sync-ticket';
+import { issueSyncTicket, NO_TICKET, ticketCapabilities } from '$lib/server/sync-ticket';
 import { NOT_FOUND_MESSAGE } from '$lib/server/workspace-guard';
 import { workspaceAccess } from '$lib/server/workspaces';
 import type { RequestHandler } from './$types';
@@ -40,12 +36,8 @@ export const GET: RequestHandler = async (event) => {
     role: access.role,
   });
   if (!found.ok) {
-    return refuse(
-      TICKET_PROBLEM_STATUS[found.problem],
-      found.problem === 'no-document' ? 'not-found' : 'forbidden',
-      found.problem,
-      TICKET_PROBLEM_TEXT[found.problem],
-    );
+    const { error, reason, message } = NO_TICKET.body;
+    return refuse(NO_TICKET.status, error, reason, message);
   }
   const body = issueSyncTicket(syncConfig({ requireSecret: !dev }), event.url, {
     userId: user.id,
