@@ -5,7 +5,10 @@
  * No database lookup per connection, and the sync server needs no session store.
  *
  * Format: base64url(JSON payload) "." base64url(HMAC-SHA256(secret, first part)), payload
- *   { userId, documentId, capabilities: ('read' | 'write' | 'awareness' | 'decide')[], exp }
+ *   { userId, documentId, capabilities: ('read' | 'write' | 'awareness' | 'decide')[], exp,
+ *     name? }
+ * with `name` the person's display name, which the server writes into their presence (a client
+ * cannot publish presence under another name).
  * with exp in seconds since the Unix epoch. Both sides share SYNC_TICKET_SECRET.
  *
  * A ticket only ever narrows what a connection may do: the server intersects its capabilities
@@ -16,6 +19,7 @@
  * of @concord/auth), so the web app can import it as `@concord/sync-server/auth`.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { MAX_PRESENCE_NAME } from '@concord/auth/presence';
 import { SYNC_CAPABILITIES, type SyncCapability } from '@concord/auth/roles';
 import { z } from 'zod';
 import { err, ok, type Result } from './result.js';
@@ -47,6 +51,7 @@ export const TicketSchema = z.strictObject({
   documentId: Uuid,
   capabilities: z.array(z.enum(CAPABILITIES)).max(CAPABILITIES.length),
   exp: z.number().int().positive(),
+  name: z.string().max(MAX_PRESENCE_NAME).optional(),
 });
 
 export type Ticket = z.output<typeof TicketSchema>;
@@ -56,6 +61,8 @@ export interface IssueTicketInput {
   userId: string;
   documentId: string;
   capabilities: readonly Capability[];
+  /** The person's display name, for their presence (cut to MAX_PRESENCE_NAME). */
+  name?: string;
   /** Lifetime in seconds (default TICKET_TTL_SECONDS, at most MAX_TICKET_TTL_SECONDS). */
   ttlSeconds?: number;
   /** Milliseconds since the epoch (default Date.now()); for tests. */
@@ -74,6 +81,7 @@ export function issueTicket(input: IssueTicketInput): string {
     documentId: input.documentId,
     capabilities: [...new Set(input.capabilities)],
     exp: Math.floor((input.now ?? Date.now()) / 1000) + ttl,
+    ...(input.name !== undefined && { name: input.name.slice(0, MAX_PRESENCE_NAME) }),
   });
   const body = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
   return `${body}.${sign(input.secret, body)}`;

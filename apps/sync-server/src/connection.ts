@@ -68,6 +68,8 @@ interface AckSlot {
 export class Connection {
   readonly id: number;
   readonly userId: string;
+  /** The person's display name, from the ticket (written into their presence). */
+  readonly name: string | undefined;
   readonly documentId: string;
   readonly workspaceId: string | null;
   readonly shape: DocumentShape | null;
@@ -93,6 +95,7 @@ export class Connection {
   constructor(private readonly options: ConnectionOptions) {
     this.id = options.id;
     this.userId = options.ticket.userId;
+    this.name = options.ticket.name;
     this.documentId = options.ticket.documentId;
     this.workspaceId = options.workspaceId;
     this.shape = options.shape;

@@ -13,6 +13,9 @@
  * room applies them (sendEarly), and a client that has nothing, right after a load, is
  * answered with them too: no second encoding of the whole document, and no waiting on ours.
  *
+ * Presence is each person's own (awareness-guard.ts): a client id belongs to the person who first
+ * announced it, and the server writes `user` from the ticket into every state.
+ *
  * Awareness is kept in a y-protocols Awareness, which ignores an update whose clock for that
  * client has not advanced: the stock client echoes every awareness update it receives, and
  * relaying those echoes would turn each 15-second renewal into an N² storm. Only what changed
@@ -42,6 +45,7 @@ import {
 } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { isStaleAwarenessUpdate } from './awareness-filter.js';
+import { guardAwareness, type PresenceOwner } from './awareness-guard.js';
 import type { Compactor } from './compaction.js';
 import { broadcast, type Connection, type RoomPort } from './connection.js';
 import {
@@ -142,6 +146,8 @@ export class Room implements RoomPort {
    * (published to other instances with the batch), false when it came from one. */
   private readonly renewals = new Map<number, boolean>();
   private renewalTimer: NodeJS.Timeout | undefined;
+  /** Who announced each client id of this room's local presence (awareness-guard.ts). */
+  private readonly presenceOwners = new Map<number, PresenceOwner<Connection>>();
 
   constructor(private readonly options: RoomOptions) {
     this.documentId = options.documentId;
@@ -202,6 +208,9 @@ export class Room implements RoomPort {
   }
 
   dropAwarenessOf(conn: Connection): void {
+    for (const [clientId, owner] of this.presenceOwners) {
+      if (owner.conn === conn) this.presenceOwners.delete(clientId);
+    }
     if (conn.awarenessClients.size === 0 || this.state === 'closed') return;
     removeAwarenessStates(this.awareness, [...conn.awarenessClients], conn);
     conn.awarenessClients.clear();
@@ -301,7 +310,12 @@ export class Room implements RoomPort {
         // Refused whole: not applied, relayed or stored. The connection stays open (for reading,
         // and for the edits that are allowed); the stock client logs the reason.
         conn.log.info(
-          { connection: conn.id, documentId: this.documentId, check: verdict.check, reason: verdict.reason },
+          {
+            connection: conn.id,
+            documentId: this.documentId,
+            check: verdict.check,
+            reason: verdict.reason,
+          },
           'update refused',
         );
         conn.send(encodePermissionDenied(verdict.reason));
@@ -317,10 +331,7 @@ export class Room implements RoomPort {
       );
       return;
     }
-    if (
-      !this.options.persistence.hasRoomFor(update.byteLength) &&
-      !isKnownTo(this.doc, checked)
-    ) {
+    if (!this.options.persistence.hasRoomFor(update.byteLength) && !isKnownTo(this.doc, checked)) {
       // Database down and the queue full: refuse before applying, so everything in memory is
       // queued for storing; the client keeps the edit and sends it again after reconnecting.
       conn.close(
@@ -451,7 +462,29 @@ export class Room implements RoomPort {
     }
     // Echoes of what we relayed (same clock) change nothing: skip parsing them again.
     if (isStaleAwarenessUpdate(this.awareness, update)) return;
-    applyAwarenessUpdate(this.awareness, update, conn);
+    const guarded = guardAwareness(
+      update,
+      { userId: conn.userId, name: conn.name, conn },
+      this.presenceOwners,
+      (clientId) => {
+        const state = this.awareness.getStates().get(clientId) as
+          { user?: { id?: unknown } } | undefined;
+        if (state === undefined) return undefined;
+        return typeof state.user?.id === 'string' ? state.user.id : null;
+      },
+    );
+    if (guarded.refused.length > 0) {
+      conn.log.info(
+        { connection: conn.id, documentId: this.documentId, clientIds: guarded.refused },
+        'presence refused: another person’s client id, or not a state',
+      );
+    }
+    if (guarded.update === null) return;
+    for (const { clientId, from } of guarded.bound) {
+      from?.awarenessClients.delete(clientId);
+      this.presenceOwners.set(clientId, { userId: conn.userId, conn });
+    }
+    applyAwarenessUpdate(this.awareness, guarded.update, conn);
   }
 
   private sendAllAwareness(conn: Connection): void {

@@ -91,12 +91,19 @@ export interface SyncTicketResponse {
 export function issueSyncTicket(
   config: SyncConfig,
   pageUrl: URL,
-  grant: { userId: string; documentId: string; capabilities: readonly SyncCapability[] },
+  grant: {
+    userId: string;
+    /** The person's display name: the sync server writes it into their presence. */
+    name?: string;
+    documentId: string;
+    capabilities: readonly SyncCapability[];
+  },
   now: number = Date.now(),
 ): SyncTicketResponse {
   const ticket = issueTicket({
     secret: config.ticketSecret,
     userId: grant.userId,
+    ...(grant.name !== undefined && { name: grant.name }),
     documentId: grant.documentId,
     capabilities: grant.capabilities,
     ttlSeconds: TICKET_TTL_SECONDS,

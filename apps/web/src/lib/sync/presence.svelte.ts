@@ -3,14 +3,13 @@
  * on. The local state is `{ user: { id, name, color }, item }`; `user` is the field Tiptap's
  * CollaborationCaret reads for the caret's name and colour. People are listed once however many
  * tabs they have open (the same user id), and never by colour alone: each has initials and a name.
+ * The sync server writes `user` from the connection's ticket into every state it relays, so what
+ * others see is who the server knows, whatever a client published.
  */
+import { presenceColor, type PresenceUser } from '@concord/auth/presence';
 import type { Awareness } from 'y-protocols/awareness';
 
-export interface PresenceUser {
-  id: string;
-  name: string;
-  color: string;
-}
+export type { PresenceUser };
 
 export interface Person extends PresenceUser {
   initials: string;
@@ -19,23 +18,8 @@ export interface Person extends PresenceUser {
   isMe: boolean;
 }
 
-/** Dark enough for white initials (contrast ≥ 4.5:1 with #fff). */
-const COLORS = [
-  '#1e4f8f',
-  '#8c1d13',
-  '#1b5e36',
-  '#573a8a',
-  '#7a4a00',
-  '#005f73',
-  '#9d174d',
-  '#3f4a5a',
-];
-
-export function colorFor(userId: string): string {
-  let h = 0;
-  for (let i = 0; i < userId.length; i++) h = (h * 31 + userId.charCodeAt(i)) >>> 0;
-  return COLORS[h % COLORS.length]!;
-}
+/** A person's colour (the sync server writes the same into their presence). */
+export const colorFor = presenceColor;
 
 export function initialsOf(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);

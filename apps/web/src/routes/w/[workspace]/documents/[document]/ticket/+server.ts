@@ -41,6 +41,7 @@ export const GET: RequestHandler = async (event) => {
   }
   const body = issueSyncTicket(syncConfig({ requireSecret: !dev }), event.url, {
     userId: user.id,
+    name: user.name,
     documentId: event.params.document.toLowerCase(),
     capabilities: found.capabilities,
   });
