@@ -5,7 +5,9 @@
  * SIGKILLed), each instance keeps serving its own clients, and once Redis is back both catch up
  * (store re-read and instance-to-instance sync) and converge.
  */
+import * as decoding from 'lib0/decoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { metric, RedisChild, scrape, SYSTEM_REDIS_URL, uniquePrefix } from './cluster.js';
 import {
   frameKind,
@@ -20,12 +22,34 @@ import {
   type TestServer,
 } from './support.js';
 
-/** Sync update frames (type 0, step 2) a client has received. */
+/** Sync update frames (type 0, step 2) a client has received that change something (an
+ * instance's answer to another's load-time sync request may be an empty one, at any moment). */
 const updateFrames = (c: StockClient) =>
   c.received.filter((f) => {
     const k = frameKind(f);
-    return k.type === 0 && k.sub === 2;
+    if (k.type !== 0 || k.sub !== 2) return false;
+    const d = decoding.createDecoder(f);
+    decoding.readVarUint(d);
+    decoding.readVarUint(d);
+    const update = Y.decodeUpdate(decoding.readVarUint8Array(d));
+    return update.structs.length > 0 || update.ds.clients.size > 0;
   }).length;
+
+const markOf = (c: StockClient, of: StockClient) =>
+  (c.provider.awareness.getStates().get(of.doc.clientID) as { mark?: number } | undefined)?.mark;
+
+/**
+ * Waits until everything sent before it has been relayed: a1 (on instance a) changes its
+ * presence and waits until a2 and b1 see it, then b1 does and waits until a1 and a2 do. Each
+ * instance handles a connection's messages in order and Redis keeps the order of what it relays,
+ * so a duplicate or an echo of an earlier update would have reached its client before the mark.
+ */
+async function relayed(a1: StockClient, a2: StockClient, b1: StockClient, mark: number) {
+  a1.provider.awareness.setLocalStateField('mark', mark);
+  await waitFor(() => markOf(a2, a1) === mark && markOf(b1, a1) === mark, 'a1’s mark');
+  b1.provider.awareness.setLocalStateField('mark', mark);
+  await waitFor(() => markOf(a1, b1) === mark && markOf(a2, b1) === mark, 'b1’s mark');
+}
 
 interface Pair {
   db: TestDb;
@@ -86,19 +110,18 @@ describe('redis fan-out between two instances', () => {
     const { a, b, db } = pair;
     const documentId = await db.newDocument();
     const [a1, a2, b1] = await threeClients(pair, documentId);
-    await sleep(100); // let the rooms' load-time sync requests settle
     const base = [a1, a2, b1].map(updateFrames);
 
     for (let i = 0; i < 5; i++) a1.text.insert(a1.text.length, `a${i} `);
     await waitFor(() => b1.text.toString() === a1.text.toString(), 'b1 has a1 edits');
     await waitFor(() => a2.text.toString() === a1.text.toString(), 'a2 has a1 edits');
-    await sleep(200); // an echo or a duplicate would have arrived by now
+    await relayed(a1, a2, b1, 1); // an echo or a duplicate would have arrived by now
     expect([a1, a2, b1].map((c, i) => updateFrames(c) - base[i]!)).toEqual([0, 5, 5]);
 
     for (let i = 0; i < 3; i++) b1.text.insert(0, `b${i} `);
     await waitFor(() => a1.text.toString() === b1.text.toString(), 'a1 has b1 edits');
     await waitFor(() => a2.text.toString() === b1.text.toString(), 'a2 has b1 edits');
-    await sleep(200);
+    await relayed(a1, a2, b1, 2);
     expect([a1, a2, b1].map((c, i) => updateFrames(c) - base[i]!)).toEqual([3, 8, 5]);
     expect(a1.text.toString()).toBe('b2 b1 b0 a0 a1 a2 a3 a4 ');
 
@@ -127,11 +150,11 @@ describe('redis fan-out between two instances', () => {
     const a1 = connect(pair, a, documentId);
     const b1 = connect(pair, b, documentId);
     await Promise.all([a1.synced(), b1.synced()]);
-    a1.provider.awareness.setLocalStateField('user', { name: 'Ada' });
-    b1.provider.awareness.setLocalStateField('user', { name: 'Bo' });
+    // (The server writes `user` from the ticket; a field of the client's own is relayed as is.)
+    a1.provider.awareness.setLocalStateField('item', 'Ada');
+    b1.provider.awareness.setLocalStateField('item', 'Bo');
     const nameOf = (c: StockClient, clientId: number) =>
-      (c.provider.awareness.getStates().get(clientId) as { user?: { name?: string } } | undefined)
-        ?.user?.name;
+      (c.provider.awareness.getStates().get(clientId) as { item?: string } | undefined)?.item;
     await waitFor(() => nameOf(b1, a1.doc.clientID) === 'Ada', 'b1 sees Ada');
     await waitFor(() => nameOf(a1, b1.doc.clientID) === 'Bo', 'a1 sees Bo');
 
@@ -202,12 +225,10 @@ describe('redis fan-out across a Redis restart', () => {
     // through b's (a loaded machine): wait for it to be counted, do not race it.
     const caughtUp = (samples: Awaited<ReturnType<typeof scrape>>) =>
       metric(samples, 'concord_sync_catch_ups_total', { result: 'ok' });
-    let ma = await scrape(a);
-    for (const deadline = Date.now() + 5_000; caughtUp(ma) < 1 && Date.now() < deadline;) {
-      await sleep(20);
-      ma = await scrape(a);
-    }
-    expect(caughtUp(ma)).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(async () => caughtUp(await scrape(a)), { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(1);
+    const ma = await scrape(a);
     expect(
       metric(ma, 'concord_sync_redis_failures_total', { operation: 'publish' }),
     ).toBeGreaterThanOrEqual(1);
