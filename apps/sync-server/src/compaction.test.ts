@@ -31,24 +31,36 @@ function fakeStore(ms = 5) {
   });
 }
 
+/** Waiting for something the compactor does in the background: a budget for a busy machine. */
+const eventually = { timeout: 20_000 };
+
 describe('Compactor', () => {
   it('compacts a document once enough updates are stored and it has gone quiet', async () => {
-    const store = fakeStore();
-    const c = new Compactor({ store, log, afterUpdates: 10, idleMs: 200 });
-    for (let seq = 1; seq <= 9; seq++) c.noteStored('d1', seq);
-    await sleep(40);
-    expect(store.calls).toEqual([]); // not due yet
-    for (let seq = 10; seq <= 14; seq++) {
-      c.noteStored('d1', seq);
-      await sleep(5); // busy: the idle timer keeps moving
+    // "Quiet" and "busy" are on a fake clock, so they are what the test says they are, however
+    // slow the machine (with real timers a stalled moment between two updates looks quiet).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const store = fakeStore();
+      const c = new Compactor({ store, log, afterUpdates: 10, idleMs: 200 });
+      for (let seq = 1; seq <= 9; seq++) c.noteStored('d1', seq);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(store.calls).toEqual([]); // not due yet
+      for (let seq = 10; seq <= 14; seq++) {
+        c.noteStored('d1', seq);
+        await vi.advanceTimersByTimeAsync(150); // busy: each update moves the idle timer on
+      }
+      expect(store.calls).toEqual([]);
+      await vi.advanceTimersByTimeAsync(50); // quiet for idleMs since the last update
+      await vi.waitFor(() => expect(store.calls).toEqual([{ documentId: 'd1', upTo: 14 }]));
+      await vi.waitFor(() => expect(c.backlog).toBe(0)); // done: its checkpoint is known
+      // The checkpoint is known now: 5 more updates are not enough.
+      for (let seq = 15; seq <= 19; seq++) c.noteStored('d1', seq);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(store.calls).toHaveLength(1);
+      await c.close();
+    } finally {
+      vi.useRealTimers();
     }
-    expect(store.calls).toEqual([]);
-    await vi.waitFor(() => expect(store.calls).toEqual([{ documentId: 'd1', upTo: 14 }]));
-    // The checkpoint is known now: 5 more updates are not enough.
-    for (let seq = 15; seq <= 19; seq++) c.noteStored('d1', seq);
-    await sleep(50);
-    expect(store.calls).toHaveLength(1);
-    await c.close();
   });
 
   it('runs one compaction at a time, at once when a room unloads', async () => {
@@ -58,10 +70,10 @@ describe('Compactor', () => {
       c.noteStored(id, 7);
       c.noteUnloaded(id);
     }
-    await vi.waitFor(() => expect(store.calls).toHaveLength(3));
+    await vi.waitFor(() => expect(store.calls).toHaveLength(3), eventually);
     expect(store.calls.map((x) => x.documentId)).toEqual(['a', 'b', 'c']);
     expect(store.maxActive).toBe(1);
-    await vi.waitFor(() => expect(c.backlog).toBe(0));
+    await vi.waitFor(() => expect(c.backlog).toBe(0), eventually);
     await c.close();
   });
 
@@ -71,11 +83,11 @@ describe('Compactor', () => {
     const c = new Compactor({ store, log, afterUpdates: 5, idleMs: 5, retryMs: 300 });
     warnings.length = 0;
     c.noteStored('d', 6);
-    await vi.waitFor(() => expect(warnings).toHaveLength(1));
+    await vi.waitFor(() => expect(warnings).toHaveLength(1), eventually);
     expect(store.calls).toHaveLength(1);
     store.failing = false;
-    await vi.waitFor(() => expect(store.calls).toHaveLength(2));
-    await vi.waitFor(() => expect(c.backlog).toBe(0));
+    await vi.waitFor(() => expect(store.calls).toHaveLength(2), eventually);
+    await vi.waitFor(() => expect(c.backlog).toBe(0), eventually);
     expect(c.backlog).toBe(0);
     await c.close();
   });

@@ -137,7 +137,9 @@ describe('R6: blind rating', () => {
     await changeAccess(handle, workspaceId, 'ratings.reveal', { documentId: assessment });
     // The same byte-level client now gets the upgrade and the server's first frame (its sync
     // step 1), so the frame decoding above would have seen frames had there been any.
-    const upgraded = await rawUpgradeBytes(fx.server.port, path(raterB), 300);
+    const upgraded = await rawUpgradeBytes(fx.server.port, path(raterB), {
+      until: (bytes) => websocketPayloads(bytes).length > 0,
+    });
     expect(upgraded.status).toBe(101);
     const firstFrame = websocketPayloads(upgraded.bytes)[0]!;
     expect(firstFrame.opcode).toBe(2);

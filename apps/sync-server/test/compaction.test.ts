@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { metric, scrape } from './cluster.js';
-import { sleep, stockClient, storedDoc, useSyncServer, waitFor } from './support.js';
+import { stockClient, storedDoc, useSyncServer, waitFor } from './support.js';
 
 const AFTER = 50;
 
@@ -31,20 +31,28 @@ describe('background compaction', () => {
     const client = stockClient(server.url, documentId, server.ticket(documentId, db.userId));
     clients.push(client);
     await client.synced();
+    let sent = 0;
     for (let round = 0; round < 6; round++) {
-      for (let i = 0; i < 40; i++) {
+      for (let i = 0; i < 40; i++, sent++) {
         const t = client.text;
         if (i % 10 === 9) t.delete(0, 1);
         else t.insert(t.length, String.fromCharCode(97 + ((round * 40 + i) % 26)));
       }
-      await sleep(150); // quiet moments, as people pause
+      // A pause, as people make: the round is stored and, once the document is due (every
+      // other round), compacted while it is quiet. Waiting for that, not for a guessed time,
+      // keeps the run the same on any machine (a slow one would otherwise pile every update
+      // up for one compaction at the end).
+      await waitFor(
+        () =>
+          (server.app.sync.room(documentId)?.seq ?? 0) >= sent &&
+          server.app.sync.persistence.pending === 0,
+        'the round stored',
+      );
+      await expect.poll(() => updateRows(documentId), { timeout: 20_000 }).toBeLessThan(AFTER);
     }
-    await waitFor(() => server.app.sync.persistence.pending === 0, 'all stored');
     const seq = server.app.sync.room(documentId)?.seq ?? 0;
     expect(seq).toBeGreaterThanOrEqual(240);
-    await waitFor(() => server.app.compactor?.backlog === 0, 'compactions done', 10_000);
-    await sleep(300); // the last idle timer
-    await waitFor(() => server.app.compactor?.backlog === 0, 'compactions done', 10_000);
+    await waitFor(() => server.app.compactor?.backlog === 0, 'compactions done');
 
     expect(await updateRows(documentId)).toBeLessThan(AFTER);
     expect((await storedDoc(db.store, documentId)).getText('t').toString()).toBe(
@@ -56,7 +64,13 @@ describe('background compaction', () => {
 
     // Editing goes on normally after compaction, and a fresh client loads it all.
     client.text.insert(0, '>');
-    await waitFor(() => server.app.sync.persistence.pending === 0, 'stored');
+    // Stored: the room's seq has moved past the edit (pending alone is 0 before it arrives).
+    await waitFor(
+      () =>
+        (server.app.sync.room(documentId)?.seq ?? 0) > seq &&
+        server.app.sync.persistence.pending === 0,
+      'stored',
+    );
     const fresh = stockClient(server.url, documentId, server.ticket(documentId, db.userId));
     clients.push(fresh);
     await fresh.synced();

@@ -40,12 +40,10 @@ describe('refused upgrades', () => {
     for (let i = 0; i < 20; i++) {
       expect(await refusedStatus(`${fx.server.url}/${documentId}?ticket=bad.ticket`)).toBe(401);
     }
-    let open = await connections();
-    for (const deadline = Date.now() + 5_000; open > 0 && Date.now() < deadline;) {
-      await new Promise((r) => setTimeout(r, 20));
-      open = await connections();
-    }
-    expect(open).toBe(0);
+    // The server lets go of each socket once the client has hung up: wait for none to be left
+    // (a leak never gets there, and fails on the test's budget).
+    while ((await connections()) > 0) await new Promise((r) => setTimeout(r, 20));
+    expect(await connections()).toBe(0);
   });
 
   it('one answered 503 while the server drains does not hold the close', async () => {
@@ -66,10 +64,9 @@ describe('refused upgrades', () => {
       `${fx.server.url}/${documentId}?ticket=${fx.server.ticket(documentId, fx.db.userId)}`,
     );
     expect(status).toBe(503);
-    const started = Date.now();
     appendGate.open();
+    // The close sweep (CLOSE_SWEEP_MS) cuts what is left, so the close finishes; before, it never
+    // did (and this test failed on its budget, the file's testTimeout).
     await closing;
-    // The close sweep (CLOSE_SWEEP_MS) cuts what is left; before, this never finished.
-    expect(Date.now() - started).toBeLessThan(5_000);
-  }, 20_000);
+  });
 });

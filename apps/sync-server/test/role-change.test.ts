@@ -5,7 +5,6 @@
  * Lost read: closed with 4403 (4404 for a deleted document). Lost write: still open, but later
  * updates are refused and change nothing. An in-process caller can recheck at once.
  */
-import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { databaseAccess, type AccessPolicy } from '../src/access.js';
 import { CLOSE } from '../src/protocol.js';
@@ -37,17 +36,14 @@ const fx = useSyncServer({ databaseAccess: { recheckMs: RECHECK_MS } });
 const denied = (frames: Uint8Array[]) => frames.filter((f) => frameKind(f).type === 2).length;
 
 /** Resolves when the server logged a capability change for `userId` (after `from` lines). */
-async function capabilitiesChanged(userId: string, from: number): Promise<number> {
-  const started = Date.now();
+async function capabilitiesChanged(userId: string, from: number): Promise<void> {
   await waitFor(
     () =>
       fx.server.logs
         .slice(from)
         .some((l) => l.msg === 'sync connection capabilities changed' && l.userId === userId),
     `a capability change for ${userId}`,
-    10_000,
   );
-  return Date.now() - started;
 }
 
 describe('role changes on open connections', () => {
@@ -68,8 +64,8 @@ describe('role changes on open connections', () => {
       userId: rater,
       role: 'viewer',
     });
-    // A poll every RECHECK_MS; generous, as CI machines are busy.
-    expect(await capabilitiesChanged(rater, logMark)).toBeLessThan(5_000);
+    // The watcher polls every RECHECK_MS; how soon it acts on a busy machine is not the point.
+    await capabilitiesChanged(rater, logMark);
 
     const watcherFrames = watcher.received.length;
     probeTitle(writer.doc).insert(0, 'VIEWER EDIT ');

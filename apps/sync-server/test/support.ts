@@ -53,10 +53,12 @@ export class Gate {
   }
 }
 
+/** Waits until `condition` holds. `timeoutMs` is a budget for a failing run to give up, not a
+ * speed check: generous, since a busy 2-core CI machine can be many times slower than a quiet one. */
 export async function waitFor(
   condition: () => boolean,
   what: string,
-  timeoutMs = 5_000,
+  timeoutMs = 20_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -570,15 +572,18 @@ export async function changeAccess(
 
 /**
  * A hand-made client at the byte level: a TCP socket that sends a WebSocket upgrade request and
- * records every byte the server sends back until it closes the socket or `waitMs` passes (then
- * the socket is destroyed). Nothing is interpreted on the way in, so a test can assert on all
- * of it: the HTTP status line, the body, and any WebSocket frames after a 101.
+ * records every byte the server sends back until it closes the socket, or until `until` holds
+ * for what came (then the socket is destroyed). Nothing is interpreted on the way in, so a test
+ * can assert on all of it: the HTTP status line, the body, and any WebSocket frames after a
+ * 101. `timeoutMs` is only a budget for a server that never answers: what arrived by then is
+ * returned, and the test's assertions say what was missing.
  */
 export function rawUpgradeBytes(
   port: number,
   path: string,
-  waitMs = 500,
+  options: { until?: (bytes: Buffer) => boolean; timeoutMs?: number } = {},
 ): Promise<{ bytes: Buffer; status: number }> {
+  const { until, timeoutMs = 20_000 } = options;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const socket = net.connect({ host: '127.0.0.1', port }, () => {
@@ -602,8 +607,11 @@ export function rawUpgradeBytes(
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(bytes.toString('latin1'))?.[1] ?? 0);
       resolve({ bytes, status });
     };
-    const timer = setTimeout(done, waitMs);
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const timer = setTimeout(done, timeoutMs);
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      if (until?.(Buffer.concat(chunks))) done();
+    });
     socket.on('end', done);
     socket.on('close', done);
     socket.on('error', (error) => {
