@@ -12,7 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, runAxe } from './browser.js';
 import { liveTeam, openChecklistAs, saveStatus } from './document-page.js';
 import type { Person } from './workspace-support.js';
-import { evidenceText, focusEvidence, highlighted, showEvidence } from './evidence-support.js';
+import {
+  caretsIn,
+  editorSelection,
+  evidenceText,
+  focusEvidence,
+  highlighted,
+  showEvidence,
+} from './evidence-support.js';
 
 let browser: Browser;
 let ana: Person;
@@ -41,7 +48,14 @@ const toggle = (page: Page, label: string) =>
   page.getByRole('button', { name: new RegExp(`^Comments on ${label} `) });
 const status = saveStatus;
 
-describe('comments', () => {
+/** Waits for the page's next animation frame: a frame callback asked for now runs after those the
+ * page asked for before (picking a mention moves the caret in one). */
+const nextFrame = (page: Page) =>
+  page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
+
+// Each test drives two or three browsers through a few dozen steps, each waited for: a budget
+// with room for a busy 2-core machine, far above what a quiet one takes (~15 s).
+describe('comments', { timeout: 240_000 }, () => {
   it('threads on an item: mention, reply, unread counts, resolve and reopen', async () => {
     const a = await open(ana);
     const b = await open(ben);
@@ -55,6 +69,10 @@ describe('comments', () => {
       const options = a.page.getByRole('listbox', { name: 'People to mention' });
       await expect.poll(() => options.getByRole('option').allInnerTexts()).toEqual(['Ben Rater']);
       await a.page.keyboard.press('Enter');
+      // The pick writes "@Ben Rater " and puts the caret after it on the next frame: keys typed
+      // before that frame would be put before the caret. Wait for the words and the frame.
+      await expect.poll(() => box.inputValue()).toBe('Is the board vote recorded? @Ben Rater ');
+      await nextFrame(a.page);
       await a.page.keyboard.type('can you check?');
       await a.page.keyboard.press('Control+Enter');
       const anaThread = a.page.getByRole('article', { name: 'Comment by Ana Rater' });
@@ -148,6 +166,10 @@ describe('comments', () => {
       for (let i = 0; i < 'The board '.length; i++) await a.page.keyboard.press('ArrowRight');
       for (let i = 0; i < 'voted in March'.length; i++)
         await a.page.keyboard.press('Shift+ArrowRight');
+      // The shortcut acts on the editor's selection, which follows the keys a moment later.
+      await expect
+        .poll(() => editorSelection(a.page, '3'))
+        .toMatchObject({ text: 'voted in March' });
       await a.page.keyboard.press('Control+Alt+m');
       const box = a.page.getByRole('textbox', { name: 'Comment on the selected text in 3' });
       await expect.poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true);
@@ -166,8 +188,13 @@ describe('comments', () => {
       // Ben sees the highlight and the new count; he types before the words: the range follows.
       await expect.poll(() => highlighted(b.page, '3')).toEqual(['voted in March']);
       await expect.poll(() => toggle(b.page, '3').textContent()).toContain('1 new');
+      // Ana is in the comment box now, so her caret leaves Ben's editor: a redraw that would put
+      // a caret Ben had just moved back where his editor last had it. Wait for it to be gone;
+      // then Ben's caret goes to the start, and he types once his editor has it there.
+      await expect.poll(() => caretsIn(b.page, '3')).toEqual([]);
       await focusEvidence(b.page, '3');
       await b.page.keyboard.press('Home');
+      await expect.poll(() => editorSelection(b.page, '3')).toEqual({ text: '', offset: 0 });
       await b.page.keyboard.type('Minutes: ');
       await expect
         .poll(() => evidenceText(a.page, '3'))

@@ -8,18 +8,25 @@ import { expect } from 'vitest';
 const editorOf = (page: Page, label: string) =>
   page.locator(`.ProseMirror[aria-label="Evidence for ${label}"]`);
 
-/** Focuses the evidence editor of an item (mounting it) and waits until typing goes into it. */
+/**
+ * Focuses the evidence editor of an item and waits until keys go into it. The editor is mounted
+ * first (scrolled into view, where it mounts) and then clicked: focusing the preview while the
+ * editor's module is still loading (the mount on scrolling under way) loses the focus, and on a
+ * busy machine the module takes long enough for that to happen.
+ */
 export async function focusEvidence(page: Page, label: string): Promise<void> {
-  await page.getByRole('textbox', { name: `Evidence for ${label}` }).click();
-  await editorOf(page, label).waitFor();
+  await showEvidence(page, label);
+  await editorOf(page, label).click();
   await expect
     .poll(() =>
       page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? 'nothing'),
     )
     .toBe(`Evidence for ${label}`);
-  // Tiptap places the caret (at the end) on a later frame, and a caret moved by keys in the
-  // first moments after focus can be put back there: let it settle, as a person's pause does.
-  await page.waitForTimeout(500);
+  // For 200 ms after a focus ProseMirror takes a caret at the very start of the text for the
+  // browser resetting the selection, and puts its own back (DOMObserver.flush, lastFocus): Home
+  // pressed in that window is undone. Wait until the page's clock is past it (a timer in the page
+  // never fires early), which holds however slow the machine is.
+  await page.evaluate(() => new Promise<void>((resolve) => setTimeout(resolve, 250)));
 }
 
 /** Scrolls an item's evidence into view, where its editor mounts, and waits for it. */
@@ -39,3 +46,23 @@ export const evidenceText = (page: Page, label: string) =>
 /** The evidence text highlighted as commented on, one string per highlight. */
 export const highlighted = (page: Page, label: string) =>
   editorOf(page, label).locator('.comment-anchor').allInnerTexts();
+
+/**
+ * The editor's own selection (ProseMirror's state, not the page's): the selected text and the
+ * caret's offset in its paragraph. Keys that move the caret reach that state a moment after the
+ * page (on selectionchange); a shortcut that acts on the selection, or typing after a caret
+ * move, waits for it.
+ */
+export const editorSelection = (page: Page, label: string) =>
+  editorOf(page, label).evaluate((el) => {
+    type Selection = { from: number; to: number; $from: { parentOffset: number } };
+    type State = { selection: Selection; doc: { textBetween(from: number, to: number): string } };
+    const state = (el as HTMLElement & { editor?: { state: State } }).editor?.state;
+    if (!state) return null;
+    const { from, to, $from } = state.selection;
+    return { text: state.doc.textBetween(from, to), offset: $from.parentOffset };
+  });
+
+/** The other people's carets shown in an item's evidence, by name. */
+export const caretsIn = (page: Page, label: string) =>
+  editorOf(page, label).locator('.collaboration-carets__label').allInnerTexts();
