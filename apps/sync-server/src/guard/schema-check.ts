@@ -74,9 +74,21 @@ export function schemaViolation(
       else written.set(place.container, new Set([key]));
     }
   }
+  if (decoded.ds.clients.size === 0) return null;
+  // Removing a type removes what is inside it too (Yjs puts its children in the delete set):
+  // those are judged with the type, by the rule for removing it, not one by one.
+  const removed = new Set<Y.Item>();
+  forEachDeleted(doc, decoded.ds, (item) => {
+    removed.add(item);
+    return null;
+  });
   return forEachDeleted(doc, decoded.ds, (item, from, to) => {
     if (item.parentSub !== null && written.get(item.parent as YType)?.has(item.parentSub)) {
       return null;
+    }
+    for (let holder = (item.parent as YType)._item; holder !== null;) {
+      if (removed.has(holder)) return null;
+      holder = (holder.parent as YType)._item;
     }
     const path = itemPath(item);
     return path === null ? null : removalViolation(item, path, from, to, shape, who);
