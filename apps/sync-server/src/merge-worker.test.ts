@@ -1,5 +1,5 @@
 import { squashUpdates } from '@concord/db';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { MergeWorker } from './merge-worker.js';
 
@@ -73,8 +73,8 @@ describe('MergeWorker', () => {
     expect(worker.running).toBe(true);
     // Its own heap, reported with the reply (a V8 heap is at least a few hundred KB).
     expect(worker.heapBytes).toBeGreaterThan(256 * 1024);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(worker.running).toBe(false);
+    // Idle for 50 ms, it stops (waited for, not slept on).
+    await vi.waitFor(() => expect(worker.running).toBe(false), { timeout: 20_000 });
     expect(worker.heapBytes).toBe(0);
     const updates = typed(30);
     expect(await worker.merge(updates)).toEqual(squashUpdates(updates));

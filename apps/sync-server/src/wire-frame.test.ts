@@ -60,7 +60,7 @@ describe('WireFrame', () => {
       socket.send(viaWs, { binary: true });
       expected.push(viaWs);
     });
-    await expect.poll(() => received.length, { timeout: 5_000 }).toBe(expected.length);
+    await expect.poll(() => received.length, { timeout: 20_000 }).toBe(expected.length);
     received.forEach((message, i) => expect(Buffer.compare(message, expected[i]!)).toBe(0));
     client.close();
   });

@@ -17,6 +17,8 @@ import {
   SECRET,
   stockClient,
   storedDoc,
+  syncBarrier,
+  syncStep1Frame,
   syncUpdateFrame,
   waitFor,
   useSyncServer,
@@ -186,7 +188,16 @@ describe('capabilities', () => {
       fx.server.ticket(documentId, fx.db.userId, ['read', 'write']),
     );
     raw.send(encoding.toUint8Array(e));
-    await new Promise((r) => setTimeout(r, 100));
+    // Handled, in order, before the server answers raw's sync step 1; anything it would have
+    // relayed to full went out before its answer to full's own sync step 1.
+    await syncBarrier(raw);
+    const before = full.received.length;
+    full.provider.ws!.send(syncStep1Frame(new Y.Doc()));
+    await waitFor(
+      () =>
+        full.received.slice(before).some((f) => frameKind(f).type === 0 && frameKind(f).sub === 1),
+      'the answer to full’s sync step 1',
+    );
     expect(full.provider.awareness.getStates().has(quiet.doc.clientID)).toBe(false);
     expect(full.provider.awareness.getStates().has(fake.clientID)).toBe(false);
     expect([...fx.server.app.sync.room(documentId)!.awareness.getStates().keys()]).toEqual([

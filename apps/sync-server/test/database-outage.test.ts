@@ -84,6 +84,11 @@ describe('database outage', () => {
 
     proxy.cut();
     let edits = 1;
+    // The first edit of the outage is what finds the database gone: from then on the server
+    // says degraded (sampled below). Wait for that, not for how long it takes on this machine.
+    writer.text.insert(writer.text.length, 'during ');
+    edits++;
+    await waitFor(() => s.app.sync.persistence.degraded, 'the outage noticed');
     const degradedSeen: unknown[] = [];
     for (let i = 0; i < 20; i++) {
       writer.text.insert(writer.text.length, `${i} `);

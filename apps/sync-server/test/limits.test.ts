@@ -10,6 +10,7 @@ import {
   rawClient,
   stockClient,
   storedDoc,
+  syncBarrier,
   syncUpdateFrame,
   waitFor,
   type StockClient,
@@ -147,7 +148,8 @@ describe('limits', () => {
       'the close to count',
     );
     const again = await rawClient(fx.server.url, documentId, ticket());
-    await new Promise((r) => setTimeout(r, 50));
+    // Accepted and served (a refused one is closed before it is answered), not "open for 50 ms".
+    await syncBarrier(again);
     expect(again.closeInfo).toBeNull();
     await stillWorks(other, documentId, 'connections ok ');
     for (const h of [...held, again]) h.close();

@@ -92,8 +92,9 @@ describe('unloading', () => {
     appendGate.close();
     c.text.insert(0, 'written just before leaving');
     await waitFor(() => fx.server.app.sync.stats().pendingWrites === 1, 'the write in flight');
+    const open = fx.server.app.sync.stats().connections;
     c.provider.disconnect();
-    await sleep(100);
+    await waitFor(() => fx.server.app.sync.stats().connections === open - 1, 'the client gone');
     // Still there: its one write is not stored yet.
     expect(fx.server.app.sync.room(documentId)).toBe(room);
 
