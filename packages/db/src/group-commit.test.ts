@@ -3,7 +3,7 @@
  * the batch bound, all-or-nothing failure, per-caller rejection of bad input, backpressure and
  * close. (store.contract.ts runs it against the real databases.)
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InvalidInputError, StoreClosedError, StoreOverloadedError } from './errors.js';
 import { GroupCommitter } from './group-commit.js';
 import { EMPTY_UPDATE } from './merge.js';
@@ -16,8 +16,11 @@ class FakeStore implements Pick<DocumentStore, 'append'> {
   batches: number[] = [];
   fail: Error | undefined;
   committed = 0;
+  /** Transactions begun (in flight or done). */
+  started = 0;
   constructor(private readonly delayMs = 5) {}
   async append(batch: readonly AppendEntry[]): Promise<AppendResult[]> {
+    this.started++;
     await new Promise((r) => setTimeout(r, this.delayMs));
     this.batches.push(batch.length);
     if (this.fail) {
@@ -36,7 +39,9 @@ describe('GroupCommitter', () => {
     const store = new FakeStore();
     const committer = new GroupCommitter(store);
     const first = committer.append(entry());
-    await new Promise((r) => setTimeout(r, 1)); // the first transaction is now in flight
+    // The first transaction begins on a microtask: wait for it (no clock involved), then the
+    // rest arrive while it is in flight.
+    while (store.started === 0) await Promise.resolve();
     const rest = Array.from({ length: 10 }, () => committer.append(entry()));
     const results = await Promise.all([first, ...rest]);
     expect(store.batches).toEqual([1, 10]);
@@ -51,25 +56,40 @@ describe('GroupCommitter', () => {
     expect(store.batches).toEqual([4, 4, 2]);
   });
 
+  // These two are about time (a delay, a transaction that takes a while): on a fake clock, so
+  // "5 ms later" and "before it commits" are what the test says, however busy the machine.
   it('waits up to maxDelayMs for company when idle', async () => {
-    const store = new FakeStore(0);
-    const committer = new GroupCommitter(store, { maxDelayMs: 20 });
-    const a = committer.append(entry());
-    await new Promise((r) => setTimeout(r, 5));
-    const b = committer.append(entry());
-    await Promise.all([a, b]);
-    expect(store.batches).toEqual([2]);
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const store = new FakeStore(0);
+      const committer = new GroupCommitter(store, { maxDelayMs: 20 });
+      const a = committer.append(entry());
+      await vi.advanceTimersByTimeAsync(5);
+      const b = committer.append(entry());
+      await vi.advanceTimersByTimeAsync(20);
+      await Promise.all([a, b]);
+      expect(store.batches).toEqual([2]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('resolves a caller only after its transaction has committed', async () => {
-    const store = new FakeStore(30);
-    const committer = new GroupCommitter(store);
-    let resolved = false;
-    const p = committer.append(entry()).then(() => (resolved = true));
-    await new Promise((r) => setTimeout(r, 10));
-    expect(resolved).toBe(false);
-    await p;
-    expect(store.batches).toEqual([1]);
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const store = new FakeStore(30);
+      const committer = new GroupCommitter(store);
+      let resolved = false;
+      const p = committer.append(entry()).then(() => (resolved = true));
+      await vi.advanceTimersByTimeAsync(29);
+      expect(store.started).toBe(1);
+      expect(resolved).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      await p;
+      expect(store.batches).toEqual([1]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('fails every caller of a failed transaction, then carries on', async () => {
