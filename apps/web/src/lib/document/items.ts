@@ -32,7 +32,8 @@ export function itemLabel(entry: OutlineEntry): string {
   return n ? `${n}.${entry.indicator.number}` : entry.indicator.number;
 }
 
-/** The item's short title: its name in the seed, else the start of its statement. */
+/** The item's short title, for the outline and accessible names: its name in the seed, else the
+ * start of its statement. The item card shows the statement in full. */
 export function itemTitle(entry: OutlineEntry): string {
   const { title, text } = entry.indicator;
   if (title) return title;

@@ -1,0 +1,73 @@
+/**
+ * Raters rate from the statement: every indicator of District Conditions and the School Planning
+ * Tool shows its full statement on the document page, exactly as the template (transcribed from
+ * the seeds, which rubric-core's template tests compare) has it. Before, every statement longer
+ * than 80 characters was cut to about 77 and ended in "…", and the full text appeared nowhere.
+ */
+import { maPlnDistrictConditions, maPlnSchoolPlanning } from '@concord/rubric-core/templates';
+import { outline, type LeveledTemplate } from '@concord/rubric-core';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './browser.js';
+import { signedInContext } from './document-page.js';
+import { createWorkspaceByHttp, gotoReady, signUpByHttp } from './workspace-support.js';
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Whitespace as the page lays it out (line breaks and runs of spaces read as one space). */
+const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+describe('rubric statements', () => {
+  it('shows every indicator statement in full, as the seed has it', async () => {
+    const owner = await signUpByHttp('Sam Statements');
+    const workspaceId = await createWorkspaceByHttp(owner, 'Statements in full');
+    const context = await signedInContext(browser, owner);
+    const page = await context.newPage();
+    try {
+      const cases: [string, LeveledTemplate][] = [
+        ['District Conditions', maPlnDistrictConditions],
+        ['School Planning Tool: Garfield Elementary', maPlnSchoolPlanning],
+      ];
+      for (const [title, template] of cases) {
+        await gotoReady(page, `/w/${workspaceId}`);
+        await page.getByRole('link', { name: title, exact: true }).click();
+        await page.getByRole('heading', { level: 1, name: title }).waitFor();
+        const cards = page.locator('article.item-card');
+        const entries = outline(template).entries;
+        await expect.poll(() => cards.count(), { timeout: 60_000 }).toBe(entries.length);
+        const shown = (await cards.evaluateAll((els) => els.map((el) => el.textContent ?? ''))).map(
+          flat,
+        );
+        const missing = entries
+          .map((e, i) => ({
+            id: e.indicator.id,
+            text: flat(e.indicator.text),
+            card: shown[i] ?? '',
+          }))
+          .filter(({ text, card }) => !card.includes(text));
+        expect(
+          missing.map((m) => m.id),
+          title,
+        ).toEqual([]);
+        // Nothing is cut: no item's heading ends its statement in an ellipsis.
+        const headings = await cards
+          .locator('h3')
+          .evaluateAll((els) => els.map((el) => el.textContent ?? ''));
+        expect(
+          headings.filter((t) => t.includes('…')),
+          title,
+        ).toEqual([]);
+      }
+    } finally {
+      await context.close();
+    }
+  }, 240_000);
+});
