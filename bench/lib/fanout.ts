@@ -13,13 +13,16 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type * as Y from 'yjs';
 import { LatencyRecorder, type LatencySummary } from './latency.js';
+import { SMOKE } from './report.js';
 import type { ServerProcess } from './server-process.js';
 import type { BenchClient } from './sync-clients.js';
 
 /** How long one batch of clients may take to become ready. */
 const CONNECT_TIMEOUT_MS = 60_000;
-/** After the last send, how long stragglers may take to arrive before they count as lost. */
-const DRAIN_TIMEOUT_MS = 10_000;
+/** After the last send, how long stragglers may take to arrive before they count as lost. A
+ * smoke run (CI) fails unless every update arrives, so it waits as long as a busy machine may
+ * need: that is a check of delivery, not of speed; a measurement keeps the 10 s it reports by. */
+const DRAIN_TIMEOUT_MS = SMOKE ? 60_000 : 10_000;
 /** The shared map every client writes its timestamps into. */
 const MAP_NAME = 'bench';
 
