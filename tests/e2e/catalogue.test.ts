@@ -145,7 +145,7 @@ describe('keyboard', () => {
               const box = document.activeElement?.getBoundingClientRect();
               return box !== undefined && box.top >= 0 && box.height > 0;
             }),
-          { message: 'the skip link is on screen when focused', timeout: 5_000 },
+          { message: 'the skip link is on screen when focused' },
         )
         .toBe(true);
 
