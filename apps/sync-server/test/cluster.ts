@@ -110,7 +110,7 @@ export class RedisChild {
     child.once('exit', () => {
       if (this.child === child) this.child = null;
     });
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 30_000; // a budget for a busy machine
     while (!(await canConnect(this.port))) {
       if (Date.now() > deadline) throw new Error(`redis-server did not start on ${this.port}`);
       await sleep(20);
