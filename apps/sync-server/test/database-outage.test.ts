@@ -114,7 +114,7 @@ describe('database outage', () => {
     await waitFor(
       () => lastSaved(writer)?.count === 1 + edits,
       'every update acknowledged',
-      15_000,
+      30_000,
     );
     expect(s.app.sync.persistence.pending).toBe(0);
     expect((await storedDoc(db.store, documentId)).getText('t').toString()).toBe(
@@ -156,7 +156,7 @@ describe('database outage', () => {
     await waitFor(
       () => reader.text.toString() === writer.text.toString(),
       'reader has everything after the reconnect',
-      15_000,
+      30_000,
     );
     await waitFor(() => s.app.sync.persistence.pending === 0, 'all stored');
     expect((await storedDoc(db.store, documentId)).getText('t').toString()).toBe(

@@ -206,7 +206,7 @@ describe('redis fan-out across a Redis restart', () => {
     await waitFor(
       () => a.app.fanout?.status === 'connected' && b.app.fanout?.status === 'connected',
       'both reconnected',
-      15_000,
+      30_000,
     );
     await waitFor(
       () =>
