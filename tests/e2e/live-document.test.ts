@@ -8,6 +8,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, runAxe } from './browser.js';
+import { evidenceText, focusEvidence, showEvidence } from './evidence-support.js';
 import {
   liveTeam,
   openChecklist as openChecklistOn,
@@ -141,16 +142,38 @@ describe('the live checklist', () => {
         .getByRole('radiogroup', { name: 'Rating for 4' })
         .getByRole('radio', { name: 'Barrier to Launch' })
         .check();
-      await expect.poll(() => status(a).textContent()).toMatch(/Offline: \d+ changes? waiting/);
+      await expect
+        .poll(() => status(a).textContent())
+        .toContain('Offline: edits to 1 item waiting');
+      // Two sentences of evidence on the same item, a keystroke each: still one item waiting
+      // (the count is of what a person changed, not of keystrokes).
+      await focusEvidence(a, '4');
+      await a.keyboard.type('Board voted in March. Budget line is funded.');
+      await expect.poll(() => evidenceText(a, '4')).toContain('Budget line is funded.');
+      await expect
+        .poll(() => status(a).textContent())
+        .toContain('Offline: edits to 1 item waiting');
+      await a
+        .getByRole('radiogroup', { name: 'Rating for 5' })
+        .getByRole('radio', { name: 'Sufficient for Launch' })
+        .check();
+      await expect
+        .poll(() => status(a).textContent())
+        .toContain('Offline: edits to 2 items waiting');
       // A reload with no network: the page comes from the service worker, the rating from
-      // IndexedDB, and the count of waiting changes from the last page.
+      // IndexedDB, and what waits from the last page.
       await reloadReady(a);
       await expect.poll(() => chosen(a, 'Rating for 4', 'Barrier to Launch')).toBe(true);
-      await expect.poll(() => status(a).textContent()).toMatch(/Offline: \d+ changes? waiting/);
+      await expect
+        .poll(() => status(a).textContent())
+        .toContain('Offline: edits to 2 items waiting');
       await ctx.setOffline(false);
       await expect.poll(() => status(a).textContent(), { timeout: 60_000 }).toContain('Saved');
       await reloadReady(a);
       await expect.poll(() => chosen(a, 'Rating for 4', 'Barrier to Launch')).toBe(true);
+      await expect.poll(() => chosen(a, 'Rating for 5', 'Sufficient for Launch')).toBe(true);
+      await showEvidence(a, '4');
+      await expect.poll(() => evidenceText(a, '4')).toContain('Budget line is funded.');
     });
   });
 
@@ -160,6 +183,9 @@ describe('the live checklist', () => {
       await expect
         .poll(() => v.getByTestId('read-only-notice').textContent())
         .toContain('ask an owner to edit');
+      // The header says what is true for a viewer: nothing of theirs to save here.
+      await expect.poll(() => status(v).textContent()).toContain('View only');
+      expect(await status(v).textContent()).not.toContain('Saved');
       expect(await v.getByRole('radiogroup').count()).toBe(0);
       const box = v.getByRole('textbox', { name: 'Evidence for 1' }).first();
       await expect.poll(() => box.getAttribute('aria-readonly')).toBe('true');

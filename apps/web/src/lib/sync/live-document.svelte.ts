@@ -11,7 +11,7 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { Presence, type PresenceUser } from './presence.svelte.js';
-import { MESSAGE_SAVED, SaveTracker } from './saved-state.svelte.js';
+import { itemKeysOf, MESSAGE_SAVED, SaveTracker } from './saved-state.svelte.js';
 import { TicketSource } from './ticket.js';
 import { ticketedSocket } from './ticketed-socket.js';
 
@@ -55,8 +55,9 @@ export class LiveDocument {
     // Counted before the provider sees the change: the provider sends its update frame from its
     // own 'update' listener, and that frame must be marked with this change included. Listeners
     // run in the order they were added, so this one is added first.
-    const onUpdate = (_update: Uint8Array, origin: unknown) => {
-      if (origin !== this.provider && origin !== this.local) saved.localChange();
+    const onUpdate = (_update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
+      if (origin !== this.provider && origin !== this.local)
+        saved.localChange(itemKeysOf(tr.changed));
     };
     this.doc.on('update', onUpdate);
     this.cleanups.push(() => this.doc.off('update', onUpdate));
