@@ -75,7 +75,7 @@ const ITEM_ROOTS = new Set(['items', 'ratings', 'notes']);
  * `<root>/<key>` (a goal, a thread) or `<root>` (the vision).
  */
 export function itemKeysOf(changed: ReadonlyMap<unknown, ReadonlySet<string | null>>): string[] {
-  const keys = new Set<string>();
+  const keys: string[] = [];
   for (const [type, subs] of changed) {
     let t = type as { _item: { parent: unknown; parentSub: string | null } | null; doc?: unknown };
     let key: string | null = null;
@@ -87,13 +87,17 @@ export function itemKeysOf(changed: ReadonlyMap<unknown, ReadonlySet<string | nu
     const root = rootName(t);
     if (root === null) continue;
     const add = (k: string | null) => {
-      if (k === null) keys.add(root);
-      else keys.add(ITEM_ROOTS.has(root) ? `item:${k}` : `${root}/${k}`);
+      keys.push(k === null ? root : ITEM_ROOTS.has(root) ? `item:${k}` : `${root}/${k}`);
     };
     if (key !== null || type !== t) add(key);
     else for (const sub of subs) add(sub);
   }
-  return [...keys];
+  return distinct(keys);
+}
+
+/** `keys` without repeats, in first-seen order (plain data: this state is replaced, not mutated). */
+function distinct(keys: readonly string[]): string[] {
+  return keys.filter((k, i) => keys.indexOf(k) === i);
 }
 
 function rootName(type: unknown): string | null {
@@ -181,7 +185,7 @@ export class SaveTracker {
   }
 
   private update(): void {
-    const items = [...new Set(this.changes.flatMap((c) => c.items))];
+    const items = distinct(this.changes.flatMap((c) => c.items));
     this.pending = items;
     if (items.length > 0) this.store?.set(this.key, JSON.stringify(items));
     else this.store?.remove(this.key);
@@ -238,7 +242,7 @@ export function combineSaveStatus(statuses: readonly SaveStatus[]): SaveStatus {
   if (failed) return failed;
   const writable = statuses.filter((s) => s.kind !== 'read-only');
   if (writable.length === 0) return statuses[0] ?? { kind: 'saved' };
-  const pending = [...new Set(writable.flatMap((s) => ('pending' in s ? s.pending : [])))];
+  const pending = distinct(writable.flatMap((s) => ('pending' in s ? s.pending : [])));
   if (writable.some((s) => s.kind === 'offline')) return { kind: 'offline', pending };
   if (writable.some((s) => s.kind === 'connecting')) return { kind: 'connecting', pending };
   if (pending.length > 0) return { kind: 'saving', pending };
