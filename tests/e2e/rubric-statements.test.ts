@@ -3,13 +3,14 @@
  * Tool shows its full statement on the document page, exactly as the template (transcribed from
  * the seeds, which rubric-core's template tests compare) has it. Before, every statement longer
  * than 80 characters was cut to about 77 and ended in "…", and the full text appeared nowhere.
+ * Down these long pages the header (where I am, saved state, who is here) stays in view.
  */
 import { maPlnDistrictConditions, maPlnSchoolPlanning } from '@concord/rubric-core/templates';
 import { outline, type LeveledTemplate } from '@concord/rubric-core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.js';
-import { signedInContext } from './document-page.js';
+import { saveStatus, signedInContext } from './document-page.js';
 import { createWorkspaceByHttp, gotoReady, signUpByHttp } from './workspace-support.js';
 
 let browser: Browser;
@@ -65,6 +66,22 @@ describe('rubric statements', () => {
           headings.filter((t) => t.includes('…')),
           title,
         ).toEqual([]);
+        // The header (where I am, saved state, who is here) stays in view down the page, on a
+        // laptop and on a phone.
+        for (const width of [1280, 390]) {
+          await page.setViewportSize({ width, height: 800 });
+          await cards.last().scrollIntoViewIfNeeded();
+          await expect
+            .poll(async () => {
+              const box = await saveStatus(page).boundingBox();
+              return box !== null && box.y >= 0 && box.y + box.height <= 200;
+            })
+            .toBe(true);
+          await expect
+            .poll(() => page.getByRole('heading', { level: 1, name: title }).isVisible())
+            .toBe(true);
+        }
+        await page.setViewportSize({ width: 1280, height: 900 });
       }
     } finally {
       await context.close();
