@@ -78,12 +78,27 @@ function signedCapabilities(ticket: string): string[] {
   return payload.capabilities;
 }
 
+/**
+ * The plan's vision, where the test's markers go: rich text (`visionRich`, as the editor writes
+ * it), where a plan allows free text, each marker its own paragraph. (The v1 `vision` Y.Text may
+ * only be emptied: the server would refuse every marker there, whatever the role.)
+ */
+function writeVision(doc: Y.Doc, marker: string, at: 'start' | 'end' = 'end'): void {
+  const vision = doc.getXmlFragment('visionRich');
+  const paragraph = new Y.XmlElement('paragraph');
+  paragraph.insert(0, [new Y.XmlText(marker)]);
+  vision.insert(at === 'start' ? 0 : vision.length, [paragraph]);
+}
+
+const visionText = (doc: Y.Doc) => doc.getXmlFragment('visionRich').toString();
+
 interface LiveClient {
   doc: Y.Doc;
   provider: WebsocketProvider;
-  vision: Y.Text;
   /** When each permission-denied message arrived (a refused update). */
   denials: number[];
+  /** Each permission-denied message's reason. */
+  reasons: string[];
   /** The close that ended the connection for good (the server said reconnecting cannot help). */
   terminal: { code: number; at: number } | null;
   destroy(): void;
@@ -100,8 +115,8 @@ function connect(body: TicketBody, documentId: string): LiveClient {
   const client: LiveClient = {
     doc,
     provider,
-    vision: doc.getText('vision'),
     denials: [],
+    reasons: [],
     terminal: null,
     destroy() {
       provider.destroy();
@@ -110,7 +125,7 @@ function connect(body: TicketBody, documentId: string): LiveClient {
   };
   // Counted instead of the stock client's console warning.
   provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
-    if (decoding.readVarUint(decoder) === 0) decoding.readVarString(decoder);
+    if (decoding.readVarUint(decoder) === 0) client.reasons.push(decoding.readVarString(decoder));
     client.denials.push(Date.now());
   };
   provider.on('closed', (event) => {
@@ -153,7 +168,7 @@ async function storedVision(): Promise<string> {
   const { state } = await createDocumentStore(db).load(planId);
   const doc = new Y.Doc();
   Y.applyUpdate(doc, state);
-  const text = doc.getText('vision').toString();
+  const text = visionText(doc);
   doc.destroy();
   return text;
 }
@@ -192,8 +207,9 @@ describe('live access: the web app issues tickets, the sync server follows role 
     await waitFor(() => ownerClient.provider.synced && raterClient.provider.synced, 'both synced');
 
     // A rater's edit reaches the owner.
-    raterClient.vision.insert(raterClient.vision.length, '[rater-before]');
-    await waitFor(() => ownerClient.vision.toString().includes('[rater-before]'), 'the edit');
+    writeVision(raterClient.doc, '[rater-before]');
+    await waitFor(() => visionText(ownerClient.doc).includes('[rater-before]'), 'the edit');
+    expect(raterClient.denials).toEqual([]);
 
     // The owner makes the rater a viewer with the members page's form.
     const raterId = await userId(rater);
@@ -210,7 +226,7 @@ describe('live access: the web app issues tickets, the sync server follows role 
     const sent: { marker: string; at: number }[] = [];
     for (let i = 0; raterClient.denials.length === 0 && i < MAX_EDITS_BEFORE_REFUSAL; i++) {
       const marker = `[late-${i}]`;
-      raterClient.vision.insert(raterClient.vision.length, marker);
+      writeVision(raterClient.doc, marker);
       sent.push({ marker, at: Date.now() });
       await sleep(100);
     }
@@ -218,10 +234,14 @@ describe('live access: the web app issues tickets, the sync server follows role 
     const refusedAfterMs = raterClient.denials[0]! - changedAt;
     console.log(`role change → first refused edit: ${refusedAfterMs} ms`);
     // Still open, read-only: one more edit is refused too, while the owner's edits arrive.
-    raterClient.vision.insert(raterClient.vision.length, '[after-refusal]');
+    writeVision(raterClient.doc, '[after-refusal]');
     await waitFor(() => raterClient.denials.length >= 2, 'the second refusal');
-    ownerClient.vision.insert(0, '[owner-after]');
-    await waitFor(() => raterClient.vision.toString().includes('[owner-after]'), 'owner edit');
+    // Refused for the role (read-only now), not for what the edits hold.
+    expect(raterClient.reasons.length).toBeGreaterThanOrEqual(2);
+    for (const reason of raterClient.reasons) expect(reason).toMatch(/^read-only/);
+    writeVision(ownerClient.doc, '[owner-after]', 'start');
+    await waitFor(() => visionText(raterClient.doc).includes('[owner-after]'), 'owner edit');
+    expect(ownerClient.denials).toEqual([]);
     expect(raterClient.terminal).toBeNull();
 
     // The owner never saw a refused edit: what got through is the edits before the change
@@ -231,7 +251,7 @@ describe('live access: the web app issues tickets, the sync server follows role 
     let seen = '';
     let stored = '';
     await waitFor(async () => {
-      seen = ownerClient.vision.toString();
+      seen = visionText(ownerClient.doc);
       stored = await storedVision();
       return seen.includes('[owner-after]') && stored === seen;
     }, 'the owner and the store to agree');

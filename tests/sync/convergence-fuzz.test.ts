@@ -1,7 +1,10 @@
 /**
- * R1 (TARGETS.md): convergence fuzz. Per seed, 20 stock y-websocket clients edit one document at
- * random (Y.Text inserts and deletes, Y.Map sets and deletes, Y.Array pushes, inserts and
- * deletes, sometimes several in one transaction), drop and resume their connections at random and
+ * R1 (TARGETS.md): convergence fuzz. Per seed, 20 stock y-websocket clients edit one plan document
+ * at random, only where a plan's shape allows (support/plan-content.ts: the server refuses
+ * anything else): Y.Text inserts and deletes in a goal's title, Y.Map sets and deletes of plain
+ * values (the metric's baseline entries, the goal's fields), Y.Array pushes, inserts and deletes
+ * (the metric's actuals, the goal's owners), sometimes several in one transaction; no update may
+ * be refused (but see NOT_YET_PLACED). They drop and resume their connections at random and
  * keep editing while offline, and the server process is restarted 3 times (SIGTERM: the graceful
  * path; R2 covers SIGKILL) while they work. At the end every client is connected and synced, and
  * every client and the stored document are identical (state vector, delete set and content).
@@ -16,6 +19,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { freePort } from '../setup/server.js';
 import { rng, sleep, stockClient, waitFor, type StockClient } from './support/clients.js';
+import { actuals, baseline, goal, owners, title } from './support/plan-content.js';
 import {
   killSyncServers,
   startSyncServer,
@@ -35,12 +39,27 @@ const PAUSE = 0.6;
 const PAUSE_MAX_MS = 12;
 const SETTLE_TIMEOUT_MS = 20_000;
 
+/**
+ * The one refusal an honest client gets: the stock client sends an edit as soon as its socket is
+ * open, before it has answered the server's sync step 1 with the edits it made offline; an edit
+ * that builds on those is refused (the server cannot place it yet), and the client's sync step 2
+ * carries it a moment later. Nothing is lost (the convergence below says so), so the fuzz counts
+ * these instead of failing on them; any other refusal fails it.
+ */
+const NOT_YET_PLACED = 'an edit whose place in the document is not known yet';
+
 const SEEDS = process.env.R1_SEED
   ? [Number(process.env.R1_SEED)]
   : Array.from({ length: process.env.CONCORD_FULL === '1' ? 100 : 10 }, (_, i) => i + 1);
 
-const MAP_KEYS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+/** Subgroup keys of the metric's baseline (values: numbers) and fields of the goal (an id, a
+ * confidence, a date): plain values, each replaced whole by a set and removable. Only removable
+ * ones: the fuzz deletes what it sets. */
+const BASELINE_KEYS = ['all', 'ell', 'swd', 'hn', 'grade:9'];
+const GOAL_FIELDS = ['area', 'status', 'confidence', 'dueDate'] as const;
+const CONFIDENCE = ['low', 'medium', 'high'];
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz ';
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 
 let ws: SyncWorkspace | undefined;
 let port = 0;
@@ -52,6 +71,7 @@ const totals = {
   offline: 0,
   toggles: 0,
   restarts: 0,
+  notYetPlaced: 0,
   stopMs: 0,
   startMs: 0,
 };
@@ -72,7 +92,7 @@ afterAll(async () => {
   await ws?.close();
   if (totals.seeds > 0) {
     console.log(
-      `R1: ${totals.seeds} seeds x ${CLIENTS} clients, ${totals.operations} operations (${totals.offline} made offline), ${totals.toggles} client disconnects, ${totals.restarts} server restarts (SIGTERM; stop ${Math.round(totals.stopMs / Math.max(1, totals.restarts))} ms and start ${Math.round(totals.startMs / Math.max(1, totals.restarts))} ms on average): all converged, stored document identical`,
+      `R1: ${totals.seeds} seeds x ${CLIENTS} clients, ${totals.operations} operations (${totals.offline} made offline), ${totals.toggles} client disconnects, ${totals.restarts} server restarts (SIGTERM; stop ${Math.round(totals.stopMs / Math.max(1, totals.restarts))} ms and start ${Math.round(totals.startMs / Math.max(1, totals.restarts))} ms on average), ${totals.notYetPlaced} edits refused as not yet placeable and carried by the client's sync step 2: all converged, stored document identical`,
     );
   }
 });
@@ -93,17 +113,49 @@ async function restart(): Promise<void> {
   totals.startMs += Date.now() - stopped;
 }
 
-/** One random edit (or a small transaction of them) by one client. */
+/** One random edit (or a small transaction of them) by one client, in the seeded goal and
+ * metric (which every client holds: all synced before the first operation). */
 function edit(doc: Y.Doc, random: () => number): void {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const int = (n: number) => Math.floor(random() * n);
-  const word = () =>
-    Array.from({ length: 1 + int(5) }, () => ALPHABET[int(ALPHABET.length)]).join('');
-  const text = doc.getText('text');
-  const map = doc.getMap<unknown>('map');
-  const array = doc.getArray<unknown>('array');
-  const value = (): unknown =>
-    pick([() => int(1000), word, () => random() < 0.5, () => ({ n: int(10), w: word() })])();
+  const letters = (chars: string) =>
+    Array.from({ length: 1 + int(5) }, () => chars[int(chars.length)]).join('');
+  const word = () => letters(ALPHABET);
+  const text = title(doc);
+  const fields = goal(doc);
+  const entries = baseline(doc);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const fieldValue = (field: (typeof GOAL_FIELDS)[number]): unknown =>
+    field === 'confidence'
+      ? pick(CONFIDENCE)
+      : field === 'dueDate'
+        ? `2027-${pad(1 + int(12))}-${pad(1 + int(28))}`
+        : letters(LETTERS);
+  // A map set or delete: a baseline entry (a number) or a field of the goal (its own kind).
+  const setOrDelete = (remove: boolean) => {
+    const at = int(BASELINE_KEYS.length + GOAL_FIELDS.length);
+    if (at < BASELINE_KEYS.length) {
+      const key = BASELINE_KEYS[at]!;
+      if (remove) entries.delete(key);
+      else entries.set(key, random() < 0.5 ? int(1000) : int(1000) / 10);
+    } else {
+      const field = GOAL_FIELDS[at - BASELINE_KEYS.length]!;
+      if (remove) fields.delete(field);
+      else fields.set(field, fieldValue(field));
+    }
+  };
+  // A list: the metric's actuals (records) or the goal's owners (user ids).
+  const list = (): { array: Y.Array<unknown>; value: () => unknown } =>
+    random() < 0.5
+      ? {
+          array: actuals(doc) as Y.Array<unknown>,
+          value: () => ({
+            subgroup: pick(BASELINE_KEYS),
+            date: `2027-${pad(1 + int(12))}-01`,
+            value: int(1000),
+          }),
+        }
+      : { array: owners(doc) as Y.Array<unknown>, value: () => `member-${int(CLIENTS)}` };
   const one = () => {
     const r = random();
     if (r < 0.25) text.insert(int(text.length + 1), word());
@@ -112,14 +164,18 @@ function edit(doc: Y.Doc, random: () => number): void {
         const at = int(text.length);
         text.delete(at, 1 + int(Math.min(4, text.length - at)));
       } else text.insert(0, word());
-    } else if (r < 0.55) map.set(pick(MAP_KEYS), value());
-    else if (r < 0.65) map.delete(pick(MAP_KEYS));
-    else if (r < 0.75) array.push([value()]);
-    else if (r < 0.87) array.insert(int(array.length + 1), [value(), value()].slice(0, 1 + int(2)));
-    else if (array.length > 0) {
-      const at = int(array.length);
-      array.delete(at, 1 + int(Math.min(3, array.length - at)));
-    } else array.push([value()]);
+    } else if (r < 0.55) setOrDelete(false);
+    else if (r < 0.65) setOrDelete(true);
+    else {
+      const { array, value } = list();
+      if (r < 0.75) array.push([value()]);
+      else if (r < 0.87)
+        array.insert(int(array.length + 1), [value(), value()].slice(0, 1 + int(2)));
+      else if (array.length > 0) {
+        const at = int(array.length);
+        array.delete(at, 1 + int(Math.min(3, array.length - at)));
+      } else array.push([value()]);
+    }
   };
   if (random() < 0.2) {
     const n = 2 + int(3);
@@ -133,11 +189,7 @@ function edit(doc: Y.Doc, random: () => number): void {
  * this replica happened to learn the keys, not part of its state). */
 function content(doc: Y.Doc): string {
   return JSON.stringify(
-    {
-      text: doc.getText('text').toString(),
-      map: doc.getMap('map').toJSON(),
-      array: doc.getArray('array').toJSON(),
-    },
+    { goals: doc.getMap('goals').toJSON(), metrics: doc.getMap('metrics').toJSON() },
     (_key, value: unknown) =>
       value !== null && typeof value === 'object' && !Array.isArray(value)
         ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)))
@@ -245,6 +297,11 @@ describe('R1: convergence fuzz (20 clients, disconnects, 3 SIGTERM restarts per 
       for (const c of clients) {
         expect(stateVector(c.doc)).toBe(stateVector(first));
         expect(content(c.doc)).toBe(content(first));
+        // Every edit is one a plan allows: a refusal would be a convergence by omission.
+        expect(
+          c.denials.filter((reason) => reason !== NOT_YET_PLACED),
+          `updates of client ${c.doc.clientID} refused`,
+        ).toEqual([]);
       }
       expect(stateVector(stored)).toBe(stateVector(first));
       expect(content(stored)).toBe(content(first));
@@ -254,11 +311,12 @@ describe('R1: convergence fuzz (20 clients, disconnects, 3 SIGTERM restarts per 
       totals.operations += OPERATIONS;
       totals.offline += offline;
       totals.toggles += toggles;
+      for (const c of clients) totals.notYetPlaced += c.denials.length;
     } catch (e) {
       const first = clients[0]?.doc;
       const states = clients.map(
         (c) =>
-          `${c.doc.clientID}: live=${c.live} sv=${stateVector(c.doc)} differs from the first client in: ${first ? difference(c.doc, first) : '-'}`,
+          `${c.doc.clientID}: live=${c.live} sv=${stateVector(c.doc)} differs from the first client in: ${first ? difference(c.doc, first) : '-'}${c.denials.length > 0 ? `; refused: ${c.denials.join(' | ')}` : ''}`,
       );
       throw new Error(
         `R1 seed ${seed} failed (replay with R1_SEED=${seed}): ${(e as Error).message}\n${states.join('\n')}\nserver output:\n${server?.output() ?? ''}`,

@@ -4,8 +4,9 @@
  * after the restart. 0 lost.
  *
  * Each writer is a hand-made client with `?ack=1` that sends one update message per marker (a
- * unique key in the Y.Map 'markers'), so SAVED `count` = n means "markers 0..n-1 of this writer
- * are durably stored". The server is killed at a random moment after every writer has had at
+ * unique entry `w<writer>:<n>` -> n in the plan's seeded metric baseline, a Y.Map of subgroup
+ * key -> number, where a plan allows such entries), so SAVED `count` = n means "markers 0..n-1 of
+ * this writer are durably stored". The server is killed at a random moment after every writer has had at
  * least one acknowledgement (so no iteration is vacuous), restarted on the same port, and the
  * document is read twice: through a fresh stock client of the restarted server, and straight
  * from the database.
@@ -27,6 +28,7 @@ import {
   startSyncServer,
   type SyncServerProcess,
 } from './support/server-process.js';
+import { baseline, planSeed } from './support/plan-content.js';
 import { openSyncWorkspace, type SyncWorkspace } from './support/workspace.js';
 
 const ITERATIONS = 20;
@@ -74,7 +76,10 @@ afterAll(async () => {
 /** One writer's storm: marker after marker until the socket dies. */
 async function storm(writer: AckingClient, index: number): Promise<void> {
   const doc = new Y.Doc();
-  const markers = doc.getMap<number>('markers');
+  // The writer never syncs: it starts from the document as stored (the same seed bytes, so the
+  // same baseline map), as a client that has synced would, before it sends anything.
+  Y.applyUpdate(doc, planSeed());
+  const markers = baseline(doc);
   doc.on('update', (update: Uint8Array) => writer.sendUpdate(update));
   let n = 0;
   while (writer.open) {
@@ -126,12 +131,14 @@ describe('R2: kill -9 during a write storm', () => {
       );
       clients.push(reader);
       await waitFor(() => reader.live, 'a fresh client synced with the restarted server', 10_000);
-      const viaServer = reader.doc.getMap<number>('markers');
+      const viaServer = baseline(reader.doc);
       const stored = await workspace.store.load(documentId);
       const fromDb = new Y.Doc();
       Y.applyUpdate(fromDb, stored.state);
-      const inDb = fromDb.getMap<number>('markers');
+      const inDb = baseline(fromDb);
 
+      // Every marker is a baseline entry a plan allows: none may have been refused.
+      expect(opened.flatMap((w) => w.denials)).toEqual([]);
       const missing: string[] = [];
       let present = 0;
       for (let w = 0; w < WRITERS; w++) {

@@ -2,8 +2,9 @@
  * The production start on the default, embedded database: `pnpm start`'s flags and entry (the
  * bundle, which leaves PGlite outside and carries the migrations beside it) with no DATABASE_URL.
  * The server must create and migrate the data directory, authorize a member's ticket against it,
- * sync a stock client, store and acknowledge its edits, and stop cleanly on SIGTERM, after which
- * the stored document holds every acknowledged edit. The other sync tests run on PostgreSQL.
+ * sync a stock client, store and acknowledge its edits (typed into a plan goal's title), and stop
+ * cleanly on SIGTERM, after which the stored document holds every acknowledged edit. The other
+ * sync tests run on PostgreSQL.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import * as Y from 'yjs';
 import { freePort } from '../setup/server.js';
 import { ackingClient, stockClient, waitFor, type StockClient } from './support/clients.js';
 import { killSyncServers, startSyncServer } from './support/server-process.js';
+import { planSeed, title, titleText } from './support/plan-content.js';
 import { openSyncWorkspace } from './support/workspace.js';
 
 const EDITS = 20;
@@ -59,14 +61,23 @@ describe('the production start on PGlite', () => {
     const writer = await ackingClient(server.url, documentId, aliceTicket);
     const reader = stockClient(server.url, documentId, () => bobTicket);
     clients.push(reader);
+    // The writer never syncs: it starts from the document as stored (the plan's seeded goal),
+    // then types into the goal's title, one update message per character.
     const source = new Y.Doc();
+    Y.applyUpdate(source, planSeed());
     source.on('update', (update: Uint8Array) => writer.sendUpdate(update));
-    for (let i = 0; i < EDITS; i++) source.getText('notes').insert(i, String.fromCharCode(97 + i));
-    const expected = source.getText('notes').toString();
+    const typed = title(source);
+    for (let i = 0; i < EDITS; i++) typed.insert(i, String.fromCharCode(97 + i));
+    const expected = typed.toString();
 
-    await waitFor(() => writer.acked === EDITS, 'every edit acknowledged', 10_000);
     await waitFor(
-      () => reader.doc.getText('notes').toString() === expected,
+      () => writer.acked === EDITS || writer.denials.length > 0,
+      'every edit acknowledged',
+      10_000,
+    );
+    expect(writer.denials).toEqual([]);
+    await waitFor(
+      () => titleText(reader.doc) === expected,
       'the stock client has every edit',
       10_000,
     );
@@ -80,7 +91,7 @@ describe('the production start on PGlite', () => {
     try {
       const stored = new Y.Doc();
       Y.applyUpdate(stored, (await createDocumentStore(handle).load(documentId)).state);
-      expect(stored.getText('notes').toString()).toBe(expected);
+      expect(titleText(stored)).toBe(expected);
     } finally {
       await handle.close();
     }

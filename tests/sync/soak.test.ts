@@ -1,7 +1,8 @@
 /**
  * R8 (TARGETS.md): soak. 200 stock y-websocket clients in 20 documents edit for a long time, the
- * way a room of people does: every client types (Y.Text inserts and deletes; past 2,000
- * characters a document is revised more than extended) and moves its cursor (awareness) about
+ * way a room of people does: every client types (Y.Text inserts and deletes in the title of the
+ * plan's seeded goal, where a plan allows free text; past 2,000 characters a document is revised
+ * more than extended; no edit refused) and moves its cursor (awareness) about
  * once a second; a few clients a second leave and come back as a new
  * page would (new client id, new ticket); now and then a whole document empties and is opened
  * again (its room unloads and loads). The server's memory and file descriptors are sampled
@@ -26,6 +27,7 @@ import {
   startSyncServer,
   type SyncServerProcess,
 } from './support/server-process.js';
+import { title, titleText } from './support/plan-content.js';
 import { openSyncWorkspace, type SyncWorkspace } from './support/workspace.js';
 
 const SECONDS = Number(process.env.R8_SECONDS ?? (process.env.CONCORD_FULL === '1' ? 1800 : 30));
@@ -197,9 +199,12 @@ describe('R8 soak', () => {
       let edits = 0;
       let churned = 0;
       let emptied = 0;
+      /** Every client's refused updates (reasons), kept past the client: none may be refused. */
+      const denials: string[][] = [];
       const open = (slot: number, documentId: string) => {
         const userId = workspace.userIds[slot]!;
         const client = stockClient(srv.url, documentId, () => workspace.ticket(userId, documentId));
+        denials.push(client.denials);
         client.provider.awareness.setLocalStateField('user', { name: `member ${slot}` });
         clients.set(slot, { client, documentId });
       };
@@ -230,7 +235,8 @@ describe('R8 soak', () => {
       const editing = setInterval(() => {
         for (const { client } of clients.values()) {
           if (!client.live || random() > TICK_MS / EDIT_EVERY_MS) continue;
-          const text = client.doc.getText('text');
+          // Live: synced, so it holds the seeded goal.
+          const text = title(client.doc);
           const saved = cursors.get(client);
           const resolved = saved && Y.createAbsolutePositionFromRelativePosition(saved, client.doc);
           let at =
@@ -344,7 +350,7 @@ describe('R8 soak', () => {
         const texts = () =>
           [...clients.values()]
             .filter((c) => c.documentId === documentId)
-            .map(({ client }) => client.doc.getText('text').toString());
+            .map(({ client }) => titleText(client.doc));
         await waitFor(
           () => new Set(texts()).size === 1,
           `the clients of ${documentId} agree`,
@@ -352,7 +358,7 @@ describe('R8 soak', () => {
         );
         const expected = texts()[0]!;
         await waitFor(
-          async () => (await workspace.stored(documentId)).getText('text').toString() === expected,
+          async () => titleText(await workspace.stored(documentId)) === expected,
           `${documentId} stored as its clients hold it`,
           20_000,
         );
@@ -365,6 +371,8 @@ describe('R8 soak', () => {
       console.log(
         `R8: ${DOCUMENTS * CLIENTS_PER_DOCUMENT} clients in ${DOCUMENTS} documents for ${SECONDS} s (warm-up ${WARM_UP_S} s): ${edits} edits, ${churned} reloads, ${emptied} rooms emptied and reopened; RSS ${mb(rssStart)} MB after warm-up -> ${mb(rssEnd)} MB at the end (medians of ${RSS_WINDOW} s) (${(growth * 100).toFixed(1)}%, limit ${MAX_RSS_GROWTH * 100}%), peak ${mb(Math.max(...samples.map((s) => s.rss)))} MB; ${breakdown}; descriptors net of connections ${fdStart} -> ${fdEnd}; with no client ${before.fds} before the first, ${quietMidWarmUp!.fds} half-way through the warm-up, ${after.fds} at the end; all ${DOCUMENTS} documents converged and stored (${(storedBytes / 1024).toFixed(0)} KiB of Yjs state in all)`,
       );
+      // Every edit is typing in a goal's title: none refused.
+      expect(denials.flat()).toEqual([]);
       expect(growth, `RSS growth after the warm-up; ${breakdown}`).toBeLessThan(MAX_RSS_GROWTH);
       expect(fdEnd - fdStart).toBeLessThanOrEqual(FD_SLACK);
       expect(after.fds).toBeLessThanOrEqual(quietMidWarmUp!.fds + QUIET_FD_SLACK);

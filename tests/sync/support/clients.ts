@@ -5,6 +5,7 @@
  * the small waiting helpers both need.
  */
 import { decodeSaved } from '@concord/sync-server';
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
@@ -16,6 +17,9 @@ process.setMaxListeners(200);
 /** y-protocols: message type sync, subtype update. */
 const MESSAGE_SYNC = 0;
 const SYNC_UPDATE = 2;
+/** y-protocols: message type auth, subtype permission denied (a refused update). */
+const MESSAGE_AUTH = 2;
+const PERMISSION_DENIED = 0;
 
 /** Backoff ceiling for the stock client's reconnects: a restarted server is back in ~0.3 s. */
 export const RECONNECT_MAX_BACKOFF_MS = 250;
@@ -51,6 +55,10 @@ export interface StockClient {
   provider: WebsocketProvider;
   /** Connected and synced with the server right now. */
   readonly live: boolean;
+  /** The reasons of the server's permission-denied messages (each a refused update), which
+   * the stock client only logs: the tests write only what a plan's shape allows, so any entry
+   * here is a failure. */
+  readonly denials: string[];
   destroy(): void;
 }
 
@@ -76,12 +84,19 @@ export function stockClient(
   provider.on('connection-close', () => {
     provider.params.ticket = ticket();
   });
+  const denials: string[] = [];
+  provider.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) => {
+    if (decoding.readVarUint(decoder) === PERMISSION_DENIED) {
+      denials.push(decoding.readVarString(decoder));
+    }
+  };
   return {
     doc,
     provider,
     get live() {
       return provider.wsconnected && provider.synced;
     },
+    denials,
     destroy() {
       provider.destroy();
       doc.destroy();
@@ -98,6 +113,8 @@ export interface AckingClient {
   readonly acked: number;
   /** The highest SAVED `seq` received. */
   readonly ackedSeq: number;
+  /** The reasons of the server's permission-denied messages (each a refused update). */
+  readonly denials: string[];
   readonly open: boolean;
   /** Resolves when the socket is closed (by either side, or because the server died). */
   closed: Promise<void>;
@@ -117,9 +134,19 @@ export function ackingClient(
     let sent = 0;
     let acked = 0;
     let ackedSeq = 0;
+    const denials: string[] = [];
     const closed = new Promise<void>((r) => socket.once('close', () => r()));
     socket.on('message', (data: Buffer) => {
-      const saved = decodeSaved(new Uint8Array(data));
+      const message = new Uint8Array(data);
+      const decoder = decoding.createDecoder(message);
+      if (
+        decoding.readVarUint(decoder) === MESSAGE_AUTH &&
+        decoding.readVarUint(decoder) === PERMISSION_DENIED
+      ) {
+        denials.push(decoding.readVarString(decoder));
+        return;
+      }
+      const saved = decodeSaved(message);
       if (!saved) return;
       acked = Math.max(acked, saved.count);
       ackedSeq = Math.max(ackedSeq, saved.seq);
@@ -150,6 +177,7 @@ export function ackingClient(
         get ackedSeq() {
           return ackedSeq;
         },
+        denials,
         get open() {
           return socket.readyState === WebSocket.OPEN;
         },

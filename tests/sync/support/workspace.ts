@@ -1,7 +1,8 @@
 /**
  * A scratch PostgreSQL database with what a sync connection needs to be authorized: users, a
  * district, a workspace, a membership for each user (a real role, so the tests keep passing once
- * the server checks memberships) and shared documents to edit. Closing drops the database.
+ * the server checks memberships) and shared documents to edit, each stored with the goal and
+ * the metric the tests write into (plan-content.ts). Closing drops the database.
  * With `pgliteDataDir` the same goes into a PGlite data directory instead, which closing only
  * closes (only one process may open it: close it before a server starts on it).
  */
@@ -15,6 +16,7 @@ import {
 import { createScratchDatabase } from '@concord/db/testing';
 import { issueTicket } from '@concord/sync-server/auth';
 import * as Y from 'yjs';
+import { planSeed } from './plan-content.js';
 import { TICKET_SECRET } from './server-process.js';
 
 /** Tickets outlive a whole fuzz run, so a client's automatic reconnects never need a new one
@@ -28,7 +30,8 @@ export interface SyncWorkspace {
   store: DocumentStore;
   /** Members of the workspace, each with a membership (`role`). */
   userIds: string[];
-  /** A new shared document (kind 'plan', which every member may edit) in the workspace. */
+  /** A new shared document (kind 'plan', which every member may edit) in the workspace, stored
+   * with planSeed() (the containers the tests edit) before any client connects. */
   newDocument(): Promise<string>;
   /** A ticket for one member and one document, with read, write and awareness. */
   ticket(userId: string, documentId: string): string;
@@ -100,6 +103,7 @@ export async function openSyncWorkspace(options: {
           .insert(schema.documents)
           .values({ workspaceId, kind: 'plan', title: `plan ${++documents}`, createdBy: creator })
           .returning();
+        await store.append([{ documentId: doc!.id, update: planSeed() }]);
         return doc!.id;
       },
       ticket: (userId, documentId) =>
