@@ -180,7 +180,9 @@ ${p5Verdicts.join('\n')}`;
 if (SMOKE) console.log('[smoke run: not a measurement]');
 
 const method = `${CLIENTS} clients in one room, each writing one \`Y.Map\` entry (its send time) every
-${1000 / UPDATES_PER_SECOND} ms for ${SECONDS} s, spread evenly over the interval; each receiver computes receive − send.
+${1000 / UPDATES_PER_SECOND} ms for ${SECONDS} s, spread evenly over the interval; each receiver computes receive − send. The map is
+a plan document's metric baseline (a subgroup key -> a number, where a plan allows entries; Concord checks
+every update against the document's shape), in every client's document before it connects, for every server.
 Awareness on, as each client ships (a user name set). ${RUNS} runs; the servers take turns within each run
 (floor, Concord, Hocuspocus${redis.available ? ', Concord x2' : ''}), each a fresh process. Cells: median of the runs (min–max).`;
 

@@ -213,7 +213,7 @@ Command: \`BENCH_WRITE=1 pnpm --filter @concord/bench bench:sync\` (bench/p2-sca
 
 ${SHAPE.rooms * SHAPE.clientsPerRoom} connections (${SHAPE.rooms} rooms of ${SHAPE.clientsPerRoom}), connected ${CONNECT_BATCH} at a time; after everyone is connected
 and 2 s of quiet, each client writes one \`Y.Map\` entry (its send time) every ${INTERVAL_MS / 1000} s for ${SECONDS} s,
-spread evenly; receivers compute receive − send. RSS is the server process's VmRSS (/proc/<pid>/status):
+spread evenly (into its room's plan metric baseline, as in P1); receivers compute receive − send. RSS is the server process's VmRSS (/proc/<pid>/status):
 after connect (before the first update) and at the end. ${RUNS} runs with the floor, Concord (PostgreSQL) and
 Hocuspocus taking turns in each, then one run of Concord on PGlite, whose RSS includes the embedded
 database (reported apart; PostgreSQL's own memory is in its own processes and not counted). Servers,

@@ -1,6 +1,7 @@
 /**
  * P3 (cold load): a `Y.Text` built from 20,000 one-character updates (every 10th a delete), each
- * sent through the server as its own update message; the server is restarted (a fresh process,
+ * sent through the server as its own update message (the title of a goal the writer adds to a plan
+ * document first: free text where a plan's shape allows it, lib/plan-content.ts); the server is restarted (a fresh process,
  * nothing in memory) and a fresh client times socket open → full content. Median of several
  * restarts. The client's `synced` must never fire before the content is there (asserted: the
  * benchmark fails if it does). Stored rows for the document are counted after the writes (once
@@ -27,6 +28,7 @@ import { performance } from 'node:perf_hooks';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { openPostgres, type StoredRows } from './lib/concord-db.js';
+import { addGoal, goalTitle } from './lib/plan-content.js';
 import { SMOKE, WRITE, machine, median, writeSection } from './lib/report.js';
 import { startServer } from './lib/server-process.js';
 import { hocuspocusClient, stockClient, type BenchClient } from './lib/sync-clients.js';
@@ -36,7 +38,6 @@ const OPS = SMOKE ? 1_000 : 20_000;
 /** Every DELETE_EVERY-th update is a delete. */
 const DELETE_EVERY = 10;
 const RESTARTS = SMOKE ? 1 : Number(process.env.BENCH_RESTARTS ?? 5);
-const TEXT = 'text';
 const TARGET_MS = 100;
 /** SAVED message type (apps/sync-server README, "SAVED acknowledgement"). */
 const MESSAGE_SAVED = 100;
@@ -67,13 +68,17 @@ function rng(seed: number): () => number {
   };
 }
 
+/** The text typed into `doc` ('' while it has none). */
+const typedText = (doc: Y.Doc) => goalTitle(doc)?.toString() ?? '';
+
 /**
- * Types OPS one-character edits into `doc`, each its own transaction (so its own update
- * message): inserts at a cursor that mostly moves on and sometimes jumps, as a person edits;
- * every DELETE_EVERY-th edit deletes the character before the cursor. Returns the final text.
+ * Adds the goal (one update message), then types OPS one-character edits into its title, each its
+ * own transaction (so its own update message): inserts at a cursor that mostly moves on and
+ * sometimes jumps, as a person edits; every DELETE_EVERY-th edit deletes the character before the
+ * cursor. Returns the final text.
  */
 function type(doc: Y.Doc): string {
-  const text = doc.getText(TEXT);
+  const text = addGoal(doc);
   const random = rng(20_000);
   let cursor = 0;
   for (let i = 1; i <= OPS; i++) {
@@ -100,8 +105,10 @@ interface Load {
 
 /** Times socket open → the full text, and checks `synced` against the content. */
 async function coldLoad(client: BenchClient, expected: string): Promise<Load> {
-  const text = client.doc.getText(TEXT);
-  const complete = () => text.length === expected.length && text.toString() === expected;
+  const complete = () => {
+    const text = goalTitle(client.doc);
+    return text !== undefined && text.length === expected.length && text.toString() === expected;
+  };
   let completeAt: number | null = null;
   let arrivedAt: number | null = null;
   const onUpdate = () => {
@@ -170,8 +177,9 @@ async function concord(): Promise<Outcome> {
       };
       await client.synced;
       expected = type(client.doc);
-      // The stock client's first update message is its sync step 2; then one per edit.
-      await until(() => savedCount >= OPS + 1, WRITE_TIMEOUT_MS, `SAVED for all ${OPS} updates`);
+      // The stock client's first update message is its sync step 2; then the goal, and one per
+      // edit.
+      await until(() => savedCount >= OPS + 2, WRITE_TIMEOUT_MS, `SAVED for all ${OPS} updates`);
       client.destroy();
     } finally {
       // The room unloads when the writer leaves, which is when the server compacts a due
@@ -193,7 +201,7 @@ async function concord(): Promise<Outcome> {
 
     const stored = new Y.Doc();
     Y.applyUpdate(stored, await db.load(documentId));
-    if (stored.getText(TEXT).toString() !== expected) {
+    if (typedText(stored) !== expected) {
       throw new Error('Concord: the stored document differs from what the writer typed');
     }
     const loads: Load[] = [];
@@ -232,7 +240,7 @@ async function hocuspocus(): Promise<Outcome> {
     if (!existsSync(file)) return '';
     const doc = new Y.Doc();
     Y.applyUpdate(doc, new Uint8Array(readFileSync(file)));
-    return doc.getText(TEXT).toString();
+    return typedText(doc);
   };
   try {
     const env = { HOCUSPOCUS_STORE_DIR: dir };
@@ -311,8 +319,8 @@ if (WRITE && !SMOKE) {
 Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.
 Command: \`BENCH_WRITE=1 pnpm --filter @concord/bench bench:sync\` (bench/p3-cold-load.ts).
 
-A \`Y.Text\` typed as ${OPS.toLocaleString('en-US')} one-character edits (every ${DELETE_EVERY}th a delete; a cursor that mostly moves on
-and sometimes jumps), each its own update message **through the server**. Concord: stock y-websocket
+A \`Y.Text\` (the title of a goal the writer first adds to a plan document) typed as ${OPS.toLocaleString('en-US')} one-character edits
+(every ${DELETE_EVERY}th a delete; a cursor that mostly moves on and sometimes jumps), each its own update message **through the server**. Concord: stock y-websocket
 client, every update acknowledged as stored (SAVED) before the server is stopped; during the writes
 only, the per-connection message rate limit is lifted so they need not be paced at 100/s. Hocuspocus:
 its provider, until the server confirmed every update and the store held the whole text. Then, ${RESTARTS}

@@ -1,7 +1,7 @@
 /**
  * The database behind the Concord server under test, seeded with real rows (the server checks
  * workspace membership): a district, one workspace, `users` users who are each an owner of it,
- * and `documents` plan documents. PostgreSQL is a scratch database (dropped at the end); PGlite
+ * and `documents` plan documents (stored with initial content, if given). PostgreSQL is a scratch database (dropped at the end); PGlite
  * is a temporary data directory, which only one process may open at a time, so it is seeded and
  * inspected only while no server holds it. Tickets are signed with the secret passed to the
  * server in `env`.
@@ -33,7 +33,8 @@ export interface ConcordDatabase {
   kind: 'postgres' | 'pglite';
   /** DATABASE_URL or PGLITE_DATA_DIR, and SYNC_TICKET_SECRET, for the server process. */
   env: Record<string, string>;
-  seed(users: number, documents: number): Promise<Seeded>;
+  /** `users` owners and `documents` plan documents, each stored with `content` if given. */
+  seed(users: number, documents: number, content?: Uint8Array): Promise<Seeded>;
   ticket(userId: string, documentId: string): string;
   /** Rows stored for a document (PGlite: only while no server has the directory open). */
   storedRows(documentId: string): Promise<StoredRows>;
@@ -44,7 +45,12 @@ export interface ConcordDatabase {
 
 let seeds = 0;
 
-async function seedRows(handle: DbHandle, users: number, documents: number): Promise<Seeded> {
+async function seedRows(
+  handle: DbHandle,
+  users: number,
+  documents: number,
+  content?: Uint8Array,
+): Promise<Seeded> {
   const run = `${++seeds}.${randomBytes(3).toString('hex')}`;
   const userRows = await handle.db
     .insert(schema.users)
@@ -85,7 +91,13 @@ async function seedRows(handle: DbHandle, users: number, documents: number): Pro
       })),
     )
     .returning();
-  return { userIds, documentIds: documentRows.map((d) => d.id) };
+  const documentIds = documentRows.map((d) => d.id);
+  if (content) {
+    await createDocumentStore(handle).append(
+      documentIds.map((documentId) => ({ documentId, update: content })),
+    );
+  }
+  return { userIds, documentIds };
 }
 
 async function countRows(handle: DbHandle, documentId: string): Promise<StoredRows> {
@@ -120,7 +132,7 @@ export async function openPostgres(): Promise<ConcordDatabase> {
   return {
     kind: 'postgres',
     env: { DATABASE_URL: scratch.url, SYNC_TICKET_SECRET: secret },
-    seed: (users, documents) => seedRows(handle, users, documents),
+    seed: (users, documents, content) => seedRows(handle, users, documents, content),
     ticket: ticketFor(secret),
     storedRows: (documentId) => countRows(handle, documentId),
     load: async (documentId) => (await store.load(documentId)).state,
@@ -146,7 +158,7 @@ export function openPglite(): ConcordDatabase {
   return {
     kind: 'pglite',
     env: { PGLITE_DATA_DIR: dir, SYNC_TICKET_SECRET: secret },
-    seed: (users, documents) => withHandle((h) => seedRows(h, users, documents)),
+    seed: (users, documents, content) => withHandle((h) => seedRows(h, users, documents, content)),
     ticket: ticketFor(secret),
     storedRows: (documentId) => withHandle((h) => countRows(h, documentId)),
     load: (documentId) =>

@@ -2,7 +2,9 @@
  * The fan-out load both P1 (one busy room) and P2 (many quiet rooms) apply, and P5 across two
  * instances: connect every client (in batches, each waiting until its clients are ready), then
  * every client writes one entry into a shared `Y.Map` every `intervalMs` for `seconds`; the
- * entry's value is its send time, so each receiver computes receive − send itself. All clients
+ * entry's value is its send time, so each receiver computes receive − send itself. The map is the
+ * baseline of a plan's metric (plan-content.ts: `<client>.<n>` -> a number is an entry a plan
+ * allows), which every client's document holds before it connects (the setup's FANOUT_SEED). All clients
  * live in this one process, so both times come from the same clock (`performance.now()`).
  *
  * Clients are spread evenly over the interval (as real clients are, not in lock-step); a late
@@ -13,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type * as Y from 'yjs';
 import { LatencyRecorder, type LatencySummary } from './latency.js';
+import { fanoutMap } from './plan-content.js';
 import { SMOKE } from './report.js';
 import type { ServerProcess } from './server-process.js';
 import type { BenchClient } from './sync-clients.js';
@@ -23,8 +26,6 @@ const CONNECT_TIMEOUT_MS = 60_000;
  * smoke run (CI) fails unless every update arrives, so it waits as long as a busy machine may
  * need: that is a check of delivery, not of speed; a measurement keeps the 10 s it reports by. */
 const DRAIN_TIMEOUT_MS = SMOKE ? 60_000 : 10_000;
-/** The shared map every client writes its timestamps into. */
-const MAP_NAME = 'bench';
 
 export interface FanoutOptions {
   rooms: number;
@@ -93,7 +94,7 @@ export async function runFanout(options: FanoutOptions): Promise<FanoutResult> {
         const room = Math.floor(g / clientsPerRoom);
         const client = options.connect(room, g % clientsPerRoom);
         batch.push(client);
-        clients.push({ client, room, map: client.doc.getMap<number>(MAP_NAME) });
+        clients.push({ client, room, map: fanoutMap(client.doc) });
       }
       await within(
         Promise.all(batch.map((c) => (options.readiness === 'synced' ? c.synced : c.opened))),

@@ -71,16 +71,24 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
+/** A new document holding `state` (a client that has the document already), if given. */
+function newDoc(state: Uint8Array | undefined): Y.Doc {
+  const doc = new Y.Doc();
+  if (state) Y.applyUpdate(doc, state);
+  return doc;
+}
+
 /**
  * The stock y-websocket client. `serverUrl` is the provider's base URL (the room is appended as
- * a path segment); `params` become the query string (Concord's `ticket`, `ack`).
+ * a path segment); `params` become the query string (Concord's `ticket`, `ack`); `state` is in
+ * the client's document before it connects.
  */
 export function stockClient(
   serverUrl: string,
   room: string,
-  options: { params?: Record<string, string>; name?: string } = {},
+  options: { params?: Record<string, string>; name?: string; state?: Uint8Array } = {},
 ): StockBenchClient {
-  const doc = new Y.Doc();
+  const doc = newDoc(options.state);
   const opened = deferred();
   const synced = deferred();
   const state = {
@@ -116,13 +124,14 @@ export function stockClient(
   };
 }
 
-/** `@hocuspocus/provider` with its own socket. `url`: the server's ws:// URL. */
+/** `@hocuspocus/provider` with its own socket. `url`: the server's ws:// URL; `state` is in the
+ * client's document before it connects. */
 export function hocuspocusClient(
   url: string,
   room: string,
-  options: { name?: string } = {},
+  options: { name?: string; state?: Uint8Array } = {},
 ): HocuspocusBenchClient {
-  const doc = new Y.Doc();
+  const doc = newDoc(options.state);
   const opened = deferred();
   const synced = deferred();
   const state = {
