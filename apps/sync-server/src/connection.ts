@@ -77,6 +77,13 @@ export class Connection {
   readonly log: FastifyBaseLogger;
   /** Awareness client ids this connection has published, removed when it closes. */
   readonly awarenessClients = new Set<number>();
+  /** Updates held until the edits they build on arrive (room.ts hold): the bytes as sent, and
+   * how to settle the acknowledgement waiting for each. */
+  readonly heldUpdates: {
+    update: Uint8Array;
+    frame: Uint8Array | null;
+    settle: (stored: Promise<number | null>) => void;
+  }[] = [];
   private capabilities: Set<Capability>;
   private room: RoomPort | null = null;
   /** True once the room has loaded and sent its sync step 1: messages are handled directly. */

@@ -68,8 +68,8 @@ import {
 } from './protocol.js';
 import { err, ok, type Result } from './result.js';
 import type { Fanout, FanoutListener, FanoutMessage } from './redis.js';
-import { checkUpdate, isKnownTo } from './guard/decode.js';
-import { guardUpdate } from './guard/chain.js';
+import { checkUpdate, isKnownTo, type CheckedUpdate } from './guard/decode.js';
+import { guardUpdate, type Verdict } from './guard/chain.js';
 
 export type RoomStatus = 'loading' | 'ready' | 'closed';
 export type LoadFailure = 'document-not-found' | 'store-unavailable';
@@ -96,6 +96,10 @@ export interface RoomServices {
   compactor?: Compactor;
   metrics?: Pick<SyncMetrics, 'caughtUp'>;
 }
+
+/** Most updates one connection may have held (waiting for the edits they build on). */
+const MAX_HELD_UPDATES = 64;
+const MAX_HELD_BYTES = 1024 * 1024;
 
 /** Transaction origin for applying the stored state, so it is never mistaken for a client's. */
 const LOAD_ORIGIN = Symbol('load');
@@ -203,6 +207,8 @@ export class Room implements RoomPort {
 
   leave(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
+    // Held updates go with their connection: the client sends them again after reconnecting.
+    for (const held of conn.heldUpdates.splice(0)) held.settle(Promise.resolve(null));
     this.dropAwarenessOf(conn);
     if (this.connections.size === 0) this.unloadWhenIdle();
   }
@@ -296,16 +302,35 @@ export class Room implements RoomPort {
 
   private receiveUpdate(conn: Connection, update: Uint8Array, frame: Uint8Array | null): void {
     const verdict = guardUpdate(this.doc, update, conn);
+    if (verdict.kind === 'wait') {
+      this.hold(conn, update, frame, verdict.reason);
+      return;
+    }
+    const stored = this.act(conn, update, frame, verdict);
+    if (stored !== undefined) conn.trackWrite(stored);
+    if (verdict.kind === 'apply' && conn.heldUpdates.length > 0) this.retryHeld(conn);
+  }
+
+  /**
+   * Carries out a verdict on a client's update. Returns what its acknowledgement waits for (the
+   * seq once stored; null when it never will be), or undefined when the message takes no part
+   * in acknowledgements (refused, ignored, or the connection closed).
+   */
+  private act(
+    conn: Connection,
+    update: Uint8Array,
+    frame: Uint8Array | null,
+    verdict: Exclude<Verdict, { kind: 'wait' }>,
+  ): Promise<number | null> | undefined {
     switch (verdict.kind) {
       case 'close':
         conn.close(verdict.code, verdict.reason);
-        return;
+        return undefined;
       case 'empty':
         // Nothing to apply; acknowledged once what came before it is stored.
-        if (conn.can('write')) conn.trackWrite(this.settled().then(() => this.storedSeq));
-        return;
+        return conn.can('write') ? this.settled().then(() => this.storedSeq) : undefined;
       case 'known':
-        return;
+        return undefined;
       case 'refuse':
         // Refused whole: not applied, relayed or stored. The connection stays open (for reading,
         // and for the edits that are allowed); the stock client logs the reason.
@@ -319,17 +344,69 @@ export class Room implements RoomPort {
           'update refused',
         );
         conn.send(encodePermissionDenied(verdict.reason));
-        return;
+        return undefined;
       case 'apply':
-        break;
+        return this.apply(conn, update, frame, verdict.checked);
     }
-    const checked = verdict.checked;
+  }
+
+  /**
+   * An update that builds on edits the room does not have yet (its items' origins are missing):
+   * the stock client sends what is typed as soon as its socket opens, before its answer to our
+   * sync step 1 brings the offline edits it builds on. Held, not refused (a refusal would tell
+   * the person that an edit will never be saved), and tried again after each update of the same
+   * connection that is applied; its acknowledgement waits in order. Bounded: past the bound it
+   * is refused as before, and the client sends it again after reconnecting.
+   */
+  private hold(conn: Connection, update: Uint8Array, frame: Uint8Array | null, reason: string) {
+    const held = conn.heldUpdates;
+    const bytes = held.reduce((n, h) => n + h.update.byteLength, 0) + update.byteLength;
+    if (held.length >= MAX_HELD_UPDATES || bytes > MAX_HELD_BYTES) {
+      conn.log.info(
+        { connection: conn.id, documentId: this.documentId, check: 'schema', reason },
+        'update refused',
+      );
+      conn.send(encodePermissionDenied(reason));
+      return;
+    }
+    let settle!: (stored: Promise<number | null>) => void;
+    const stored = new Promise<number | null>((resolve) => {
+      settle = (p) => void p.then(resolve, () => resolve(null));
+    });
+    held.push({ update: update.slice(), frame: frame ? frame.slice() : null, settle });
+    conn.trackWrite(stored);
+  }
+
+  /** Tries the connection's held updates again, in order, until none can go further. */
+  private retryHeld(conn: Connection): void {
+    let progress = true;
+    while (progress && conn.heldUpdates.length > 0 && conn.isOpen) {
+      progress = false;
+      for (const held of [...conn.heldUpdates]) {
+        const verdict = guardUpdate(this.doc, held.update, conn);
+        if (verdict.kind === 'wait') continue;
+        conn.heldUpdates.splice(conn.heldUpdates.indexOf(held), 1);
+        progress = true;
+        // A held update now refused or closing: its acknowledgement never comes (the client
+        // was told why, or is being disconnected).
+        held.settle(this.act(conn, held.update, held.frame, verdict) ?? Promise.resolve(null));
+      }
+    }
+  }
+
+  /** Applies a checked update, relays it and stores it; what its acknowledgement waits for. */
+  private apply(
+    conn: Connection,
+    update: Uint8Array,
+    frame: Uint8Array | null,
+    checked: CheckedUpdate,
+  ): Promise<number | null> | undefined {
     if (!this.fits(update.byteLength)) {
       conn.close(
         CLOSE.DOCUMENT_TOO_LARGE,
         `the document would exceed ${this.options.limits.maxDocumentBytes} bytes`,
       );
-      return;
+      return undefined;
     }
     if (!this.options.persistence.hasRoomFor(update.byteLength) && !isKnownTo(this.doc, checked)) {
       // Database down and the queue full: refuse before applying, so everything in memory is
@@ -338,7 +415,7 @@ export class Room implements RoomPort {
         CLOSE.WRITE_QUEUE_FULL,
         'the database is unreachable and the write queue is full; reconnect later',
       );
-      return;
+      return undefined;
     }
 
     const store = this.doc.store;
@@ -351,17 +428,14 @@ export class Room implements RoomPort {
     } catch (error) {
       this.applying = null;
       this.reset(conn, error);
-      return;
+      return undefined;
     }
     this.applying = null;
     const changed =
       this.appliedChange ||
       (store.pendingStructs?.update ?? null) !== pendingBefore ||
       store.pendingDs !== pendingDsBefore;
-    if (!changed) {
-      conn.trackWrite(this.settled().then(() => this.storedSeq));
-      return;
-    }
+    if (!changed) return this.settled().then(() => this.storedSeq);
 
     this.sizeBound += update.byteLength;
     // Relay the client's own bytes: a sync update frame as received, a step 2 re-framed.
@@ -386,7 +460,7 @@ export class Room implements RoomPort {
       if (this.connections.size === 0) this.unloadWhenIdle();
     });
     this.writes.add(tracked);
-    conn.trackWrite(write);
+    return write;
   }
 
   /**

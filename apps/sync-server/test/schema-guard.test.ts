@@ -13,6 +13,7 @@ import {
 } from '@concord/documents';
 import { maPlnDistrictConditions as rubric } from '@concord/rubric-core/templates';
 import * as decoding from 'lib0/decoding';
+import { decodeSaved } from '../src/protocol.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
@@ -331,5 +332,44 @@ describe('R13: every string in a document is bounded; nothing unknown is stored'
     const [room] = await consensus(documentId);
     expect(room!.evidence).toBe('Board minutes, 2026-09-14\nsecond source');
     ok.client.close();
+  });
+});
+
+describe('an edit that arrives before the edits it builds on', () => {
+  it('is held, not refused, and applied and acknowledged once they arrive', async () => {
+    const documentId = await assessment();
+    // What the stock client does on reconnecting: what was typed offline goes in its answer to
+    // our sync step 1, but what is typed as the socket opens goes at once, ahead of it.
+    const client = await rawClient(
+      fx.server.url,
+      documentId,
+      fx.server.ticket(documentId, users.rater),
+      '&ack=1',
+    );
+    await syncBarrier(client);
+    const doc = new Y.Doc();
+    doc.clientID = AUTHOR_CLIENT + 77;
+    applySyncFrames(doc, client.frames);
+    const start = Y.encodeStateVector(doc);
+    const paragraph = (d: Y.Doc) =>
+      (item(d).get('evidence') as Y.XmlFragment).get(0) as Y.XmlElement;
+    (paragraph(doc).get(0) as Y.XmlText).insert(0, 'typed offline; ');
+    const offline = Y.encodeStateAsUpdate(doc, start);
+    const afterOffline = Y.encodeStateVector(doc);
+    (paragraph(doc).get(0) as Y.XmlText).insert(15, 'then online; ');
+    const online = Y.encodeStateAsUpdate(doc, afterOffline);
+
+    client.send(syncUpdateFrame(online, 2)); // builds on what the server does not have yet
+    client.send(syncUpdateFrame(offline, 1)); // the sync step 2 with the offline edit
+    await syncBarrier(client);
+    expect(denials(client.frames)).toEqual([]);
+    const [room] = await consensus(documentId);
+    expect(room!.evidence).toBe('typed offline; then online; Board minutes, 2026-09-14');
+    // Both messages acknowledged, in order, once stored.
+    await waitFor(
+      () => client.frames.map(decodeSaved).some((a) => a !== null && a.count >= 2),
+      'both acknowledged',
+    );
+    client.close();
   });
 });

@@ -44,6 +44,7 @@ function refusal(doc: Y.Doc, update: Uint8Array, who: Sender = RATER): string | 
   const verdict = guardUpdate(doc, update, who);
   if (verdict.kind === 'refuse') return verdict.reason;
   if (verdict.kind === 'close') return `closed: ${verdict.reason}`;
+  if (verdict.kind === 'wait') return `wait: ${verdict.reason}`;
   return null;
 }
 const AT = '2026-11-23T10:00:00Z';
@@ -206,14 +207,14 @@ describe('decision fields of an assessment', () => {
     },
   );
 
-  it('refuses an edit whose origin the server does not have (its place is unknown)', () => {
+  it('holds an edit whose origin the server does not have (its place is unknown)', () => {
     const { server, rater } = serverAndRater();
     // Something the server never received, then an edit that depends on it.
     lineOf(indicatorEvidence(rater, rubric, INDICATOR)).insert(0, 'never sent ');
     const dependent = sent(rater, (d) =>
       lineOf(indicatorEvidence(d, rubric, INDICATOR)).insert(11, 'x'),
     );
-    expect(refusal(server, dependent)).toMatch(/not known yet/);
+    expect(refusal(server, dependent)).toMatch(/^wait: .*not known yet/);
   });
 
   it('allows an edit landing in content already deleted and collected', () => {
@@ -413,13 +414,13 @@ describe('text fields no longer than their bound', () => {
     expect(check(server, Y.encodeStateAsUpdate(server))).toBeNull();
   });
 
-  it('refuses text whose place is not known', () => {
+  it('holds text whose place is not known', () => {
     const { server, rater } = serverAndRater();
     lineOf(indicatorEvidence(rater, rubric, INDICATOR)).insert(0, 'never sent ');
     const dependent = sent(rater, (d) =>
       lineOf(indicatorEvidence(d, rubric, INDICATOR)).insert(11, 'x'),
     );
-    expect(check(server, dependent)).toMatch(/not known yet/);
+    expect(check(server, dependent)).toMatch(/^wait: .*not known yet/);
   });
 
   it('counts a long offline chain of keystrokes up to the bound', { timeout: 60_000 }, () => {
@@ -470,5 +471,53 @@ describe('ratings are level values', () => {
       lineOf(ratingNote(d, rubric, INDICATOR)).insert(0, 'n'.repeat(MAX_RICH_TEXT + 1)),
     );
     expect(check(server, note)).toMatch(new RegExp(`^notes/${INDICATOR} would be 20,001`));
+  });
+});
+
+describe('a key set more than once in one update', () => {
+  const planner = sender('plan', 'p');
+  function planWithMetric(): Y.Doc {
+    const doc = new Y.Doc();
+    doc.clientID = 1;
+    const metric = new Y.Map<unknown>();
+    doc.getMap('metrics').set('m', metric);
+    metric.set('name', 'Metric');
+    return doc;
+  }
+  const metricOf = (d: Y.Doc) => d.getMap('metrics').get('m') as Y.Map<unknown>;
+
+  it('passes a field that may not be removed, set twice in one transaction or offline', () => {
+    const server = planWithMetric();
+    const once = sent(clientOf(server), (d) =>
+      d.transact(() => {
+        metricOf(d).set('name', 'x');
+        metricOf(d).set('name', 'y');
+      }),
+    );
+    expect(refusal(server, once, planner)).toBeNull();
+    const offline = sent(clientOf(server), (d) => {
+      metricOf(d).set('name', 'x');
+      metricOf(d).set('name', 'y');
+    });
+    expect(refusal(server, offline, planner)).toBeNull();
+    Y.applyUpdate(server, offline);
+    expect(metricOf(server).get('name')).toBe('y');
+  });
+
+  it('refuses a value followed by a deleted item that wins the key (a removal in disguise)', () => {
+    const server = planWithMetric();
+    const first = clientOf(server);
+    first.clientID = 50;
+    const a = sent(first, (d) => metricOf(d).set('name', 'x'));
+    const second = clientOf(first);
+    second.clientID = 60;
+    const b = sent(second, (d) =>
+      d.transact(() => {
+        metricOf(d).set('name', 'z');
+        metricOf(d).delete('name');
+      }),
+    );
+    const both = Y.mergeUpdates([a, b]);
+    expect(refusal(server, both, planner)).toBe('metrics/m/name: cannot be removed');
   });
 });

@@ -24,7 +24,7 @@ import type * as Y from 'yjs';
 import { CLOSE, type CloseCode } from '../protocol.js';
 import { checkUpdate, isKnownTo, type CheckedUpdate } from './decode.js';
 import { Placer } from './placement.js';
-import { schemaViolation, type Touch } from './schema-check.js';
+import { schemaViolation, UNKNOWN_PLACE, type Touch } from './schema-check.js';
 import { textBoundsViolation } from './text-bounds.js';
 
 /** Who sent the update, as the checks need it. */
@@ -43,6 +43,9 @@ export type Verdict =
   | { readonly kind: 'empty' }
   /** From a read-only sender, and nothing in it is new: ignore it quietly. */
   | { readonly kind: 'known' }
+  /** Builds on edits the document does not have yet (their origins are missing): hold it and
+   * try again once they arrive (room.ts). */
+  | { readonly kind: 'wait'; readonly reason: string }
   /** Not allowed: tell the sender why; the connection stays open. */
   | { readonly kind: 'refuse'; readonly reason: string; readonly check: string }
   /** Broken or too large: close the connection. */
@@ -91,7 +94,10 @@ export const schema: Check = ({ doc, checked, sender, touched }) => {
     { userId: sender.userId, canDecide: sender.can('decide') },
     touched,
   );
-  return reason === null ? null : { kind: 'refuse', check: 'schema', reason };
+  if (reason === null) return null;
+  return reason === UNKNOWN_PLACE
+    ? { kind: 'wait', reason }
+    : { kind: 'refuse', check: 'schema', reason };
 };
 
 export const textBounds: Check = ({ doc, checked, touched }) => {

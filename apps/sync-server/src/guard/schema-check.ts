@@ -39,7 +39,8 @@ export interface Touch {
   readonly shape: Shape;
 }
 
-const UNKNOWN_PLACE = 'an edit whose place in the document is not known yet';
+/** Why an item whose origin the document lacks is not judged now (the chain holds it). */
+export const UNKNOWN_PLACE = 'an edit whose place in the document is not known yet';
 const DECIDE =
   'only a facilitator or an owner may change it (the group’s decision and where the discussion stands)';
 
@@ -55,24 +56,56 @@ export function schemaViolation(
   who: Writer,
   touched?: Map<Y.Item, Touch>,
 ): string | null {
-  // Keys of the document's maps that this update writes a new value under: deleting the old
-  // value there is part of replacing it (Yjs puts the replaced value in the delete set), which
-  // the new item's check has judged already.
-  const written = new Map<YType, Set<string>>();
+  // Where every new item lands, first: what a key ends up holding depends on all the update's
+  // items at that key.
+  const placed: { item: Y.Item; path: readonly string[]; container: YType | null }[] = [];
   for (const struct of decoded.structs) {
     if (!(struct instanceof Y.Item)) continue; // GC and Skip structs carry no content
     if (struct.id.clock + struct.length <= Y.getState(doc.store, struct.id.client)) continue;
     const place = placer.place(struct);
     if ('gone' in place) continue; // lands in deleted content: Yjs keeps it as garbage
     if (!('path' in place)) return UNKNOWN_PLACE;
-    const refused = newItemViolation(struct, place.path, place.container, shape, who, touched);
-    if (refused !== null) return refused;
-    const key = place.path[place.path.length - 1]!;
-    if (place.container !== null && key !== LIST_ELEMENT) {
-      const keys = written.get(place.container);
-      if (keys) keys.add(key);
-      else written.set(place.container, new Set([key]));
+    placed.push({ item: struct, path: place.path, container: place.container });
+  }
+  // What each key of the document's maps ends up holding: the update's items at one key form a
+  // chain (each later one has the earlier as its origin); the chain's end wins. A deleted item
+  // inside the chain is a value set and replaced again within the update (set twice offline),
+  // not a removal, and is not judged; a deleted item at the end removes the key's value, and is.
+  // Where the end is a value, deleting the key's old value (Yjs puts the replaced value in the
+  // delete set) is part of that write, which is judged by its own item.
+  const atKey = new Map<YType, Map<string, Y.Item[]>>();
+  for (const { item, path, container } of placed) {
+    const key = path[path.length - 1]!;
+    if (container === null || key === LIST_ELEMENT) continue;
+    const keys = atKey.get(container) ?? new Map<string, Y.Item[]>();
+    atKey.set(container, keys);
+    keys.set(key, [...(keys.get(key) ?? []), item]);
+  }
+  const intermediate = new Set<Y.Item>();
+  const written = new Map<YType, Set<string>>();
+  for (const [container, keys] of atKey) {
+    for (const [key, items] of keys) {
+      const ends = items.filter(
+        (x) =>
+          !items.some(
+            (y) =>
+              y.origin !== null &&
+              y.origin.client === x.id.client &&
+              y.origin.clock === x.id.clock + x.length - 1,
+          ),
+      );
+      for (const item of items) if (!ends.includes(item)) intermediate.add(item);
+      if (ends.every((e) => !(e.content instanceof Y.ContentDeleted))) {
+        const set = written.get(container) ?? new Set<string>();
+        written.set(container, set);
+        set.add(key);
+      }
     }
+  }
+  for (const { item, path, container } of placed) {
+    if (item.content instanceof Y.ContentDeleted && intermediate.has(item)) continue;
+    const refused = newItemViolation(item, path, container, shape, who, touched);
+    if (refused !== null) return refused;
   }
   if (decoded.ds.clients.size === 0) return null;
   // Removing a type removes what is inside it too (Yjs puts its children in the delete set):
