@@ -11,6 +11,9 @@ const config = {
     adapter: adapter(),
     // Absolute links in server-rendered HTML: the same markup before and after hydration.
     paths: { relative: false },
+    // The layout registers the service worker once the page is idle (src/lib/offline-pages.ts),
+    // so its install does not compete with the first page load.
+    serviceWorker: { register: false },
   },
 };
 
