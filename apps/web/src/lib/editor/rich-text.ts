@@ -31,7 +31,31 @@ export interface RichTextOptions {
   onSelection?: (selected: boolean) => void;
   /** Ctrl+Alt+M: comment on the selected text. */
   onCommentShortcut?: () => void;
+  /** Ctrl+K: add or change a link (the toolbar's link form). */
+  onLinkShortcut?: () => void;
+  /** Alt+F10: move to the formatting toolbar. */
+  onToolbarShortcut?: () => void;
 }
+
+/** Ctrl+K and Alt+F10: the field's toolbar does these, the editor only hands them over. */
+const ToolbarShortcuts = Extension.create<{ link: () => unknown; toolbar: () => unknown }>({
+  name: 'toolbarShortcuts',
+  addOptions() {
+    return { link: () => false, toolbar: () => false };
+  },
+  addKeyboardShortcuts() {
+    return {
+      'Mod-k': () => {
+        this.options.link();
+        return true;
+      },
+      'Alt-F10': () => {
+        this.options.toolbar();
+        return true;
+      },
+    };
+  },
+});
 
 /** Ctrl+Alt+M (⌘+Option+M), as in Google Docs: comment on the selection. */
 const CommentShortcut = Extension.create<{ run: () => unknown }>({
@@ -65,11 +89,22 @@ export function createRichText(options: RichTextOptions): Editor {
       CollaborationCaret.configure({
         provider: { awareness: options.awareness },
         user: options.user,
+        // Another person's selection as a light tint of their colour with a line under it:
+        // the default (their colour at 44%) left the text under it below 4.5:1 contrast.
+        selectionRender: (user: { color?: string }) => ({
+          nodeName: 'span',
+          class: 'ProseMirror-yjs-selection',
+          style: `background-color: ${user.color ?? '#3f4a5a'}26; box-shadow: inset 0 -2px 0 ${user.color ?? '#3f4a5a'}`,
+        }),
       }),
       Placeholder.configure({ placeholder: options.placeholder }),
       CharacterCount.configure({ limit: MAX_RICH_TEXT }),
       CommentAnchors.configure({ ranges: options.anchors ?? (() => []) }),
       CommentShortcut.configure({ run: options.onCommentShortcut ?? (() => false) }),
+      ToolbarShortcuts.configure({
+        link: options.onLinkShortcut ?? (() => false),
+        toolbar: options.onToolbarShortcut ?? (() => false),
+      }),
     ],
     editorProps: {
       attributes: {
