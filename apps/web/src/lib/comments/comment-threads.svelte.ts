@@ -42,7 +42,7 @@ export class CommentThreads {
 
   constructor(
     private readonly doc: Y.Doc,
-    private readonly me: string,
+    readonly me: string,
   ) {
     const threads = doc.getMap<unknown>(ROOT.threads);
     const reads = doc.getMap<unknown>(ROOT.reads);
