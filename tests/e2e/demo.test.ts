@@ -2,7 +2,8 @@
  * The demo workspace as `npm start` makes it: the one-process host on an empty embedded database
  * (PGlite in memory) seeds it, and the demo sign-ins work in a real browser. A facilitator lands
  * on the home page with the demo workspace and its instruments; the leadership viewer sees the
- * same workspace as a viewer, without the members' invite form. This host is the test's own
+ * same workspace as a viewer, without the members' invite form. The seeded ratings and team
+ * decisions nobody can see yet are counted nowhere; a rater sees their own progress. This host is the test's own
  * (DEMO_SEED=auto), apart from the suite's shared one.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -80,6 +81,51 @@ describe('the demo workspace', () => {
       await context.close();
     }
   }, 60_000);
+
+  it('claims none of the seeded ratings nobody can see; a rater sees only their own progress', async () => {
+    // The seed writes everyone's ratings and the team's decisions into the query tables too,
+    // but no page shows them yet: no page may count them either.
+    const everyonesRatings = /\d+\s+ratings?\s+(recorded|submitted)|team rating|consensus/i;
+    const shown = async (page: Page, testId: string) =>
+      (await page.getByTestId(testId).innerText()).replace(/\s+/g, ' ').trim();
+    for (const email of ['facilitator@demo.concord.test', 'leadership@demo.concord.test']) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      try {
+        await signIn(page, email);
+        await expect(
+          page.locator('[data-workspace-id] .counts li').allInnerTexts(),
+        ).resolves.toEqual(['3 instruments', '7 members']);
+        await page.getByRole('link', { name: DEMO_WORKSPACE }).first().click();
+        await page.waitForURL(/\/w\/[0-9a-f-]+$/);
+        await expect(page.locator('main').innerText()).resolves.not.toMatch(everyonesRatings);
+        await expect(
+          page.locator('[data-kind="assessment"] [data-testid="size"]').innerText(),
+        ).resolves.toBe('34 indicators');
+      } finally {
+        await context.close();
+      }
+    }
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      // The district rater rated every District Conditions indicator in the seed, and has not
+      // opened the checklist.
+      await signIn(page, 'district.rater@demo.concord.test');
+      await expect(shown(page, 'my-progress')).resolves.toBe('34 of 42 items rated by you');
+      await page.getByRole('link', { name: DEMO_WORKSPACE }).first().click();
+      await page.waitForURL(/\/w\/[0-9a-f-]+$/);
+      await expect(page.locator('main').innerText()).resolves.not.toMatch(everyonesRatings);
+      await expect(
+        page.locator('[data-kind="prerequisites"] [data-testid="my-progress"]').innerText(),
+      ).resolves.toBe('You have rated 0 of 8 categories');
+      await expect(
+        page.locator('[data-kind="assessment"] [data-testid="my-progress"]').innerText(),
+      ).resolves.toBe('You have rated all 34 indicators');
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
 
   it('shows the leadership viewer the same workspace, read-only', async () => {
     const context = await browser.newContext();

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  ACTIONS_WITH_CONTROLS,
   ROLES,
   WORKSPACE_ACTION_NAMES,
   can,
+  hasControl,
   documentCapabilities,
   renderRoleTables,
   roleChangeProblem,
@@ -29,6 +31,26 @@ describe('workspace actions', () => {
   it('lets only owners start another workspace in their district', () => {
     // A viewer who started one became its owner (the demo's leadership sign-in did).
     expect(ROLES.filter((r) => can(r, 'district.add-workspace'))).toEqual(['owner']);
+  });
+
+  it('names only real actions as having controls, in table order, none of the ones still to come', () => {
+    expect(WORKSPACE_ACTION_NAMES.filter(hasControl)).toEqual([...ACTIONS_WITH_CONTROLS]);
+    // No control exists yet for these; each comes back with the feature that adds it.
+    for (const missing of [
+      'workspace.edit',
+      'workspace.export',
+      'workspace.delete',
+      'documents.create',
+      'templates.import',
+      'ratings.reveal',
+      'consensus.record',
+      'plan.edit',
+      'history.view',
+      'history.restore',
+      'dashboard.view',
+    ] as const) {
+      expect(hasControl(missing), missing).toBe(false);
+    }
   });
 
   it('keeps making and unmaking owners to owners', () => {

@@ -20,17 +20,18 @@ export const ROLE_LABELS: Record<Role, string> = {
 /**
  * What each role can do in the product today, in a sentence a person choosing a role for an
  * invitation can use. It promises only what works: extend it as features land (revealing ratings
- * and recording consensus, the plan, history), never ahead of them.
+ * and recording consensus, the plan, history), never ahead of them. The strategic plan has no
+ * page yet, so no description offers to read, edit or comment on it.
  */
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   owner:
-    'Runs the workspace: invites people, changes roles and removes members; writes shared evidence and comments on every instrument.',
+    'Runs the workspace: invites people, changes roles and removes members; writes shared evidence on the checklist and rubrics and comments on them.',
   facilitator:
-    'Invites people and changes their roles; writes shared evidence and comments on every instrument.',
+    'Invites people and changes their roles; writes shared evidence on the checklist and rubrics and comments on them.',
   rater:
-    'Represents the district or one school: rates each instrument on their own (private until revealed), writes shared evidence and private notes, and comments.',
+    'Represents the district or one school: rates the checklist and rubrics on their own (private until revealed), writes shared evidence and private notes, and comments.',
   viewer:
-    'Leadership: reads every instrument and its evidence and comments on it; does not edit or rate.',
+    'Leadership: reads the checklist and rubrics with their evidence and comments on them; does not edit or rate.',
 };
 
 /**
@@ -91,6 +92,35 @@ export const WORKSPACE_ACTION_LABELS: Record<WorkspaceAction, string> = {
   'history.restore': 'Restore an earlier version',
   'dashboard.view': 'See the leadership dashboard',
 };
+
+/**
+ * The actions that have a working control in the web app today, in table order. The workspace
+ * page's "What your role can do here" lists only these (of the ones the member's role allows),
+ * so it never promises a button that is not there: the table above is the whole rule set, which
+ * every route and the sync server enforce already, but revealing ratings, recording consensus,
+ * the plan, history, the dashboard, renaming, exporting, deleting, adding instruments and
+ * importing templates have no control yet. Add an action here in the change that ships its
+ * control (tests/e2e/workspace-page.test.ts finds each listed action's control for each role).
+ * Where the controls are: opening the workspace (home page); starting another workspace in its
+ * district (the new-workspace wizard's district step); members (the members page: the list, the
+ * invitation form, role and removal controls); rating, evidence and comments (the checklist's and
+ * each rubric's document page).
+ */
+export const ACTIONS_WITH_CONTROLS = [
+  'workspace.view',
+  'district.add-workspace',
+  'members.view',
+  'members.invite',
+  'members.manage',
+  'ratings.rate',
+  'checklist.edit',
+  'comments.write',
+] as const satisfies readonly WorkspaceAction[];
+
+/** Whether `action` has a working control today (ACTIONS_WITH_CONTROLS). */
+export function hasControl(action: WorkspaceAction): boolean {
+  return (ACTIONS_WITH_CONTROLS as readonly WorkspaceAction[]).includes(action);
+}
 
 export function can(role: Role, action: WorkspaceAction): boolean {
   return (WORKSPACE_ACTIONS[action] as readonly Role[]).includes(role);

@@ -26,6 +26,20 @@ export interface InstrumentDocument {
   revealed: boolean;
 }
 
+/**
+ * The checklist or rubric template a document was made from, when this build has that version
+ * (null for a plan, an unknown template or another version: nothing is read against the wrong
+ * items).
+ */
+export function leveledTemplate(
+  templateId: string | null,
+  templateVersion: number | null,
+): LeveledTemplate | null {
+  const template = templateId ? getBuiltinTemplate(templateId) : undefined;
+  if (!template || template.kind === 'plan' || template.version !== templateVersion) return null;
+  return template;
+}
+
 const INSTRUMENT = statement(
   'instrument_document',
   `select d.id, d.kind, d.title, d.template_id, d.template_version, d.school_id::text as school_id,
@@ -52,9 +66,8 @@ export async function loadInstrument(
     revealed: boolean;
   }>(INSTRUMENT, [documentId, workspaceId]);
   if (!row || (row.kind !== 'prerequisites' && row.kind !== 'assessment')) return null;
-  const template = row.template_id ? getBuiltinTemplate(row.template_id) : undefined;
-  if (!template || template.kind === 'plan' || template.version !== row.template_version)
-    return null;
+  const template = leveledTemplate(row.template_id, row.template_version);
+  if (!template) return null;
   return {
     id: row.id,
     kind: row.kind,

@@ -218,7 +218,7 @@ describe('createWorkspace', () => {
 
     const mine = await listMyWorkspaces(db.sql, owner.id);
     expect(mine).toEqual([
-      expect.objectContaining({ id: ws.id, role: 'owner', instruments: 5, members: 1, ratings: 0 }),
+      expect.objectContaining({ id: ws.id, role: 'owner', instruments: 5, members: 1 }),
     ]);
   });
 
