@@ -3,7 +3,9 @@
  * Tool shows its full statement on the document page, exactly as the template (transcribed from
  * the seeds, which rubric-core's template tests compare) has it. Before, every statement longer
  * than 80 characters was cut to about 77 and ended in "…", and the full text appeared nowhere.
- * Down these long pages the header (where I am, saved state, who is here) stays in view.
+ * Down these long pages the header (where I am, saved state, who is here) stays in view. The
+ * School Planning Tool's two parts, which both number 1.1, 1.2, …, have their headings, and
+ * every item a name of its own ("Condition 1.6", "Principle 1.6").
  */
 import { maPlnDistrictConditions, maPlnSchoolPlanning } from '@concord/rubric-core/templates';
 import { outline, type LeveledTemplate } from '@concord/rubric-core';
@@ -60,12 +62,46 @@ describe('rubric statements', () => {
         ).toEqual([]);
         // Nothing is cut: no item's heading ends its statement in an ellipsis.
         const headings = await cards
-          .locator('h3')
+          .locator('.item-title')
           .evaluateAll((els) => els.map((el) => el.textContent ?? ''));
         expect(
           headings.filter((t) => t.includes('…')),
           title,
         ).toEqual([]);
+        if (template === maPlnSchoolPlanning) {
+          // Conditions and principles both number 1.1, 1.2, …: the parts have their headings
+          // and every item a name of its own, in the seed's words.
+          for (const part of [
+            'School Conditions for Personalized Learning',
+            'Principles of Personalized Learning',
+          ]) {
+            await expect
+              .poll(() => page.getByRole('heading', { level: 2, name: part, exact: true }).count())
+              .toBe(1);
+          }
+          // (The owner does not rate: the names to check are the items' evidence fields.)
+          const fields = await page
+            .getByRole('textbox', { name: /^Evidence for / })
+            .evaluateAll((els) => els.map((el) => el.getAttribute('aria-label') ?? ''));
+          expect(fields).toHaveLength(entries.length);
+          expect(new Set(fields).size, 'every item named once').toBe(fields.length);
+          expect(fields).toContain('Evidence for Condition 1.6');
+          expect(fields).toContain('Evidence for Principle 1.6');
+          await expect
+            .poll(() =>
+              page
+                .getByRole('heading', { name: 'Condition 1: School Leadership & Vision' })
+                .count(),
+            )
+            .toBe(1);
+          const outlineLinks = await page
+            .getByRole('navigation', { name: 'Outline' })
+            .getByRole('link')
+            .allTextContents();
+          expect(
+            outlineLinks.some((t) => t.startsWith('Principle 1: Dispositions for Learning')),
+          ).toBe(true);
+        }
         // The header (where I am, saved state, who is here) stays in view down the page, on a
         // laptop and on a phone.
         for (const width of [1280, 390]) {

@@ -130,6 +130,7 @@ export const IndicatorSchema = z.strictObject({
 export type SectionInput = {
   id: string;
   number?: string | undefined;
+  numberLabel?: string | undefined;
   title: string;
   description?: string | undefined;
   scale?: z.input<typeof ScaleSchema> | undefined;
@@ -141,6 +142,7 @@ export type SectionInput = {
 export type Section = {
   id: string;
   number?: string | undefined;
+  numberLabel?: string | undefined;
   title: string;
   description?: string | undefined;
   scale?: z.output<typeof ScaleSchema> | undefined;
@@ -154,6 +156,9 @@ export const SectionSchema: z.ZodType<Section, SectionInput> = z.lazy(() =>
     id,
     /** The seed's own numbering of the section, e.g. "1" or "V". */
     number: z.string().min(1).max(20).optional(),
+    /** The word the seed puts before the number, where two parts number alike: "Condition" in
+     * "Condition 1: School Leadership & Vision", "Principle" in "Principle 1: …". */
+    numberLabel: z.string().min(1).max(40).optional(),
     title: text,
     description: text.optional(),
     /** Overrides the template's scale for this section (e.g. a yes/no checklist section). */
