@@ -12,13 +12,11 @@ import {
   reply,
   resolveThread,
 } from '@concord/documents';
-import * as decoding from 'lib0/decoding';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
   applySyncFrames,
   createDocument,
-  frameKind,
   rawClient,
   storedDoc,
   syncBarrier,
@@ -26,6 +24,7 @@ import {
   useSyncServer,
   waitFor,
 } from './support.js';
+import { denials } from './document-content.js';
 
 const fx = useSyncServer({ databaseAccess: {} });
 
@@ -59,17 +58,6 @@ async function comments(): Promise<string> {
   });
   await fx.db.store.append([{ documentId: id, update: Y.encodeStateAsUpdate(doc) }]);
   return id;
-}
-
-function denials(frames: Uint8Array[]): string[] {
-  return frames
-    .filter((f) => frameKind(f).type === 2)
-    .map((f) => {
-      const d = decoding.createDecoder(f);
-      decoding.readVarUint(d);
-      decoding.readVarUint(d);
-      return decoding.readVarString(d);
-    });
 }
 
 /** `userId` makes `edit` on their copy of the document; the reasons it was refused, if any. */

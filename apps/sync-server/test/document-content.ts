@@ -9,6 +9,7 @@
  * - comments: one thread per marker, written by the sender.
  */
 import type { DocumentKind } from '@concord/auth/roles';
+import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 
 const ITEM = 'probe';
@@ -152,4 +153,32 @@ export function goalTitleText(doc: Y.Doc, goalId: string): string {
   const goal = doc.getMap('goals').get(goalId);
   const title = goal instanceof Y.Map ? goal.get('title') : undefined;
   return title instanceof Y.Text ? title.toString() : '';
+}
+
+/** The reasons of every permission-denied message among `frames` (auth message, type 2). */
+export function denials(frames: Uint8Array[]): string[] {
+  return frames
+    .filter((f) => f[0] === 2 && f[1] === 0)
+    .map((f) => {
+      const d = decoding.createDecoder(f);
+      decoding.readVarUint(d);
+      decoding.readVarUint(d);
+      return decoding.readVarString(d);
+    });
+}
+
+/**
+ * The first line of a rich text field, where an editor types: the Y.XmlText of its first
+ * paragraph, made (as Tiptap would, on the first keystroke) when the field is empty.
+ */
+export function lineOf(fragment: Y.XmlFragment): Y.XmlText {
+  const first = fragment.get(0);
+  if (first instanceof Y.XmlElement && first.get(0) instanceof Y.XmlText) {
+    return first.get(0) as Y.XmlText;
+  }
+  const line = new Y.XmlText();
+  const paragraph = new Y.XmlElement('paragraph');
+  paragraph.insert(0, [line]);
+  fragment.insert(0, [paragraph]);
+  return line;
 }

@@ -5,12 +5,10 @@
  * applied.
  */
 import { MAX_RICH_TEXT } from '@concord/documents';
-import * as decoding from 'lib0/decoding';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
   applySyncFrames,
-  frameKind,
   rawClient,
   storedDoc,
   syncBarrier,
@@ -18,39 +16,13 @@ import {
   useSyncServer,
   waitFor,
 } from './support.js';
+import { denials, lineOf } from './document-content.js';
 
 // The database says the document's kind (a plan), so its shape and bounds are checked.
 const fx = useSyncServer({ databaseAccess: {} });
 
-/** The reasons of every permission-denied message among `frames`. */
-function denials(frames: Uint8Array[]): string[] {
-  return frames
-    .filter((f) => {
-      const k = frameKind(f);
-      return k.type === 2 && k.sub === 0;
-    })
-    .map((f) => {
-      const d = decoding.createDecoder(f);
-      decoding.readVarUint(d);
-      decoding.readVarUint(d);
-      return decoding.readVarString(d);
-    });
-}
-
-/** The vision's first line (a paragraph's Y.XmlText), made when the vision is empty. */
-function visionLine(doc: Y.Doc): Y.XmlText {
-  const fragment = doc.getXmlFragment('visionRich');
-  const first = fragment.get(0);
-  if (first instanceof Y.XmlElement && first.get(0) instanceof Y.XmlText) {
-    return first.get(0) as Y.XmlText;
-  }
-  const line = new Y.XmlText();
-  const paragraph = new Y.XmlElement('paragraph');
-  paragraph.insert(0, [line]);
-  fragment.insert(0, [paragraph]);
-  return line;
-}
-
+/** The vision's first line (made when the vision is empty). */
+const visionLine = (doc: Y.Doc) => lineOf(doc.getXmlFragment('visionRich'));
 const visionOf = (doc: Y.Doc) => doc.getXmlFragment('visionRich').toString().length;
 
 describe('text bounds on the socket', () => {

@@ -60,6 +60,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { guardUpdate, type Sender } from '../src/guard/chain.js';
+import { lineOf } from './document-content.js';
 import { rng } from './support.js';
 
 const SEEDS = process.env.R13_SEED
@@ -146,18 +147,6 @@ function start(kind: DocumentKind): Y.Doc {
 }
 
 // ---- edits ----
-
-function lineOf(fragment: Y.XmlFragment): Y.XmlText {
-  const first = fragment.get(0);
-  if (first instanceof Y.XmlElement && first.get(0) instanceof Y.XmlText) {
-    return first.get(0) as Y.XmlText;
-  }
-  const line = new Y.XmlText();
-  const paragraph = new Y.XmlElement('paragraph');
-  paragraph.insert(0, [line]);
-  fragment.insert(0, [paragraph]);
-  return line;
-}
 
 /** Every shared type of `doc`, roots first (roots typed as the shape says). */
 function allTypes(doc: Y.Doc, shape: DocumentShape): Y.AbstractType<unknown>[] {

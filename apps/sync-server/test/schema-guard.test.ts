@@ -12,7 +12,6 @@ import {
   replaceRichText,
 } from '@concord/documents';
 import { maPlnDistrictConditions as rubric } from '@concord/rubric-core/templates';
-import * as decoding from 'lib0/decoding';
 import { decodeSaved } from '../src/protocol.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -28,6 +27,7 @@ import {
   waitFor,
   type RawClient,
 } from './support.js';
+import { denials } from './document-content.js';
 
 const fx = useSyncServer({ databaseAccess: {} });
 
@@ -68,21 +68,6 @@ async function assessment(): Promise<string> {
   });
   await fx.db.store.append([{ documentId: id, update: Y.encodeStateAsUpdate(doc) }]);
   return id;
-}
-
-/** The reasons of the permission-denied messages among `frames`. */
-function denials(frames: Uint8Array[]): string[] {
-  return frames
-    .filter((f) => {
-      const k = frameKind(f);
-      return k.type === 2 && k.sub === 0;
-    })
-    .map((f) => {
-      const d = decoding.createDecoder(f);
-      decoding.readVarUint(d);
-      decoding.readVarUint(d);
-      return decoding.readVarString(d);
-    });
 }
 
 interface Attempt {

@@ -25,6 +25,7 @@ import { DOCUMENT_SHAPES } from '@concord/documents/shapes';
 import type { DocumentKind } from '@concord/auth/roles';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { lineOf } from '../../test/document-content.js';
 import { guardUpdate, type Sender } from './chain.js';
 
 /** A connection of `userId` with `capabilities` on a document of `kind`. */
@@ -57,22 +58,6 @@ function serverAndRater(setup: (doc: Y.Doc) => void = (d) => createAssessment(d,
   const rater = new Y.Doc();
   Y.applyUpdate(rater, Y.encodeStateAsUpdate(server));
   return { server, rater };
-}
-
-/**
- * The first line of a rich text field, where an editor types: the Y.XmlText of its first
- * paragraph, made (as Tiptap would, on the first keystroke) when the field is empty.
- */
-function lineOf(fragment: Y.XmlFragment): Y.XmlText {
-  const first = fragment.get(0);
-  if (first instanceof Y.XmlElement && first.get(0) instanceof Y.XmlText) {
-    return first.get(0) as Y.XmlText;
-  }
-  const line = new Y.XmlText();
-  const paragraph = new Y.XmlElement('paragraph');
-  paragraph.insert(0, [line]);
-  fragment.insert(0, [paragraph]);
-  return line;
 }
 
 /** A client that has everything `server` has (each edit of a test starts from the server). */

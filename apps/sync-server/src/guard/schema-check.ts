@@ -132,6 +132,26 @@ function where(path: readonly string[]): string {
   return path.join('/');
 }
 
+/**
+ * The field at `path` and who may touch it: why not (an unknown part, a fixed part, a decision
+ * field without decide), or the field, its path and how many segments of `path` name it.
+ */
+function touchedField(
+  shape: DocumentShape,
+  path: readonly string[],
+  who: Writer,
+): string | { field: Shape; fieldPath: readonly string[]; depth: number } {
+  const resolved = resolveField(shape, path, who);
+  if (!resolved.found) return resolved.reason;
+  const field = resolved.shape;
+  const fieldPath = path.slice(0, resolved.depth);
+  if (field.type === 'map' && field.fixed) {
+    return `${where(fieldPath)}: written when the document is created; it cannot be changed`;
+  }
+  if (field.needs === 'decide' && !who.canDecide) return `${where(fieldPath)}: ${DECIDE}`;
+  return { field, fieldPath, depth: resolved.depth };
+}
+
 function newItemViolation(
   item: Y.Item,
   path: readonly string[],
@@ -141,17 +161,12 @@ function newItemViolation(
   touched: Map<Y.Item, Touch> | undefined,
 ): string | null {
   const content = item.content;
-  const resolved = resolveField(shape, path, who);
-  if (!resolved.found) return resolved.reason;
-  const field = resolved.shape;
-  const fieldPath = path.slice(0, resolved.depth);
-  if (field.type === 'map' && field.fixed) {
-    return `${where(fieldPath)}: written when the document is created; it cannot be changed`;
-  }
-  if (field.needs === 'decide' && !who.canDecide) return `${where(fieldPath)}: ${DECIDE}`;
+  const touch = touchedField(shape, path, who);
+  if (typeof touch === 'string') return touch;
+  const { field, fieldPath, depth } = touch;
 
   // The item is the field's value itself (a map entry: set, replace or shadow).
-  if (resolved.depth === path.length) {
+  if (depth === path.length) {
     const key = path[path.length - 1]!;
     const existing = liveEntry(container, key);
     if (content instanceof Y.ContentDeleted) {
@@ -170,7 +185,7 @@ function newItemViolation(
   }
 
   // The item is inside the field: characters of a text, an element of a list or rich text.
-  const inside = path.length - resolved.depth;
+  const inside = path.length - depth;
   const keyed = path[path.length - 1] !== LIST_ELEMENT;
   if (content instanceof Y.ContentDeleted) return null; // a tombstone holds nothing
   switch (field.type) {
@@ -334,15 +349,10 @@ function removalViolation(
   shape: DocumentShape,
   who: Writer,
 ): string | null {
-  const resolved = resolveField(shape, path, who);
-  if (!resolved.found) return resolved.reason;
-  const field = resolved.shape;
-  const fieldPath = path.slice(0, resolved.depth);
-  if (field.type === 'map' && field.fixed) {
-    return `${where(fieldPath)}: written when the document is created; it cannot be changed`;
-  }
-  if (field.needs === 'decide' && !who.canDecide) return `${where(fieldPath)}: ${DECIDE}`;
-  if (resolved.depth === path.length) return removalOfValue(field, fieldPath);
+  const touch = touchedField(shape, path, who);
+  if (typeof touch === 'string') return touch;
+  const { field, fieldPath, depth } = touch;
+  if (depth === path.length) return removalOfValue(field, fieldPath);
   if (field.type === 'list' && field.removeElement && item.content instanceof Y.ContentAny) {
     const values = item.content.arr.slice(from - item.id.clock, to - item.id.clock);
     for (const v of values) {
