@@ -144,7 +144,9 @@ async function once(): Promise<Run> {
         (async () => {
           const response = await request.response();
           await response?.finished();
-          const encoding = (await response?.headerValue('content-encoding')) ?? null;
+          // A late request (after the context has closed) has no headers left to read.
+          const encoding =
+            (await response?.headerValue('content-encoding').catch(() => null)) ?? null;
           return {
             url: request.url(),
             requestedAt,

@@ -11,7 +11,11 @@
  *   SvelteKit fetches only `__data.json`; a page loaded before the worker took control) is
  *   reported by the page (`keep-page` message) and fetched here in the background, so a reload
  *   with no network finds it whatever route led to it.
- * - Nothing else is cached: tickets, forms and every other page always go to the server.
+ * - Nothing else is cached: tickets, forms and every other page always go to the server. A
+ *   document page's data does carry sync tickets for its first connections (issued with the
+ *   page); kept with the page, they are this person's only, dropped with the page at sign out,
+ *   and expire a minute after issue: the page uses one only while fresh by the clock
+ *   ($lib/sync/ticket), so a page served from here always asks the ticket route.
  * - Whenever who is signed in may change (sign out, sign in, sign up, single sign-on) the kept
  *   pages are dropped: they hold the last person's name, role and documents.
  */

@@ -5,7 +5,7 @@ import { verifyTicket } from '@concord/sync-server/auth';
 import type { Db } from './db.js';
 import { statement } from './sql-statement.js';
 import { parseSyncConfig } from './sync-config.js';
-import { issueSyncTicket, ticketCapabilities } from './sync-ticket.js';
+import { issueSyncTicket, pageTickets, ticketCapabilities } from './sync-ticket.js';
 import { addPerson, addWorkspace, useScratchDb } from './workspace-test-db.js';
 
 const getDb = useScratchDb();
@@ -199,5 +199,39 @@ describe('issueSyncTicket', () => {
     expect(issueSyncTicket(configured, new URL('https://concord.example.org/'), grant).url).toBe(
       'wss://sync.example.org/sync',
     );
+  });
+});
+
+describe('pageTickets', () => {
+  it("issues the route's tickets for a page's documents, leaving out what the member may not open", async () => {
+    const db = getDb();
+    const { ws, ids, assessment } = await team(db);
+    const [row] = await db.sql.query<{ id: string }>(ADD_RATINGS, [ws.id, assessment, ids.rater]);
+    const ratings = row!.id;
+    const secret = 'a-test-secret-of-at-least-32-bytes!!';
+    const config = parseSyncConfig({ SYNC_TICKET_SECRET: secret }, { requireSecret: true });
+    const now = Date.now();
+    const page = new URL('http://localhost:3000/w/x');
+    const mine = await pageTickets(
+      db.sql,
+      config,
+      page,
+      { workspaceId: ws.id, userId: ids.rater, name: 'Rater', role: 'rater' },
+      [assessment, ratings, null, assessment],
+      now,
+    );
+    expect(Object.keys(mine).sort()).toEqual([assessment, ratings].sort());
+    expect(mine[ratings]!.capabilities).toEqual(['read', 'write', 'awareness']);
+    expect(verifyTicket(secret, mine[ratings]!.ticket, ratings, now)).toMatchObject({ ok: true });
+    // Another rater's ratings before reveal: no ticket, as from the route.
+    const theirs = await pageTickets(
+      db.sql,
+      config,
+      page,
+      { workspaceId: ws.id, userId: ids.rater2, role: 'rater' },
+      [assessment, ratings],
+      now,
+    );
+    expect(Object.keys(theirs)).toEqual([assessment]);
   });
 });

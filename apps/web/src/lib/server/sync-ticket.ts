@@ -116,3 +116,41 @@ export function issueSyncTicket(
     expiresAt: new Date((Math.floor(now / 1000) + TICKET_TTL_SECONDS) * 1000).toISOString(),
   };
 }
+
+/**
+ * Ready tickets for the documents a page opens, issued with its data so the browser can connect
+ * as soon as the page has hydrated instead of asking the ticket route first (one round trip per
+ * document). The same checks and capabilities as the ticket route; a document the member gets
+ * no ticket for is left out (the page then asks the route, which says why). The page uses one
+ * only while it is fresh ($lib/sync/ticket's `TicketSource`): they expire in TICKET_TTL_SECONDS.
+ */
+export async function pageTickets(
+  db: SqlSession,
+  config: SyncConfig,
+  pageUrl: URL,
+  member: Omit<TicketSubject, 'documentId'> & { name?: string },
+  documentIds: readonly (string | null)[],
+  now: number = Date.now(),
+): Promise<Record<string, SyncTicketResponse>> {
+  const ids = [...new Set(documentIds.filter((id): id is string => id !== null))];
+  const found = await Promise.all(
+    ids.map((documentId) => ticketCapabilities(db, { ...member, documentId })),
+  );
+  const tickets: Record<string, SyncTicketResponse> = {};
+  ids.forEach((documentId, i) => {
+    const f = found[i]!;
+    if (!f.ok) return;
+    tickets[documentId] = issueSyncTicket(
+      config,
+      pageUrl,
+      {
+        userId: member.userId,
+        ...(member.name !== undefined && { name: member.name }),
+        documentId: documentId.toLowerCase(),
+        capabilities: f.capabilities,
+      },
+      now,
+    );
+  });
+  return tickets;
+}

@@ -12,7 +12,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { Presence, type PresenceUser } from './presence.svelte.js';
 import { itemKeysOf, MESSAGE_SAVED, SaveTracker } from './saved-state.svelte.js';
-import { TicketSource } from './ticket.js';
+import { TicketSource, type SyncTicket } from './ticket.js';
 import { ticketedSocket } from './ticketed-socket.js';
 
 const MESSAGE_AUTH = 2;
@@ -25,6 +25,8 @@ export interface LiveDocumentOptions {
   canWrite: boolean;
   /** The one line shown instead of a saved state when the person may not change it. */
   readOnlyReason?: string;
+  /** A ticket given with the page, for the first connection if still fresh (see TicketSource). */
+  initialTicket?: SyncTicket | null;
 }
 
 /** IndexedDB database per person and document: two accounts in one browser never share. */
@@ -62,7 +64,13 @@ export class LiveDocument {
     this.doc.on('update', onUpdate);
     this.cleanups.push(() => this.doc.off('update', onUpdate));
 
-    const tickets = new TicketSource(options.workspaceId, documentId);
+    const tickets = new TicketSource(
+      options.workspaceId,
+      documentId,
+      fetch,
+      Date.now,
+      options.initialTicket ?? null,
+    );
     this.provider = new WebsocketProvider('ws://ticketed', documentId, this.doc, {
       WebSocketPolyfill: ticketedSocket({
         tickets,

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { fetchTicket, TICKET_REFRESH_MARGIN_MS, TicketSource } from './ticket';
+import {
+  fetchTicket,
+  INITIAL_TICKET_MARGIN_MS,
+  INITIAL_TICKET_MAX_LEFT_MS,
+  initialTicketFresh,
+  TICKET_REFRESH_MARGIN_MS,
+  TicketSource,
+} from './ticket';
 
 const ticketBody = (expiresAt: string) => ({
   url: 'ws://127.0.0.1:1/sync',
@@ -77,5 +84,64 @@ describe('TicketSource', () => {
     source.invalidate();
     await source.get();
     expect(calls).toHaveLength(2);
+  });
+});
+
+describe('a ticket given with the page', () => {
+  const t0 = Date.parse('2026-12-07T18:00:00Z');
+  const issuedAt = (ms: number) => ({
+    ...ticketBody(new Date(ms + 60_000).toISOString()),
+    ticket: 'from.page',
+  });
+
+  it('is fresh only with the margin left and no more than a lifetime (clocks apart)', () => {
+    const ticket = issuedAt(t0);
+    expect(initialTicketFresh(ticket, t0)).toBe(true);
+    expect(initialTicketFresh(ticket, t0 + 60_000 - INITIAL_TICKET_MARGIN_MS)).toBe(true);
+    expect(initialTicketFresh(ticket, t0 + 60_000 - INITIAL_TICKET_MARGIN_MS + 1)).toBe(false);
+    expect(initialTicketFresh(ticket, t0 + 10 * 60_000)).toBe(false); // restored from a cache
+    // This clock far behind the server's: how old the ticket is cannot be told.
+    expect(initialTicketFresh(ticket, t0 + 60_000 - INITIAL_TICKET_MAX_LEFT_MS - 1)).toBe(false);
+    expect(initialTicketFresh({ ...ticket, expiresAt: 'soon' }, t0)).toBe(false);
+  });
+
+  it('opens the first connection without a fetch; every later one fetches', async () => {
+    const { fn, calls } = fakeFetch([
+      () => Response.json(ticketBody(new Date(t0 + 60_000).toISOString())),
+    ]);
+    const source = new TicketSource('w', 'd', fn, () => t0 + 1_000, issuedAt(t0));
+    const first = await source.get();
+    expect(first.ok && first.ticket.ticket).toBe('from.page');
+    expect(calls).toEqual([]);
+    const second = await source.get();
+    expect(second.ok && second.ticket.ticket).toBe('abc.def');
+    expect(calls).toEqual(['/w/w/documents/d/ticket']);
+  });
+
+  it('is not used once expired or near expiry (a page from a cache): fetches instead', async () => {
+    for (const age of [60_000 - INITIAL_TICKET_MARGIN_MS + 1, 60_000, 3_600_000]) {
+      const { fn, calls } = fakeFetch([() => Response.json(ticketBody('2030-01-01T00:00:00Z'))]);
+      const source = new TicketSource('w', 'd', fn, () => t0 + age, issuedAt(t0));
+      const r = await source.get();
+      expect(r.ok && r.ticket.ticket).toBe('abc.def');
+      expect(calls).toHaveLength(1);
+    }
+  });
+
+  it('is dropped when the server turned a ticket down before it was used', async () => {
+    const { fn, calls } = fakeFetch([() => Response.json(ticketBody('2030-01-01T00:00:00Z'))]);
+    const source = new TicketSource('w', 'd', fn, () => t0, issuedAt(t0));
+    source.invalidate();
+    const r = await source.get();
+    expect(r.ok && r.ticket.ticket).toBe('abc.def');
+    expect(calls).toHaveLength(1);
+  });
+
+  it('is ignored when it is not a ticket (a malformed page)', async () => {
+    const { fn, calls } = fakeFetch([() => Response.json(ticketBody('2030-01-01T00:00:00Z'))]);
+    const bogus = { url: 'ws://x', expiresAt: new Date(t0 + 60_000).toISOString() };
+    const source = new TicketSource('w', 'd', fn, () => t0, bogus as never);
+    expect((await source.get()).ok).toBe(true);
+    expect(calls).toHaveLength(1);
   });
 });

@@ -4,6 +4,11 @@
  * every (re)connection presents a ticket that is still valid. A refusal (signed out, no longer a
  * member, no read on the document) is an answer, not an error to retry: it carries the server's
  * reason for the page to show.
+ *
+ * A page may come with a ticket already (issued with its data, so the first connection does not
+ * wait for the ticket route): it is used once, for the first connection, and only while clearly
+ * fresh by this browser's clock; a page restored from the service worker's cache or the
+ * back/forward cache carries one long expired. Every other connection fetches.
  */
 
 /** What the ticket route answers (see $lib/server/sync-ticket's SyncTicketResponse). */
@@ -23,6 +28,23 @@ export type TicketResult =
 
 /** Refresh this long before expiry, so a reconnect never presents a ticket about to lapse. */
 export const TICKET_REFRESH_MARGIN_MS = 60_000;
+
+/** A ticket given with the page is used only with at least this long left. */
+export const INITIAL_TICKET_MARGIN_MS = 15_000;
+/**
+ * ...and with no more than this left: a ticket lives 60 s (the sync server's TICKET_TTL_SECONDS)
+ * and this allows 10 s of difference between this clock and the server's. More left means the
+ * clocks disagree (this one is behind), so its age cannot be told: fetch.
+ */
+export const INITIAL_TICKET_MAX_LEFT_MS = 70_000;
+
+/** Whether a ticket given with the page may open the first connection now (see above). */
+export function initialTicketFresh(ticket: SyncTicket, now: number): boolean {
+  const left = Date.parse(ticket.expiresAt) - now;
+  return (
+    Number.isFinite(left) && left >= INITIAL_TICKET_MARGIN_MS && left <= INITIAL_TICKET_MAX_LEFT_MS
+  );
+}
 
 export function ticketPath(workspaceId: string, documentId: string): string {
   return `/w/${encodeURIComponent(workspaceId)}/documents/${encodeURIComponent(documentId)}/ticket`;
@@ -75,20 +97,33 @@ export async function fetchTicket(
   };
 }
 
-/** One document's ticket, fetched when first needed and again when close to expiry. */
+/**
+ * One document's ticket, fetched when first needed and again when close to expiry; the first
+ * connection may use the one given with the page instead (`initial`), if it is fresh.
+ */
 export class TicketSource {
   private current: SyncTicket | null = null;
   private inflight: Promise<TicketResult> | null = null;
+  private initial: SyncTicket | null;
 
   constructor(
     private readonly workspaceId: string,
     private readonly documentId: string,
     private readonly fetchFn: typeof fetch = fetch,
     private readonly now: () => number = Date.now,
-  ) {}
+    initial: SyncTicket | null = null,
+  ) {
+    this.initial = initial !== null && isTicket(initial) ? initial : null;
+  }
 
   /** A ticket valid for at least the refresh margin, or why there is none. */
   get(): Promise<TicketResult> {
+    // The page's ticket serves the first ask only: a reconnection always gets a new one.
+    const initial = this.initial;
+    this.initial = null;
+    if (initial !== null && initialTicketFresh(initial, this.now())) {
+      return Promise.resolve({ ok: true, ticket: initial });
+    }
     const t = this.current;
     if (t && Date.parse(t.expiresAt) - this.now() > TICKET_REFRESH_MARGIN_MS) {
       return Promise.resolve({ ok: true, ticket: t });
@@ -104,5 +139,6 @@ export class TicketSource {
   /** Forget the ticket (the server turned it down): the next connection fetches a new one. */
   invalidate(): void {
     this.current = null;
+    this.initial = null;
   }
 }

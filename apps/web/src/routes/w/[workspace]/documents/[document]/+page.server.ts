@@ -4,10 +4,14 @@
  * is the interface), the workspace's other instruments for navigation (and, for a per-school
  * tool, the other schools' copies), what this member may do, and for a rater the id of their
  * private ratings document (made on first visit); the instrument's comments document (made by
- * the first visitor) and the members who can be mentioned in it.
+ * the first visitor) and the members who can be mentioned in it; and ready sync tickets for those
+ * documents, so the page connects as soon as it has hydrated (no round trip to the ticket route
+ * first). The tickets are this member's and short-lived (TICKET_TTL_SECONDS): the answer is
+ * marked private, and the page uses a ticket only while it is fresh ($lib/sync/ticket).
  */
 import { SHARED_DOCUMENT_ACCESS } from '@concord/auth/roles';
 import { error } from '@sveltejs/kit';
+import { dev } from '$app/environment';
 import { getDb } from '$lib/server/db';
 import {
   ensureCommentsDocument,
@@ -15,6 +19,8 @@ import {
   loadInstrument,
 } from '$lib/server/instrument-documents';
 import { listMembers } from '$lib/server/members';
+import { syncConfig } from '$lib/server/sync-config';
+import { pageTickets, type SyncTicketResponse } from '$lib/server/sync-ticket';
 import { NOT_FOUND_MESSAGE } from '$lib/server/workspace-guard';
 import { listWorkspaceDocuments } from '$lib/server/workspaces';
 import type { PageServerLoad } from './$types';
@@ -41,6 +47,16 @@ export const load: PageServerLoad = async (event) => {
     listMembers(db.sql, workspace.id),
   ]);
   const capabilities = SHARED_DOCUMENT_ACCESS[instrument.kind][membership.role];
+  // Without them (any failure) the page asks the ticket route, which says what is wrong.
+  const tickets = await pageTickets(
+    db.sql,
+    syncConfig({ requireSecret: !dev }),
+    event.url,
+    { workspaceId: workspace.id, userId: user.id, name: user.name, role: membership.role },
+    [instrument.id, ratingsDocumentId, commentsDocumentId],
+  ).catch((): Record<string, SyncTicketResponse> => ({}));
+  // Holds this member's tickets: never kept by a shared cache.
+  event.setHeaders({ 'cache-control': 'private, no-cache' });
   return {
     instrument: {
       id: instrument.id,
@@ -64,5 +80,7 @@ export const load: PageServerLoad = async (event) => {
     canEdit: capabilities.includes('write'),
     canRate: rater && !instrument.revealed,
     me: { id: user.id, name: user.name },
+    /** Sync tickets by document id, for the first connection of each (see above). */
+    tickets,
   };
 };
