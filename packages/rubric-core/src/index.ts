@@ -33,6 +33,13 @@ export type {
   AssessmentRatings,
 } from './scoring/ratings.js';
 export {
+  checkRatings,
+  assertValidRatings,
+  RatingsError,
+  type RatingIssue,
+  type RatingsCheck,
+} from './scoring/validate.js';
+export {
   indicatorStats,
   DISAGREEMENT_REASONS,
   type IndicatorStats,

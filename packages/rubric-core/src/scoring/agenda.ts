@@ -9,6 +9,7 @@ import type { LeveledTemplate } from '../template/schema.js';
 import { outline } from '../template/outline.js';
 import { ratingStats, type DisagreementKind, type IndicatorStats } from './indicator.js';
 import { isAgreed, type AssessmentRatings } from './ratings.js';
+import { assertValidRatings } from './validate.js';
 
 export type AgendaKind = DisagreementKind | 'adjacent' | 'unanimous';
 
@@ -48,11 +49,20 @@ function classify(stats: IndicatorStats): Pick<AgendaItem, 'kind' | 'reason' | '
   };
 }
 
-/**
- * Builds the agenda. `stats` may be passed when the caller already computed per-indicator
- * statistics (the summary does), so they are not computed twice.
- */
+/** Builds the agenda. Throws a `RatingsError` when the ratings are invalid (see validate.ts). */
 export function discussionAgenda(
+  template: LeveledTemplate,
+  ratings: AssessmentRatings,
+): AgendaItem[] {
+  assertValidRatings(template, ratings);
+  return agendaValidated(template, ratings);
+}
+
+/**
+ * The agenda from ratings already validated. `stats` may be passed when the caller already
+ * computed per-indicator statistics (the summary does), so they are not computed twice.
+ */
+export function agendaValidated(
   template: LeveledTemplate,
   ratings: AssessmentRatings,
   stats?: ReadonlyMap<string, IndicatorStats>,

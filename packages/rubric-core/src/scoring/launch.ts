@@ -7,6 +7,7 @@
 import type { ChecklistTemplate, Level } from '../template/schema.js';
 import { outline } from '../template/outline.js';
 import type { AssessmentRatings } from './ratings.js';
+import { assertValidRatings } from './validate.js';
 
 export interface LaunchCategory {
   indicatorId: string;
@@ -26,7 +27,17 @@ export interface LaunchReadiness {
   possibleBlockers: { indicatorId: string; title: string; raters: number }[];
 }
 
+/** Throws a `RatingsError` when the ratings are invalid (see validate.ts). */
 export function launchReadiness(
+  template: ChecklistTemplate,
+  ratings: AssessmentRatings,
+): LaunchReadiness {
+  assertValidRatings(template, ratings);
+  return launchValidated(template, ratings);
+}
+
+/** `launchReadiness` on ratings already validated. */
+export function launchValidated(
   template: ChecklistTemplate,
   ratings: AssessmentRatings,
 ): LaunchReadiness {

@@ -10,6 +10,7 @@ import type { Level, LeveledTemplate, Scale } from '../template/schema.js';
 import { outline, sectionsOf } from '../template/outline.js';
 import type { IndicatorStats } from './indicator.js';
 import { ratedValues, type AssessmentRatings } from './ratings.js';
+import { assertValidRatings } from './validate.js';
 
 export type ScoreBasis = 'consensus' | 'median' | 'mixed' | 'none';
 
@@ -122,7 +123,21 @@ export interface TemplateScores {
   overall: ScoreGroup;
 }
 
+/**
+ * Section and overall scores. Throws a `RatingsError` when the ratings are invalid (see
+ * validate.ts), so no score or level is ever computed from them.
+ */
 export function scoreTemplate(
+  template: LeveledTemplate,
+  ratings: AssessmentRatings,
+  options: ScoreOptions = {},
+): TemplateScores {
+  assertValidRatings(template, ratings);
+  return scoreValidated(template, ratings, options);
+}
+
+/** `scoreTemplate` on ratings already validated (the summary validates once for everything). */
+export function scoreValidated(
   template: LeveledTemplate,
   ratings: AssessmentRatings,
   options: ScoreOptions = {},

@@ -10,11 +10,12 @@ import { outline } from '../template/outline.js';
 import { alphaFromTally, type AlphaResult } from '../reliability/alpha.js';
 import { kappaFromTally, type FleissKappaResult } from '../reliability/kappa.js';
 import type { Tally, UnitTally } from '../reliability/matrix.js';
-import { discussionAgenda, type AgendaItem } from './agenda.js';
+import { agendaValidated, type AgendaItem } from './agenda.js';
 import { ratingStats, type IndicatorStats } from './indicator.js';
-import { launchReadiness, type LaunchReadiness } from './launch.js';
+import { launchValidated, type LaunchReadiness } from './launch.js';
 import type { AssessmentRatings } from './ratings.js';
-import { scoreTemplate, type TemplateScores } from './sections.js';
+import { scoreValidated, type TemplateScores } from './sections.js';
+import { assertValidRatings } from './validate.js';
 
 export interface ReliabilitySummary {
   /** Rater ids, the columns of the reliability data, sorted. */
@@ -66,10 +67,12 @@ function tallyOf(units: readonly IndicatorStats[], minRatings: number): Tally {
   return { values, units: out, dropped };
 }
 
+/** Throws a `RatingsError` when the ratings are invalid (see validate.ts). */
 export function summarizeAssessment(
   template: LeveledTemplate,
   ratings: AssessmentRatings,
 ): AssessmentSummary {
+  assertValidRatings(template, ratings);
   const { entries } = outline(template);
   const stats = new Map<string, IndicatorStats>();
   const raterIds = new Set<string>();
@@ -90,14 +93,14 @@ export function summarizeAssessment(
   return {
     stats,
     flagged,
-    agenda: discussionAgenda(template, ratings, stats),
-    scores: scoreTemplate(template, ratings, {}, stats),
+    agenda: agendaValidated(template, ratings, stats),
+    scores: scoreValidated(template, ratings, {}, stats),
     reliability: {
       raters: [...raterIds].sort(),
       units: units.length,
       alpha: alphaFromTally(tallyOf(units, 2), template.scale.measurement),
       kappa: kappaFromTally(tallyOf(units, 1)),
     },
-    ...(template.kind === 'checklist' ? { launch: launchReadiness(template, ratings) } : {}),
+    ...(template.kind === 'checklist' ? { launch: launchValidated(template, ratings) } : {}),
   };
 }
