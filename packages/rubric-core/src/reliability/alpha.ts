@@ -26,6 +26,19 @@
  * Alpha is undefined when there are fewer than two pairable values or when every pairable value is
  * the same (D_e = 0); we then return `alpha: null` with a reason instead of NaN, because a NaN
  * silently poisons any average or comparison it reaches.
+ *
+ * Range: every finite double is accepted. Interval and ratio alpha do not change when all values
+ * are multiplied by the same positive factor, so before squaring differences we divide the values
+ * by a power of two that brings the largest magnitude near 1. That is exact (a power of two only
+ * changes the exponent), so ordinary ratings give bit-identical results, while values of 1e155
+ * and beyond (whose squares overflow to Infinity, giving NaN) or below 1e-150 (whose squared
+ * differences underflow to 0) give the same alpha as the same data on a 1-5 scale. Only data whose
+ * largest magnitude is beyond 2^±400 (about 1e±120) are rescaled; for those, interval `observed`
+ * and `expected` are reported in units of the rescaled values (alpha, their ratio, is unaffected).
+ *
+ * Level: when none is given (`krippendorffAlpha(data)`, or a template without a measurement) the
+ * level is `ALPHA_DEFAULT_LEVEL`, ordinal, the right default for rating scales: their levels are
+ * ordered but not evenly spaced. The assessment summary passes the template scale's measurement.
  */
 import { checkReliabilityData, tallyUnits, type ReliabilityData, type Tally } from './matrix.js';
 
@@ -33,8 +46,12 @@ export type AlphaLevel = 'nominal' | 'ordinal' | 'interval' | 'ratio';
 
 export const ALPHA_LEVELS: readonly AlphaLevel[] = ['nominal', 'ordinal', 'interval', 'ratio'];
 
+/** The level used when none is given: rating scales are ordered, not evenly spaced. */
+export const ALPHA_DEFAULT_LEVEL: AlphaLevel = 'ordinal';
+
 export interface AlphaOptions {
-  level: AlphaLevel;
+  /** Defaults to `ALPHA_DEFAULT_LEVEL` (ordinal). */
+  level?: AlphaLevel | undefined;
 }
 
 interface AlphaStats {
@@ -229,26 +246,54 @@ function expectedSum(
  * Never throws and never returns NaN: when alpha is undefined or the input is invalid, `alpha` is
  * null and `reason` says why.
  */
-export function krippendorffAlpha(data: ReliabilityData, options: AlphaOptions): AlphaResult {
-  const level = options.level;
-  const empty = emptyStats(level);
-  if (!ALPHA_LEVELS.includes(level)) {
-    return {
-      ...empty,
-      alpha: null,
-      reason: `unknown level ${JSON.stringify(level)}; use one of ${ALPHA_LEVELS.join(', ')}`,
-    };
-  }
+export function krippendorffAlpha(data: ReliabilityData, options: AlphaOptions = {}): AlphaResult {
+  const level = options?.level ?? ALPHA_DEFAULT_LEVEL;
+  const unknown = unknownLevel(level);
+  if (unknown) return unknown;
   const check = checkReliabilityData(data);
-  if (!check.ok) return { ...empty, alpha: null, reason: check.reason };
+  if (!check.ok) return { ...emptyStats(level), alpha: null, reason: check.reason };
   return alphaFromTally(tallyUnits(data, 2), level);
+}
+
+function unknownLevel(level: AlphaLevel): AlphaResult | null {
+  if (ALPHA_LEVELS.includes(level)) return null;
+  return {
+    ...emptyStats(level),
+    alpha: null,
+    reason: `unknown level ${JSON.stringify(level)}; use one of ${ALPHA_LEVELS.join(', ')} (or leave it out for ${ALPHA_DEFAULT_LEVEL})`,
+  };
+}
+
+/**
+ * `values` divided by a power of two that brings the largest magnitude into [0.5, 2) when it lies
+ * beyond 2^±400: exact, and interval and ratio alpha are unchanged by it, but squares can no
+ * longer overflow or underflow. (Interval D_o and D_e are then in units of the rescaled values.)
+ */
+function normalized(values: readonly number[]): readonly number[] {
+  let max = 0;
+  for (const v of values) max = Math.max(max, Math.abs(v));
+  if (max === 0) return values;
+  const e = Math.round(Math.log2(max));
+  // Within 2^±400 nothing can overflow or underflow, and D_o, D_e stay in the data's own units.
+  if (Math.abs(e) <= 400) return values;
+  // Two steps, because 2^-e alone overflows or underflows at the ends of the double range.
+  const h = Math.trunc(-e / 2);
+  const a = 2 ** h;
+  const b = 2 ** (-e - h);
+  return values.map((v) => v * a * b);
 }
 
 /**
  * Alpha from per-unit value counts (units with at least two ratings), for callers that already
  * hold counts (the assessment summary tallies each indicator once for all its statistics).
  */
-export function alphaFromTally(tally: Tally, level: AlphaLevel): AlphaResult {
+export function alphaFromTally(
+  tally: Tally,
+  level: AlphaLevel | undefined = ALPHA_DEFAULT_LEVEL,
+): AlphaResult {
+  level ??= ALPHA_DEFAULT_LEVEL;
+  const unknown = unknownLevel(level);
+  if (unknown) return unknown;
   const empty = emptyStats(level);
   const { values } = tally;
   const { forEach, marginals, n } = coincide(tally);
@@ -283,13 +328,14 @@ export function alphaFromTally(tally: Tally, level: AlphaLevel): AlphaResult {
     };
   }
 
-  const delta = deltaFn(level, values, marginals);
+  const metric = level === 'interval' || level === 'ratio' ? normalized(values) : values;
+  const delta = deltaFn(level, metric, marginals);
   let observedSum = 0;
   forEach((c, k, o) => {
     if (c !== k) observedSum += 2 * o * delta(c, k); // the stored upper triangle stands for both halves
   });
   const observed = observedSum / n;
-  const expected = expectedSum(level, values, marginals, n, delta) / (n * (n - 1));
+  const expected = expectedSum(level, metric, marginals, n, delta) / (n * (n - 1));
   if (!(expected > 0)) {
     // Unreachable with two or more distinct values, but a division by 0 must never leak out as NaN.
     return {

@@ -16,6 +16,7 @@ export {
   alphaFromTally,
   coincidenceMatrix,
   ALPHA_LEVELS,
+  ALPHA_DEFAULT_LEVEL,
   type AlphaLevel,
   type AlphaOptions,
   type AlphaResult,
