@@ -5,6 +5,7 @@
 import type { Scale } from '../template/schema.js';
 import type { TemplateIssue } from '../template/parse.js';
 import { positionOf } from './indicator.js';
+import { allowedValues } from './validate.js';
 import type { ConsensusRecord, RaterRating } from './ratings.js';
 
 export interface ConsensusInput {
@@ -43,7 +44,7 @@ export function recordConsensus(input: ConsensusInput, scale: Scale): ConsensusR
     if (r.value !== null && !scale.levels.some((l) => l.value === r.value)) {
       issues.push({
         path: `ratings[${i}].value`,
-        message: `${r.value} is not a level of the scale`,
+        message: `rater ${JSON.stringify(r.raterId)} gave ${String(r.value)} for indicator ${JSON.stringify(input.indicatorId)}, which is not on its scale; allowed values: ${allowedValues(scale)}, or null for not rated`,
       });
     }
   });
@@ -83,7 +84,7 @@ export function movement(record: ConsensusRecord, scale: Scale): Movement {
   const perRater: RaterMovement[] = [];
   for (const r of record.ratings) {
     if (r.value === null) continue;
-    const from = positionOf(r.value, scale);
+    const from = positionOf(r.value, scale, r.raterId);
     perRater.push({ raterId: r.raterId, from: r.value, to: record.value, levels: to - from });
   }
   const abs = perRater.map((m) => Math.abs(m.levels));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { indicatorStats } from './indicator.js';
+import { RatingsError } from './validate.js';
 import { checklist, rubric } from '../test-fixtures.js';
 
 const scale = rubric.scale;
@@ -68,7 +69,10 @@ describe('indicatorStats', () => {
   });
 
   it('refuses a value that is not on the scale', () => {
-    expect(() => indicatorStats([5], scale)).toThrow(/rating 5 is not a level/);
+    expect(() => indicatorStats([5], scale)).toThrow(
+      /rating 5 is not a level of this scale; allowed values: 1 /,
+    );
+    expect(() => indicatorStats([5], scale)).toThrow(RatingsError);
   });
 });
 

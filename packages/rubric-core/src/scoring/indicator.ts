@@ -20,6 +20,7 @@
  */
 import type { Scale } from '../template/schema.js';
 import type { RaterRating } from './ratings.js';
+import { allowedValues, RatingsError } from './validate.js';
 
 export type DisagreementKind = 'one-outlier' | 'split' | 'spread';
 
@@ -81,13 +82,21 @@ function positionMap(scale: Scale): ReadonlyMap<number, number> {
   return map;
 }
 
-/** Position of a value on the scale; throws on a value that is not a level. */
-export function positionOf(value: number, scale: Scale): number {
+/**
+ * Position of a value on the scale; throws a `RatingsError` (the same validation error the scoring
+ * entry points raise, see validate.ts) on a value that is not a level, naming the rater when known.
+ */
+export function positionOf(value: number, scale: Scale, raterId?: string): number {
   const i = positionMap(scale).get(value);
   if (i === undefined) {
-    throw new RangeError(
-      `rating ${value} is not a level of this scale (${scale.levels.map((l) => l.value).join(', ')})`,
-    );
+    const who = raterId === undefined ? '' : ` from rater ${JSON.stringify(raterId)}`;
+    throw new RatingsError([
+      {
+        path: 'value',
+        ...(raterId === undefined ? {} : { raterId }),
+        message: `rating ${String(value)}${who} is not a level of this scale; allowed values: ${allowedValues(scale)}`,
+      },
+    ]);
   }
   return i;
 }
@@ -202,7 +211,7 @@ export function ratingStats(
   if (ratings) {
     for (const r of ratings) {
       if (r.value === null) continue;
-      positionCounts[positionOf(r.value, scale)]!++;
+      positionCounts[positionOf(r.value, scale, r.raterId)]!++;
       n++;
     }
   }

@@ -42,3 +42,70 @@ describe('one rating per rater per indicator', () => {
     expect(checkRatings(rubric, { 's1.1': rate(1, 2, 3) })).toEqual({ ok: true });
   });
 });
+
+describe('ratings outside the scale: one rule everywhere', () => {
+  const consensusOf = (indicatorId: string, value: number) => ({
+    indicatorId,
+    value,
+    rationale: 'agreed',
+    decidedBy: 'f1',
+    decidedAt: '2026-11-23T10:00:00Z',
+    ratings: [],
+  });
+
+  it('refuses a rating that is not a level, naming the rater, the indicator and the allowed values', () => {
+    const check = checkRatings(rubric, { 's1.1': rate(3, 9), 'auto.1': rate(1, 4) });
+    expect(check.ok).toBe(false);
+    if (check.ok) return;
+    expect(check.issues.map((i) => [i.path, i.indicatorId, i.raterId])).toEqual([
+      ['ratings["s1.1"].ratings[1].value', 's1.1', 'r2'],
+      ['ratings["auto.1"].ratings[1].value', 'auto.1', 'r2'],
+    ]);
+    expect(check.issues[0]!.message).toBe(
+      'rater "r2" gave 9 for indicator "s1.1", which is not on its scale; allowed values: 1 (Area of Concern), 2 (Initial Steps), 3 (Moving toward Sustainability), 4 (Sustainable), or null for not rated. Correct the rating',
+    );
+    // A section with its own scale (0/1) is checked against that scale.
+    expect(check.issues[1]!.message).toMatch(/allowed values: 0 \(Not in place\), 1 \(In place\)/);
+  });
+
+  it('refuses a value that is not a number at all', () => {
+    const check = checkRatings(rubric, {
+      's1.1': { ratings: [{ raterId: 'r1', value: '3' as unknown as number }] },
+    });
+    expect(check.ok).toBe(false);
+    if (!check.ok) expect(check.issues[0]!.message).toMatch(/gave the string "3"/);
+  });
+
+  it('section scoring never reaches a level from 9 or 42 (was: accepted, "Sustainable")', () => {
+    expect(() => scoreTemplate(rubric, { 's1.1': rate(9, 42) })).toThrow(RatingsError);
+    expect(() => scoreTemplate(rubric, { 's1.1': rate(9, 42) })).toThrow(
+      /rater "r1" gave 9 for indicator "s1.1".*allowed values: 1 \(Area of Concern\)/,
+    );
+    expect(() =>
+      scoreTemplate(rubric, { 's1.1': { ratings: [], consensus: consensusOf('s1.1', 42) } }),
+    ).toThrow(/consensus recorded for indicator "s1.1" \(by "f1"\) is 42/);
+  });
+
+  it('launch readiness refuses it instead of treating it as undecided', () => {
+    const ratings = {
+      'pre.vision': { ratings: [], consensus: consensusOf('pre.vision', 7) },
+      'pre.talent': { ratings: [], consensus: consensusOf('pre.talent', 2) },
+      'pre.tech': { ratings: [], consensus: consensusOf('pre.tech', 2) },
+    };
+    expect(() => launchReadiness(checklist, ratings)).toThrow(RatingsError);
+    expect(() => launchReadiness(checklist, { 'pre.vision': rate(2, 5) })).toThrow(
+      /rater "r2" gave 5 for indicator "pre.vision".*1 \(Barrier to Launch\)/,
+    );
+  });
+
+  it('the summary and the agenda raise the same error (was: a bare RangeError from the statistics)', () => {
+    const ratings = { 's1.2': rate(1, 2, 5) };
+    for (const run of [
+      () => summarizeAssessment(rubric, ratings),
+      () => discussionAgenda(rubric, ratings),
+    ]) {
+      expect(run).toThrow(RatingsError);
+      expect(run).toThrow(/rater "r3" gave 5 for indicator "s1.2"/);
+    }
+  });
+});

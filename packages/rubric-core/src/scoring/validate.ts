@@ -8,15 +8,22 @@
  * Rules, for each active indicator of the template that has an entry:
  *  - one rating per rater: the same rater id twice for one indicator would count that rater twice
  *    (in n, the median, agreement and alpha), so it is refused, naming the rater and indicator.
+ *  - on the scale: every rating is null (not rated) or one of the values of the scale that applies
+ *    to the indicator (the template's, or its section's own); so is a recorded consensus. Anything
+ *    else (9 or 42 on a 1-4 rubric, "3" as a string, NaN) is refused, naming the rater, the
+ *    indicator and the allowed values. Before, per-indicator statistics threw a RangeError, section
+ *    scores averaged it in (and could report the top level), and launch readiness treated it as
+ *    undecided; now no statistic, score or level is computed from it anywhere.
  */
-import type { LeveledTemplate } from '../template/schema.js';
+import type { LeveledTemplate, Scale } from '../template/schema.js';
 import { outline } from '../template/outline.js';
 import type { AssessmentRatings } from './ratings.js';
 
 export interface RatingIssue {
   /** Where, e.g. `ratings["s1.1"].ratings[2].raterId`. */
   path: string;
-  indicatorId: string;
+  /** The indicator concerned (absent only from `indicatorStats`, which is given bare values). */
+  indicatorId?: string;
   /** The rater concerned, when the issue is about one rater's rating. */
   raterId?: string;
   /** What is wrong and what to do. */
@@ -42,6 +49,27 @@ export class RatingsError extends Error {
 
 const q = (s: string) => JSON.stringify(s);
 
+const levelSets = new WeakMap<Scale, ReadonlySet<unknown>>();
+
+/** True when `value` is one of the scale's level values. */
+export function isLevelValue(value: unknown, scale: Scale): boolean {
+  let set = levelSets.get(scale);
+  if (!set) {
+    set = new Set(scale.levels.map((l) => l.value));
+    levelSets.set(scale, set);
+  }
+  return set.has(value);
+}
+
+/** "1 (Area of Concern), 2 (Initial Steps), ..." */
+export function allowedValues(scale: Scale): string {
+  return scale.levels.map((l) => `${l.value} (${l.label})`).join(', ');
+}
+
+function describeValue(value: unknown): string {
+  return typeof value === 'string' ? `the string ${q(value)}` : String(value);
+}
+
 /** Every problem with `ratings` against `template`; never throws. */
 export function checkRatings(template: LeveledTemplate, ratings: AssessmentRatings): RatingsCheck {
   const issues: RatingIssue[] = [];
@@ -51,6 +79,14 @@ export function checkRatings(template: LeveledTemplate, ratings: AssessmentRatin
     if (!entry) continue;
     const firstIndex = new Map<string, number>();
     entry.ratings.forEach((r, i) => {
+      if (r.value !== null && !isLevelValue(r.value, e.scale)) {
+        issues.push({
+          path: `ratings[${q(id)}].ratings[${i}].value`,
+          indicatorId: id,
+          raterId: r.raterId,
+          message: `rater ${q(r.raterId)} gave ${describeValue(r.value)} for indicator ${q(id)}, which is not on its scale; allowed values: ${allowedValues(e.scale)}, or null for not rated. Correct the rating`,
+        });
+      }
       const before = firstIndex.get(r.raterId);
       if (before === undefined) {
         firstIndex.set(r.raterId, i);
@@ -63,6 +99,15 @@ export function checkRatings(template: LeveledTemplate, ratings: AssessmentRatin
         message: `rater ${q(r.raterId)} appears twice for indicator ${q(id)} (ratings[${before}] and ratings[${i}]); a rater gives at most one rating per indicator, so keep only that rater's current rating`,
       });
     });
+    const consensus = entry.consensus;
+    if (consensus && !isLevelValue(consensus.value, e.scale)) {
+      issues.push({
+        path: `ratings[${q(id)}].consensus.value`,
+        indicatorId: id,
+        ...(consensus.decidedBy ? { raterId: consensus.decidedBy } : {}),
+        message: `the consensus recorded for indicator ${q(id)} (by ${q(consensus.decidedBy)}) is ${describeValue(consensus.value)}, which is not on its scale; allowed values: ${allowedValues(e.scale)}. Record the consensus again with one of them`,
+      });
+    }
   }
   return issues.length ? { ok: false, issues } : { ok: true };
 }
