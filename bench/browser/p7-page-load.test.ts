@@ -126,6 +126,10 @@ const isEditorChunk = (url: string) => {
 interface Run {
   coldMs: number;
   warmMs: number;
+  /** Ticket route requests before the cold load was interactive (the page brings its own). */
+  coldTickets: number;
+  /** The page's HTML as sent (body bytes, Content-Encoding). */
+  html: { transferred: number; encoding: string };
   firstLoad: { transferred: number; gzip: number; files: number };
   withEditor: { transferred: number; gzip: number; files: number };
 }
@@ -135,8 +139,10 @@ async function once(): Promise<Run> {
   try {
     await context.addInitScript(interactiveProbe, LARGEST_INDICATORS);
     const page = await context.newPage();
-    const scripts: Promise<Script>[] = [];
+    const scripts: Promise<Script | null>[] = [];
+    let ticketRequests = 0;
     page.on('request', (request) => {
+      if (new URL(request.url()).pathname.endsWith('/ticket')) ticketRequests += 1;
       // Module preloads are not of type 'script': count every .js file.
       if (!new URL(request.url()).pathname.endsWith('.js')) return;
       const requestedAt = Date.now();
@@ -144,9 +150,7 @@ async function once(): Promise<Run> {
         (async () => {
           const response = await request.response();
           await response?.finished();
-          // A late request (after the context has closed) has no headers left to read.
-          const encoding =
-            (await response?.headerValue('content-encoding').catch(() => null)) ?? null;
+          const encoding = (await response?.headerValue('content-encoding')) ?? null;
           return {
             url: request.url(),
             requestedAt,
@@ -154,14 +158,19 @@ async function once(): Promise<Run> {
             gzip: gzipBytes(request.url()),
             editor: isEditorChunk(request.url()),
           };
-        })(),
+        })().catch(() => null), // a late request (after the context closed): not counted
       );
     });
-    await page.goto(`${baseUrl}${path}`, { waitUntil: 'commit' });
+    const navigation = await page.goto(`${baseUrl}${path}`, { waitUntil: 'commit' });
     const coldMs = await interactiveMs(page);
+    const coldTickets = ticketRequests;
+    const html = {
+      transferred: navigation ? (await navigation.request().sizes()).responseBodySize : 0,
+      encoding: (await navigation?.headerValue('content-encoding')) ?? 'none',
+    };
     await page.locator('.ProseMirror').first().waitFor({ timeout: 30_000 });
     await page.waitForLoadState('networkidle');
-    const all = await Promise.all(scripts);
+    const all = (await Promise.all(scripts)).filter((s): s is Script => s !== null);
     const editorAt = Math.min(...all.filter((s) => s.editor).map((s) => s.requestedAt));
     if (!Number.isFinite(editorAt)) throw new Error('no editor chunk was loaded');
     // A file fetched once and imported again (a preload, then the import) counts once, at its
@@ -187,7 +196,7 @@ async function once(): Promise<Run> {
 
     await page.reload({ waitUntil: 'commit' });
     const warmMs = await interactiveMs(page);
-    return { coldMs, warmMs, firstLoad, withEditor };
+    return { coldMs, warmMs, coldTickets, html, firstLoad, withEditor };
   } finally {
     await context.close();
   }
@@ -206,7 +215,8 @@ describe('P7: workspace document page load', () => {
     const after = loadavg();
     for (const [i, r] of results.entries()) {
       console.log(
-        `P7 run ${i + 1}: interactive cold ${r.coldMs.toFixed(0)} ms, warm ${r.warmMs.toFixed(0)} ms; ` +
+        `P7 run ${i + 1}: interactive cold ${r.coldMs.toFixed(0)} ms (${r.coldTickets} ticket requests before), warm ${r.warmMs.toFixed(0)} ms; ` +
+          `HTML ${kb(r.html.transferred)} KB (${r.html.encoding}); ` +
           `first-load JS ${kb(r.firstLoad.gzip)} KB gzip (${kb(r.firstLoad.transferred)} KB transferred, ${r.firstLoad.files} files); ` +
           `with the editor ${kb(r.withEditor.gzip)} KB gzip (${kb(r.withEditor.transferred)} KB transferred, ${r.withEditor.files} files)`,
       );
@@ -250,6 +260,11 @@ HTML is not counted.
 | first-load JS, transferred KB | ${medianSpread(results.map((r) => r.firstLoad.transferred / 1024))} | | |
 | JS with the editor mounted, gzip KB | ${medianSpread(results.map((r) => r.withEditor.gzip / 1024))} (${last.withEditor.files} files) | (reported) | |
 | JS with the editor mounted, transferred KB | ${medianSpread(results.map((r) => r.withEditor.transferred / 1024))} | | |
+| the page's HTML, transferred KB | ${medianSpread(results.map((r) => r.html.transferred / 1024))} (${last.html.encoding}) | | |
+| ticket requests before interactive (cold) | ${medianSpread(
+          results.map((r) => r.coldTickets),
+          (n) => n.toFixed(0),
+        )} | | |
 | navigation → interactive, cold, ms | ${medianSpread(cold, (n) => n.toFixed(0))} | ≤ ${TARGET_MS} | ${verdict(coldMet)} |
 | navigation → interactive, warm (reload), ms | ${medianSpread(warm, (n) => n.toFixed(0))} | | |
 `,
