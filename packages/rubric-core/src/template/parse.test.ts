@@ -23,7 +23,11 @@ describe('parseTemplate', () => {
     const t = clone();
     delete t.sections[0].indicators[1].text;
     expect(issuesOf(t)).toEqual([
-      { path: 'sections[0].indicators[1].text', message: expect.stringMatching(/string/) },
+      {
+        path: 'sections[0].indicators[1].text',
+        where: 'section "s1" (sections[0]), indicator "s1.2" (indicators[1]), field "text"',
+        message: expect.stringMatching(/string/),
+      },
     ]);
   });
 
@@ -39,6 +43,7 @@ describe('parseTemplate', () => {
     t.sections[0].indicators[0].id = 'Has Spaces';
     expect(issuesOf(t)[0]).toEqual({
       path: 'sections[0].indicators[0].id',
+      where: 'section "s1" (sections[0]), indicator "Has Spaces" (indicators[0]), field "id"',
       message: expect.stringContaining('lowercase'),
     });
   });
@@ -49,6 +54,8 @@ describe('parseTemplate', () => {
     expect(issuesOf(t)).toEqual([
       {
         path: 'sections[1].sections[0].indicators[0].id',
+        where:
+          'section "s2" (sections[1]), section "s2.a" (sections[1].sections[0]), indicator "s1.2" (indicators[0]), field "id"',
         message: 'id "s1.2" is already used at sections[0].indicators[1].id; ids must be unique',
       },
     ]);
@@ -78,6 +85,8 @@ describe('parseTemplate', () => {
     expect(issuesOf(t)).toEqual([
       {
         path: 'sections[2].indicators[0].descriptors[0].level',
+        where:
+          'section "auto" (sections[2]), indicator "auto.1" (indicators[0]), field "descriptors[0].level"',
         message: "level 3 is not on this section's scale (0, 1)",
       },
     ]);

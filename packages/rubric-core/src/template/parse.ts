@@ -16,6 +16,12 @@ import {
 export interface TemplateIssue {
   /** JSON path to the offending value, e.g. `sections[0].indicators[3].id`. */
   path: string;
+  /**
+   * The same place in words, naming sections and indicators by id as well as index, e.g.
+   * `section "s1" (sections[0]), indicator "s1.4" (indicators[3]), field "id"`. Present for
+   * issues inside `sections` (and wherever ids make the place clearer than indices).
+   */
+  where?: string;
   message: string;
 }
 
@@ -30,13 +36,77 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out === '' ? '(root)' : out;
 }
 
-function fromZod(error: z.ZodError): TemplateIssue[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+const idOf = (node: unknown): string | undefined => {
+  if (typeof node !== 'object' || node === null) return undefined;
+  const id = (node as { id?: unknown }).id;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+};
+
+/**
+ * Describes a path inside `sections` by the ids found in `input` along it: each section and
+ * indicator with its id and index, then the field. Undefined for paths outside `sections`.
+ */
+export function describeWhere(input: unknown, path: readonly PropertyKey[]): string | undefined {
+  if (path[0] !== 'sections') return undefined;
+  const parts: string[] = [];
+  let node: unknown = input;
+  let base = '';
+  let field: string[] = [];
+  for (let i = 0; i < path.length; i++) {
+    const key = path[i]!;
+    const next = path[i + 1];
+    node =
+      typeof node === 'object' && node !== null
+        ? (node as Record<PropertyKey, unknown>)[key]
+        : undefined;
+    if (
+      (key === 'sections' || key === 'indicators') &&
+      typeof next === 'number' &&
+      field.length === 0
+    ) {
+      const child: unknown = Array.isArray(node) ? node[next] : undefined;
+      const kind = key === 'sections' ? 'section' : 'indicator';
+      const where = key === 'sections' ? `${base}sections[${next}]` : `indicators[${next}]`;
+      const id = idOf(child);
+      parts.push(id ? `${kind} "${id}" (${where})` : `${kind} ${where} (no valid id)`);
+      base = `${base}sections[${next}].`;
+      node = child;
+      i++;
+      continue;
+    }
+    field = [...field, typeof key === 'number' ? `[${key}]` : String(key)];
+  }
+  if (field.length > 0) parts.push(`field "${field.join('.').replace(/\.\[/g, '[')}"`);
+  return parts.join(', ');
+}
+
+function fromZod(error: z.ZodError, input: unknown): TemplateIssue[] {
+  return error.issues.map((issue) => {
+    const where = describeWhere(input, issue.path);
+    return {
+      path: formatPath(issue.path),
+      ...(where ? { where } : {}),
+      message: issue.message,
+    };
+  });
+}
+
+/** Adds `where` to issues inside `sections` that lack one, from their path. */
+function withWhere(input: unknown, issues: TemplateIssue[]): TemplateIssue[] {
+  return issues.map((issue) => {
+    if (issue.where !== undefined || !issue.path.startsWith('sections')) return issue;
+    const keys: PropertyKey[] = [];
+    for (const m of issue.path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+      keys.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+    }
+    const where = describeWhere(input, keys);
+    return where ? { ...issue, where } : issue;
+  });
 }
 
 /** One line per issue, for a CLI or a form error summary. */
 export function describeIssues(issues: readonly TemplateIssue[]): string {
-  return issues.map((i) => `${i.path}: ${i.message}`).join('\n');
+  return issues.map((i) => `${i.path}${i.where ? ` (${i.where})` : ''}: ${i.message}`).join('\n');
 }
 
 /** Records ids as they are met and reports a second use of one, naming where it was first used. */
@@ -184,9 +254,12 @@ function checkPlan(template: Template & { kind: 'plan' }): TemplateIssue[] {
 /** Validates untrusted JSON as a template. Never throws. */
 export function parseTemplate(input: unknown): ParseResult<Template> {
   const parsed = TemplateSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: fromZod(parsed.error) };
+  if (!parsed.success) return { ok: false, issues: fromZod(parsed.error, input) };
   const template = parsed.data;
-  const issues = template.kind === 'plan' ? checkPlan(template) : checkSections(template);
+  const issues = withWhere(
+    input,
+    template.kind === 'plan' ? checkPlan(template) : checkSections(template),
+  );
   return issues.length > 0 ? { ok: false, issues } : { ok: true, value: template };
 }
 
@@ -207,7 +280,7 @@ export function parseTemplateJson(json: string): ParseResult<Template> {
 /** Validates untrusted JSON as guidance (glossary, guidance text, facilitator checks). Never throws. */
 export function parseGuidance(input: unknown): ParseResult<Guidance> {
   const parsed = GuidanceSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: fromZod(parsed.error) };
+  if (!parsed.success) return { ok: false, issues: fromZod(parsed.error, input) };
   const guidance = parsed.data;
   const issues: TemplateIssue[] = [];
   // Ticks on check entries and links into the glossary are stored by id: one namespace for all.

@@ -29,13 +29,13 @@ describe('template versions', () => {
 
   it('refuses dropping an indicator silently', () => {
     const v2 = nextVersion((t) => t.sections[0].indicators.splice(0, 1));
-    expect(checkNewVersion(rubric, v2)[0]?.message).toMatch(/"s1.1" is missing/);
+    expect(checkNewVersion(rubric, v2)[0]?.message).toMatch(/"s1.1" \(.*\) is missing/);
   });
 
   it('never lets a retired or replaced id come back', () => {
     const v2 = nextVersion((t) => (t.sections[0].indicators[0].retired = true));
     const v3 = mustParse({ ...structuredClone(rubricInput), version: 3 }) as LeveledTemplate;
-    expect(checkNewVersion(v2, v3)[0]?.message).toMatch(/"s1.1" was retired or replaced/);
+    expect(checkNewVersion(v2, v3)[0]?.message).toMatch(/"s1.1" \(.*\) was retired or replaced/);
   });
 
   it('requires a higher version and the same id and kind', () => {

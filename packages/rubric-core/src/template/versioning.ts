@@ -7,16 +7,36 @@
 import type { Indicator, LeveledTemplate, Section, Template } from './schema.js';
 import type { TemplateIssue } from './parse.js';
 
-function indicators(template: LeveledTemplate): Map<string, Indicator> {
-  const out = new Map<string, Indicator>();
-  const walk = (sections: readonly Section[]) => {
-    for (const s of sections) {
-      for (const i of s.indicators) out.set(i.id, i);
-      walk(s.sections);
-    }
+/** An indicator with where it sits: its JSON path and a description naming section and indicator. */
+interface Located {
+  indicator: Indicator;
+  /** e.g. `sections[0].indicators[2]` */
+  path: string;
+  /** e.g. `section "s1" (sections[0]), indicator "s1.4" (indicators[2])` */
+  where: string;
+}
+
+function located(template: LeveledTemplate): Map<string, Located> {
+  const out = new Map<string, Located>();
+  const walk = (sections: readonly Section[], base: string) => {
+    sections.forEach((s, si) => {
+      const sPath = `${base}[${si}]`;
+      s.indicators.forEach((indicator, ii) => {
+        out.set(indicator.id, {
+          indicator,
+          path: `${sPath}.indicators[${ii}]`,
+          where: `section "${s.id}" (${sPath}), indicator "${indicator.id}" (indicators[${ii}])`,
+        });
+      });
+      walk(s.sections, `${sPath}.sections`);
+    });
   };
-  walk(template.sections);
+  walk(template.sections, 'sections');
   return out;
+}
+
+function indicators(template: LeveledTemplate): Map<string, Indicator> {
+  return new Map([...located(template)].map(([id, l]) => [id, l.indicator]));
 }
 
 /**
@@ -38,8 +58,10 @@ export function checkNewVersion(prev: Template, next: Template): TemplateIssue[]
   }
   if (issues.length > 0 || next.kind === 'plan' || prev.kind === 'plan') return issues;
 
-  const before = indicators(prev as LeveledTemplate);
-  const after = indicators(next as LeveledTemplate);
+  const beforeAt = located(prev as LeveledTemplate);
+  const afterAt = located(next as LeveledTemplate);
+  const before = new Map([...beforeAt].map(([id, l]) => [id, l.indicator]));
+  const after = new Map([...afterAt].map(([id, l]) => [id, l.indicator]));
   const replaces = next.replaces ?? {};
   const replacedOld = new Set(Object.keys(replaces));
   // Ids retired or replaced at any earlier version stay dead.
@@ -49,17 +71,21 @@ export function checkNewVersion(prev: Template, next: Template): TemplateIssue[]
   for (const [id, ind] of before) {
     if (ind.retired || replacedOld.has(id)) continue;
     if (!after.has(id)) {
+      const was = beforeAt.get(id)!;
       issues.push({
         path: 'sections',
-        message: `indicator "${id}" is missing; keep it with "retired": true or map it in "replaces"`,
+        where: `indicator "${id}", in version ${prev.version} at ${was.where}`,
+        message: `indicator "${id}" (in version ${prev.version} at ${was.where}, field "id") is missing from version ${next.version}; keep it there with "retired": true, or map it to its replacement in "replaces"`,
       });
     }
   }
   for (const [id, ind] of after) {
     if (!ind.retired && (dead.has(id) || replacedOld.has(id))) {
+      const at = afterAt.get(id)!;
       issues.push({
-        path: 'sections',
-        message: `indicator id "${id}" was retired or replaced and cannot be used again; choose a new id`,
+        path: `${at.path}.id`,
+        where: `${at.where}, field "id"`,
+        message: `indicator id "${id}" (at ${at.where}, field "id") was retired or replaced and cannot be used again; choose a new id`,
       });
     }
   }

@@ -34,3 +34,12 @@ describe('built-in templates', () => {
     expect(guidance.groups.find((g) => g.use === 'check')?.entries.length).toBeGreaterThan(0);
   });
 });
+
+describe('built-in ids known to import', () => {
+  it('BUILTIN_TEMPLATE_TITLES lists every built-in with its title', async () => {
+    const { BUILTIN_TEMPLATE_TITLES } = await import('../template/builtin-ids.js');
+    expect(BUILTIN_TEMPLATE_TITLES).toEqual(
+      Object.fromEntries(builtinTemplates.map((t) => [t.id, t.title])),
+    );
+  });
+});
