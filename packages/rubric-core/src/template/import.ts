@@ -50,7 +50,7 @@ export function importTemplate(
     return parsed;
   }
   const latest = versions.reduce((a, b) => (b.version > a.version ? b : a));
-  const issues = checkNewVersion(latest, template);
+  const issues = checkNewVersion(latest, template, versions);
   if (issues.length && clash) issues.unshift(clash);
   return issues.length ? { ok: false, issues } : parsed;
 }

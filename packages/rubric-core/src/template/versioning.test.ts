@@ -35,7 +35,9 @@ describe('template versions', () => {
   it('never lets a retired or replaced id come back', () => {
     const v2 = nextVersion((t) => (t.sections[0].indicators[0].retired = true));
     const v3 = mustParse({ ...structuredClone(rubricInput), version: 3 }) as LeveledTemplate;
-    expect(checkNewVersion(v2, v3)[0]?.message).toMatch(/"s1.1" \(.*\) was retired or replaced/);
+    expect(checkNewVersion(v2, v3)[0]?.message).toMatch(
+      /"s1.1" \(.*\) was retired in version 2 of "test-rubric"/,
+    );
   });
 
   it('requires a higher version and the same id and kind', () => {

@@ -2,7 +2,7 @@
  * Template versions. Stored ratings point at indicator ids, so a new version may add indicators
  * and retire old ones (kept with `retired: true`, or replaced through `replaces`), but an id
  * that was ever published is never given to a different indicator: a retired or replaced id
- * cannot come back as active. `idMapping` tells how ratings on the old version carry over.
+ * cannot come back as active, in any later version (checked against the whole lineage). `idMapping` tells how ratings on the old version carry over.
  */
 import type { Indicator, LeveledTemplate, Section, Template } from './schema.js';
 import type { TemplateIssue } from './parse.js';
@@ -39,10 +39,44 @@ function indicators(template: LeveledTemplate): Map<string, Indicator> {
   return new Map([...located(template)].map(([id, l]) => [id, l.indicator]));
 }
 
+/** How an id left the lineage: the first version that retired or replaced it. */
+interface Retirement {
+  version: number;
+  /** The replacement, when it was mapped in `replaces`. */
+  by?: string;
+}
+
+/**
+ * Every indicator id retired (`retired: true`) or replaced (a key of `replaces`) in any version of
+ * the lineage, with the first version that did so. Reading the whole lineage, not only the latest
+ * version, matters because a later version may leave a retired indicator out altogether.
+ */
+function retirements(lineage: readonly Template[]): Map<string, Retirement> {
+  const out = new Map<string, Retirement>();
+  const ordered = [...lineage].sort((a, b) => a.version - b.version);
+  for (const t of ordered) {
+    if (t.kind === 'plan') continue;
+    for (const [old, by] of Object.entries(t.replaces ?? {})) {
+      if (!out.has(old)) out.set(old, { version: t.version, by });
+    }
+    for (const [id, ind] of indicators(t)) {
+      if (ind.retired && !out.has(id)) out.set(id, { version: t.version });
+    }
+  }
+  return out;
+}
+
 /**
  * Checks that `next` is a valid successor of `prev`. Returns the issues found (empty when valid).
+ * `lineage` is every stored version of the template (`prev` among them; `importTemplate` passes
+ * them all): an id retired or replaced in any of them keeps that meaning forever and is never
+ * given to another indicator, even when later versions no longer list it.
  */
-export function checkNewVersion(prev: Template, next: Template): TemplateIssue[] {
+export function checkNewVersion(
+  prev: Template,
+  next: Template,
+  lineage: readonly Template[] = [prev],
+): TemplateIssue[] {
   const issues: TemplateIssue[] = [];
   if (next.id !== prev.id) {
     issues.push({ path: 'id', message: `a new version must keep the id "${prev.id}"` });
@@ -64,9 +98,8 @@ export function checkNewVersion(prev: Template, next: Template): TemplateIssue[]
   const after = new Map([...afterAt].map(([id, l]) => [id, l.indicator]));
   const replaces = next.replaces ?? {};
   const replacedOld = new Set(Object.keys(replaces));
-  // Ids retired or replaced at any earlier version stay dead.
-  const dead = new Set([...before].filter(([, i]) => i.retired).map(([id]) => id));
-  for (const old of Object.keys(prev.replaces ?? {})) dead.add(old);
+  // Ids retired or replaced at any earlier version of the lineage stay dead.
+  const dead = retirements(lineage.some((t) => t === prev) ? lineage : [...lineage, prev]);
 
   for (const [id, ind] of before) {
     if (ind.retired || replacedOld.has(id)) continue;
@@ -80,12 +113,24 @@ export function checkNewVersion(prev: Template, next: Template): TemplateIssue[]
     }
   }
   for (const [id, ind] of after) {
-    if (!ind.retired && (dead.has(id) || replacedOld.has(id))) {
-      const at = afterAt.get(id)!;
+    if (ind.retired) continue;
+    const at = afterAt.get(id)!;
+    const gone = dead.get(id);
+    if (gone) {
+      const how =
+        gone.by !== undefined
+          ? `replaced by "${gone.by}" in version ${gone.version}`
+          : `retired in version ${gone.version}`;
       issues.push({
         path: `${at.path}.id`,
         where: `${at.where}, field "id"`,
-        message: `indicator id "${id}" (at ${at.where}, field "id") was retired or replaced and cannot be used again; choose a new id`,
+        message: `indicator id "${id}" (at ${at.where}, field "id") was ${how} of "${prev.id}"; an id keeps its meaning for good, so ratings on the old indicator never attach to this one. Give this indicator a new id`,
+      });
+    } else if (replacedOld.has(id)) {
+      issues.push({
+        path: `${at.path}.id`,
+        where: `${at.where}, field "id"`,
+        message: `indicator id "${id}" (at ${at.where}, field "id") is replaced in "replaces" of this version and cannot also stay active; give this indicator a new id or drop it from "replaces"`,
       });
     }
   }
