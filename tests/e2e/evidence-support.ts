@@ -31,7 +31,24 @@ export async function focusEvidence(page: Page, label: string): Promise<void> {
 
 /** Scrolls an item's evidence into view, where its editor mounts, and waits for it. */
 export async function showEvidence(page: Page, label: string): Promise<void> {
-  await page.getByRole('textbox', { name: `Evidence for ${label}` }).scrollIntoViewIfNeeded();
+  // The preview (a textbox of the same name) is replaced by the editor when the editor mounts,
+  // which scrolling near it starts: if the element found goes before it is scrolled to, the
+  // field is found again (the editor, then).
+  await expect
+    .poll(
+      async () => {
+        try {
+          await page
+            .getByRole('textbox', { name: `Evidence for ${label}` })
+            .scrollIntoViewIfNeeded({ timeout: 5_000 });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(true);
   await editorOf(page, label).waitFor();
 }
 
