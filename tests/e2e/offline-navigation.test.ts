@@ -10,14 +10,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.js';
-import { openChecklist, openChecklistAs, saveStatus, signedInContext } from './document-page.js';
 import {
-  acceptByHttp,
-  createWorkspaceByHttp,
-  inviteByHttp,
-  signUpByHttp,
-  type Person,
-} from './workspace-support.js';
+  liveTeam,
+  openChecklist,
+  openChecklistAs,
+  saveStatus,
+  signedInContext,
+} from './document-page.js';
+import { type Person } from './workspace-support.js';
 
 let browser: Browser;
 let ana: Person;
@@ -25,13 +25,8 @@ let workspaceId: string;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  const [owner, rater] = await Promise.all([
-    signUpByHttp('Olive Owner'),
-    signUpByHttp('Ana Rater'),
-  ]);
-  ana = rater;
-  workspaceId = await createWorkspaceByHttp(owner, 'Offline from any route');
-  await acceptByHttp(ana, await inviteByHttp(owner, workspaceId, ana.email, 'rater'));
+  // The live-document suites' cast; this file needs the rater.
+  ({ workspaceId, ana } = await liveTeam('Offline from any route'));
 });
 
 afterAll(async () => {

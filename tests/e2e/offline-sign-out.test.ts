@@ -7,15 +7,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.js';
-import { openChecklist, signedInContext } from './document-page.js';
-import {
-  acceptByHttp,
-  baseUrl,
-  createWorkspaceByHttp,
-  inviteByHttp,
-  signUpByHttp,
-  type Person,
-} from './workspace-support.js';
+import { liveTeam, openChecklist, signedInContext } from './document-page.js';
+import { baseUrl, type Person } from './workspace-support.js';
 
 let browser: Browser;
 let ana: Person;
@@ -23,13 +16,8 @@ let workspaceId: string;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  const [owner, rater] = await Promise.all([
-    signUpByHttp('Olive Owner'),
-    signUpByHttp('Ana Rater'),
-  ]);
-  ana = rater;
-  workspaceId = await createWorkspaceByHttp(owner, 'Offline sign-out');
-  await acceptByHttp(ana, await inviteByHttp(owner, workspaceId, ana.email, 'rater'));
+  // The live-document suites' cast; this file needs the rater.
+  ({ workspaceId, ana } = await liveTeam('Offline sign-out'));
 });
 
 afterAll(async () => {
