@@ -2,9 +2,10 @@
  * The demo workspace as `npm start` makes it: the one-process host on an empty embedded database
  * (PGlite in memory) seeds it, and the demo sign-ins work in a real browser. A facilitator lands
  * on the home page with the demo workspace and its instruments; the leadership viewer sees the
- * same workspace as a viewer, without the members' invite form. The seeded ratings and team
- * decisions nobody can see yet are counted nowhere; a rater sees their own progress. This host is the test's own
- * (DEMO_SEED=auto), apart from the suite's shared one.
+ * same workspace as a viewer, without the members' invite form. The seeded ratings nobody can
+ * see yet are counted nowhere, nor are the team's decisions (they show on their items on the
+ * document page only, team-rating.test.ts); a rater sees their own progress. This host is the
+ * test's own (DEMO_SEED=auto), apart from the suite's shared one.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,8 +84,9 @@ describe('the demo workspace', () => {
   }, 60_000);
 
   it('claims none of the seeded ratings nobody can see; a rater sees only their own progress', async () => {
-    // The seed writes everyone's ratings and the team's decisions into the query tables too,
-    // but no page shows them yet: no page may count them either.
+    // The seed writes everyone's ratings and the team's decisions into the query tables too;
+    // no page shows those tables yet (a decision shows on its item, read from the document):
+    // the workspace pages may not count them either.
     const everyonesRatings = /\d+\s+ratings?\s+(recorded|submitted)|team rating|consensus/i;
     const shown = async (page: Page, testId: string) =>
       (await page.getByTestId(testId).innerText()).replace(/\s+/g, ' ').trim();

@@ -11,6 +11,7 @@ import {
   setTeamRating,
 } from './checklist.js';
 import { DocumentInputError } from './errors.js';
+import { readDecision } from './leveled.js';
 import { readMeta } from './meta.js';
 import { toAssessmentRatings } from './scoring-input.js';
 import { exchange, reload, twoPeers, typeInto, withHostileEdit } from './test-fixtures.js';
@@ -121,6 +122,20 @@ describe('checklist document', () => {
     expect(fromA.evidence).toBe('State Grant. Renewal due May.');
     expect([1, 3]).toContain(fromA.teamRating!.value);
     expect(readChecklist(b, checklist)).toEqual(readChecklist(a, checklist));
+  });
+
+  it("reads one item's stored decision as the readers do (for a view of one item)", () => {
+    const doc = new Y.Doc();
+    createChecklist(doc, checklist);
+    setTeamRating(doc, checklist, { indicatorId: 'pre.funding', value: 1, by: 'u1', at: AT });
+    const entry = { scale: checklist.scale };
+    const item = doc.getMap<unknown>('items').get('pre.funding') as Y.Map<unknown>;
+    expect(readDecision(item.get('decision'), entry)).toEqual({ value: 1, by: 'u1', at: AT });
+    expect(readDecision(undefined, entry)).toBeNull();
+    expect(readDecision({ value: 7, by: 'u1', at: AT }, entry)).toBeNull();
+    expect(readDecision({ value: 1, by: ' ', at: AT }, entry)).toBeNull();
+    expect(readDecision({ value: 1, by: 'u1', at: 'yesterday' }, entry)).toBeNull();
+    expect(readDecision('Asset!', entry)).toBeNull();
   });
 
   it('reads junk from a hostile client as absent, without throwing', () => {

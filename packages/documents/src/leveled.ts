@@ -161,7 +161,12 @@ function readItem(item: Y.Map<unknown> | undefined, entry: OutlineEntry): ItemSn
   };
 }
 
-function readDecision(value: unknown, entry: OutlineEntry): Decision | null {
+/**
+ * A stored decision (an item map's `decision` value) as the readers see it, or null when there is
+ * none or it is not readable: a level of the entry's scale, a recorder and a timestamp. For a view
+ * that follows one item's map (the document page's item card); never throws.
+ */
+export function readDecision(value: unknown, entry: Pick<OutlineEntry, 'scale'>): Decision | null {
   const record = asRecord(value);
   if (!record) return null;
   const level = record.value;
