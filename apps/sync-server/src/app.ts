@@ -28,6 +28,8 @@ import { MergeWorker } from './merge-worker.js';
 import { SyncMetrics } from './metrics.js';
 import { CLOSE } from './protocol.js';
 import { RedisFanout } from './redis.js';
+import { RoundService, type RoundServiceOptions } from './rounds/round-service.js';
+import type { SqlSession } from '@concord/db/rounds';
 
 export const SERVICE_NAME = 'concord-sync-server';
 /** The WebSocket endpoint; the y-websocket client appends `/<documentId>` to a server URL
@@ -67,6 +69,8 @@ export interface AppOptions {
   accessChanges?: AccessChangeSource;
   /** A cheap database query for /ready and /health (main.ts: `select 1`). */
   checkDatabase?: () => Promise<unknown>;
+  /** Rating rounds (round commands, progress), on the database's SQL; absent without one. */
+  rounds?: { sql: SqlSession; options?: Pick<RoundServiceOptions, 'now' | 'progressDelayMs'> };
   /** Redis for fan-out between instances (REDIS_URL); without it, this instance is alone. */
   redisUrl?: string;
   /** Channel name prefix (REDIS_CHANNEL_PREFIX, default `concord:`). */
@@ -155,6 +159,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     ...(options.keepaliveIdleMs !== undefined && { keepaliveIdleMs: options.keepaliveIdleMs }),
     ...(options.access && { access: options.access }),
     ...(options.accessChanges && { accessChanges: options.accessChanges }),
+    ...(options.rounds && {
+      rounds: (h: SyncHub) =>
+        new RoundService(h, { sql: options.rounds!.sql, log: app.log, ...options.rounds!.options }),
+    }),
     services: {
       metrics,
       ...(fanout && { fanout }),

@@ -11,6 +11,7 @@ import { DOCUMENT_SHAPES } from '@concord/documents/shapes';
 import type { DocumentStore, GroupCommitter } from '@concord/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
+import type * as Y from 'yjs';
 import {
   ACCESS_PROBLEM_TEXT,
   intersectCapabilities,
@@ -32,7 +33,7 @@ import { Persistence } from './persistence.js';
 import { CLOSE } from './protocol.js';
 import { err, ok, type Result } from './result.js';
 import type { SyncMetrics } from './metrics.js';
-import { Room, type RoomServices } from './room.js';
+import { Room, type EditAuthor, type RoomServices, type RoundHooks } from './room.js';
 
 export interface HubOptions {
   store: Pick<DocumentStore, 'load'>;
@@ -49,7 +50,9 @@ export interface HubOptions {
    * with the hub, stopped by shutdown(). */
   accessChanges?: AccessChangeSource;
   /** Fan-out, compaction (shared by every room) and metrics; all optional. */
-  services?: RoomServices & { metrics?: SyncMetrics };
+  services?: Omit<RoomServices, 'rounds'> & { metrics?: SyncMetrics };
+  /** Rating rounds, made with the hub they edit through (server.ts: rounds/round-service.ts). */
+  rounds?: (hub: SyncHub) => RoundHooks;
 }
 
 /** A verified ticket authorized against the access policy: what accept() takes. */
@@ -102,6 +105,7 @@ export class SyncHub {
   private recheckQueue: Promise<unknown> = Promise.resolve();
   /** One sweep for every connection, not a timer each (2,000 connections, one interval). */
   private readonly keepaliveTimer: NodeJS.Timeout;
+  private readonly rounds: RoundHooks | undefined;
 
   constructor(private readonly options: HubOptions) {
     this.persistence = new Persistence({
@@ -112,6 +116,7 @@ export class SyncHub {
     });
     this.perUser = new ConnectionCounter(options.limits.maxConnectionsPerUser);
     this.access = options.access ?? trustTicket;
+    this.rounds = options.rounds?.(this);
     const idleMs = options.keepaliveIdleMs ?? KEEPALIVE_IDLE_MS;
     this.keepaliveTimer = setInterval(() => {
       const idleSince = performance.now() - idleMs;
@@ -130,6 +135,51 @@ export class SyncHub {
 
   get limits(): Limits {
     return this.options.limits;
+  }
+
+  /**
+   * The server's own edit of a document, attributed to `author`, the person who asked for it
+   * (a round opened or revealed, a rater's progress): loads the document if no one has it open,
+   * applies `change` as one transaction, relays it to every client and instance and stores it.
+   * Every participant receives it through the sync they already have. Resolves with the stored
+   * seq once stored; rejects when the document cannot be loaded or the change throws.
+   */
+  async edit(
+    documentId: string,
+    change: (doc: Y.Doc) => void,
+    author: EditAuthor,
+  ): Promise<number | null> {
+    const room = this.acquireRoom(documentId.toLowerCase());
+    room.pin();
+    try {
+      const loaded = await room.loaded;
+      if (!loaded.ok)
+        throw new Error(`document ${documentId} could not be loaded: ${loaded.error}`);
+      return await room.edit(change, author);
+    } finally {
+      room.unpin();
+    }
+  }
+
+  /**
+   * Runs `read` on documents as loaded (opened if no one has them open), all at once, so what it
+   * reads and what it then changes through `Room.edit` happen in one turn of the event loop:
+   * nothing a client sends can come in between. Used by a reveal (read every rater's ratings,
+   * then freeze them and write the snapshot).
+   */
+  async withRooms<T>(documentIds: readonly string[], use: (rooms: Room[]) => T): Promise<T> {
+    const rooms = documentIds.map((id) => this.acquireRoom(id.toLowerCase()));
+    for (const room of rooms) room.pin();
+    try {
+      const loaded = await Promise.all(rooms.map((r) => r.loaded));
+      const failed = loaded.findIndex((l) => !l.ok);
+      if (failed >= 0) throw new Error(`document ${documentIds[failed]} could not be loaded`);
+      // A room may have been reset while others loaded; a closed one is opened again.
+      if (rooms.some((r) => r.status !== 'ready')) return this.withRooms(documentIds, use);
+      return use(rooms);
+    } finally {
+      for (const room of rooms) room.unpin();
+    }
   }
 
   /** Counts for health checks and, later, metrics. */
@@ -270,6 +320,7 @@ export class SyncHub {
     if (this.draining) return;
     this.draining = true;
     clearInterval(this.keepaliveTimer);
+    this.rounds?.stop?.();
     await this.options.accessChanges?.stop();
     const timeoutMs = this.options.shutdownTimeoutMs ?? SHUTDOWN_FLUSH_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
@@ -371,7 +422,9 @@ export class SyncHub {
       persistence: this.persistence,
       limits: this.options.limits,
       log: this.options.log,
-      ...(this.options.services && { services: this.options.services }),
+      ...((this.options.services || this.rounds) && {
+        services: { ...this.options.services, ...(this.rounds && { rounds: this.rounds }) },
+      }),
       after: this.retiring.get(documentId),
       onClosed: (closed) => {
         if (this.rooms.get(documentId) === closed) this.rooms.delete(documentId);

@@ -13,6 +13,8 @@
  *   [2 AUTH] [0 denied]  varString(reason)          server -> client only
  *   [3 QUERY_AWARENESS]                             client -> server (answered with AWARENESS)
  *   [100 SAVED] varUint(seq) varUint(count)         server -> client, only with ?ack=1
+ *   [101 ROUND] varString(JSON command)             client -> server (rounds/commands.ts)
+ *   [102 ROUND_RESULT] varString(JSON result)       server -> client, the answer to a ROUND
  *   [1 AWARENESS] varBytes([0])                     server -> client: KEEPALIVE (no entries)
  */
 import * as decoding from 'lib0/decoding';
@@ -31,6 +33,15 @@ export const MESSAGE_QUERY_AWARENESS = 3;
  * not know. 100 is far from the y-protocols numbers (0-3) and from common extensions.
  */
 export const MESSAGE_SAVED = 100;
+/**
+ * A rating-round command (open, reveal, close, nudge) from a facilitator's page, on its
+ * connection to the checklist or assessment; answered with ROUND_RESULT. Only clients that
+ * know it send it; the change it makes reaches everyone as an ordinary document update.
+ */
+export const MESSAGE_ROUND = 101;
+export const MESSAGE_ROUND_RESULT = 102;
+/** Longest round command accepted (a JSON object of a few ids). */
+export const MAX_ROUND_COMMAND_BYTES = 16 * 1024;
 
 /**
  * Keepalive: an awareness update with no entries, sent to a connection that has heard nothing
@@ -95,7 +106,8 @@ export type ClientMessage =
   | { type: 'sync-step2'; update: Uint8Array }
   | { type: 'sync-update'; update: Uint8Array }
   | { type: 'awareness'; update: Uint8Array }
-  | { type: 'query-awareness' };
+  | { type: 'query-awareness' }
+  | { type: 'round'; json: string };
 
 /** Why a frame was refused: a short reason for the close frame and the log. */
 export interface ProtocolError {
@@ -135,6 +147,13 @@ export function decodeClientMessage(frame: Uint8Array): Result<ClientMessage, Pr
       case MESSAGE_QUERY_AWARENESS:
         message = { type: 'query-awareness' };
         break;
+      case MESSAGE_ROUND: {
+        if (frame.byteLength > MAX_ROUND_COMMAND_BYTES) {
+          return err({ reason: 'round command too large' });
+        }
+        message = { type: 'round', json: decoding.readVarString(decoder) };
+        break;
+      }
       default:
         // Includes AUTH: only the server sends it.
         return err({ reason: `unknown message type ${type}` });
@@ -218,6 +237,33 @@ export function encodeSaved(seq: number, count: number): Uint8Array {
     encoding.writeVarUint(e, seq);
     encoding.writeVarUint(e, count);
   });
+}
+
+/** The answer to a round command: `{ id, ok: true }` or `{ id, ok: false, error }`. */
+export function encodeRoundResult(result: object): Uint8Array {
+  return encode((e) => {
+    encoding.writeVarUint(e, MESSAGE_ROUND_RESULT);
+    encoding.writeVarString(e, JSON.stringify(result));
+  });
+}
+
+/** A round command frame (for clients and tests). */
+export function encodeRoundCommand(command: object): Uint8Array {
+  return encode((e) => {
+    encoding.writeVarUint(e, MESSAGE_ROUND);
+    encoding.writeVarString(e, JSON.stringify(command));
+  });
+}
+
+/** Reads a ROUND_RESULT frame; null if the frame is something else. */
+export function decodeRoundResult(frame: Uint8Array): unknown {
+  try {
+    const decoder = decoding.createDecoder(frame);
+    if (decoding.readVarUint(decoder) !== MESSAGE_ROUND_RESULT) return null;
+    return JSON.parse(decoding.readVarString(decoder));
+  } catch {
+    return null;
+  }
 }
 
 /** Reads a SAVED frame (for clients and tests); null if the frame is something else. */

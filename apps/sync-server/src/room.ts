@@ -95,6 +95,24 @@ export interface RoomServices {
   /** Schedules compaction of documents with many stored updates. */
   compactor?: Compactor;
   metrics?: Pick<SyncMetrics, 'caughtUp'>;
+  /** Rating rounds (rounds/round-service.ts): answers round commands and follows raters'
+   * progress. Absent on servers without a database. */
+  rounds?: RoundHooks;
+}
+
+/** What a room tells the rating rounds. */
+export interface RoundHooks {
+  /** A round command from `conn` on this room's document. */
+  command(room: Room, conn: Connection, json: string): void;
+  /** A client's update was applied to this room's document. */
+  applied(room: Room): void;
+  /** The server is stopping: no more progress writes. */
+  stop?(): void;
+}
+
+/** Who a server edit is attributed to (the person who asked for it). */
+export interface EditAuthor {
+  userId: string;
 }
 
 /** Most updates one connection may have held (waiting for the edits they build on). */
@@ -107,6 +125,8 @@ const LOAD_ORIGIN = Symbol('load');
 const EMPTY_UPDATE = new Uint8Array([0, 0]);
 /** Origin of what another instance published: relayed locally, not stored, not republished. */
 const REMOTE_ORIGIN = Symbol('remote');
+/** Origin of the server's own edits (Room.edit). */
+export const SERVER_EDIT_ORIGIN = Symbol('server-edit');
 /** Origin of a re-read of the store after missed fan-out messages: relayed locally only. */
 const CATCH_UP_ORIGIN = Symbol('catch-up');
 
@@ -152,6 +172,8 @@ export class Room implements RoomPort {
   private renewalTimer: NodeJS.Timeout | undefined;
   /** Who announced each client id of this room's local presence (awareness-guard.ts). */
   private readonly presenceOwners = new Map<number, PresenceOwner<Connection>>();
+  /** Server edits under way: the room stays loaded while any holds it (pin/unpin). */
+  private pins = 0;
 
   constructor(private readonly options: RoomOptions) {
     this.documentId = options.documentId;
@@ -246,7 +268,46 @@ export class Room implements RoomPort {
       case 'query-awareness':
         this.sendAllAwareness(conn);
         return;
+      case 'round':
+        this.options.services?.rounds?.command(this, conn, message.json);
+        return;
     }
+  }
+
+  /** Keeps the room loaded (without clients) until unpin(): for the server's own edits. */
+  pin(): void {
+    this.pins++;
+  }
+
+  unpin(): void {
+    this.pins = Math.max(0, this.pins - 1);
+    if (this.connections.size === 0) this.unloadWhenIdle();
+  }
+
+  /**
+   * The server's own change to the document, attributed to `author` (the person who asked for
+   * it): applied as one transaction, relayed to every client and other instances, and stored like
+   * a client's update. Returns the stored seq (null when it could not be stored), or the current
+   * seq when the change changed nothing. The room must be ready (Hub.edit loads it).
+   */
+  edit(change: (doc: Y.Doc) => void, author: EditAuthor): Promise<number | null> {
+    if (this.state !== 'ready') return Promise.reject(new Error('the document is not loaded'));
+    const parts: Uint8Array[] = [];
+    const capture = (update: Uint8Array, origin: unknown) => {
+      if (origin === SERVER_EDIT_ORIGIN) parts.push(update);
+    };
+    this.doc.on('update', capture);
+    try {
+      this.doc.transact(() => change(this.doc), SERVER_EDIT_ORIGIN);
+    } finally {
+      this.doc.off('update', capture);
+    }
+    if (parts.length === 0) return this.settled().then(() => this.storedSeq);
+    const update = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
+    this.sizeBound += update.byteLength;
+    broadcast(this.connections, encodeSyncUpdate(update));
+    this.options.services?.fanout?.publish(this.documentId, { kind: 'update', update });
+    return this.store(update, author.userId);
   }
 
   /** Closes every connection (revoke, shutdown) with `code`. */
@@ -443,18 +504,23 @@ export class Room implements RoomPort {
     this.options.services?.fanout?.publish(this.documentId, { kind: 'update', update });
 
     // A copy, so the stored entry does not pin the socket's receive buffer.
-    const write = this.options.persistence
-      .save(this.documentId, update.slice(), conn.userId)
-      .then((result) => {
-        if (result.ok) {
-          this.storedSeq = Math.max(this.storedSeq, result.value);
-          this.options.services?.compactor?.noteStored(this.documentId, this.storedSeq);
-          return this.storedSeq;
-        }
-        if (result.error === 'document-not-found')
-          this.closeAll(CLOSE.DOCUMENT_NOT_FOUND, 'the document was deleted');
-        return null;
-      });
+    const write = this.store(update.slice(), conn.userId);
+    this.options.services?.rounds?.applied(this);
+    return write;
+  }
+
+  /** Stores an applied update, attributed to `userId`; resolves with its seq (null: never). */
+  private store(update: Uint8Array, userId: string): Promise<number | null> {
+    const write = this.options.persistence.save(this.documentId, update, userId).then((result) => {
+      if (result.ok) {
+        this.storedSeq = Math.max(this.storedSeq, result.value);
+        this.options.services?.compactor?.noteStored(this.documentId, this.storedSeq);
+        return this.storedSeq;
+      }
+      if (result.error === 'document-not-found')
+        this.closeAll(CLOSE.DOCUMENT_NOT_FOUND, 'the document was deleted');
+      return null;
+    });
     const tracked = write.finally(() => {
       this.writes.delete(tracked);
       if (this.connections.size === 0) this.unloadWhenIdle();
@@ -763,6 +829,7 @@ export class Room implements RoomPort {
   /** Unloads once no client is connected and every accepted update is stored. */
   private unloadWhenIdle(): void {
     if (this.state !== 'ready' || this.connections.size > 0 || this.writes.size > 0) return;
+    if (this.pins > 0) return;
     this.log.debug({ documentId: this.documentId, seq: this.storedSeq }, 'document unloaded');
     this.close();
   }

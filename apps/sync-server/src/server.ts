@@ -49,6 +49,7 @@ export async function startSyncServer(
     access: databaseAccess(db),
     accessChanges: new AccessWatcher({ sql: db.sql }),
     checkDatabase: () => db.sql.query(READY_QUERY),
+    rounds: { sql: db.sql },
     ...(config.redisUrl && { redisUrl: config.redisUrl }),
     redisChannelPrefix: config.redisChannelPrefix,
   });

@@ -272,7 +272,7 @@ describe('R13: every string in a document is bounded; nothing unknown is stored'
   it('a new root', async () => {
     await expectRefused(
       (d) => d.getText('scratch').insert(0, long),
-      /^scratch: a assessment document has no such part \(it has meta, items\)/,
+      /^scratch: a assessment document has no such part \(it has meta, items, rounds\)/,
     );
   });
 

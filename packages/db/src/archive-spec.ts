@@ -55,6 +55,10 @@ export const EXCLUDED_TABLES = {
     'sign-in',
   sessions: 'sign-in sessions belong to the database that issued them',
   invitations: 'invitation token hashes are credentials; pending invitations are sent again',
+  round_raters:
+    'which person an anonymised rater key stands for: an archive travels by email or USB stick, ' +
+    'and an anonymised round stays anonymous in it (the rounds themselves, in the documents, ' +
+    'are archived; a named round names its raters there)',
   data_migrations:
     'records which one-time migrations of stored data this database has run; the database ' +
     'importing an archive has its own',

@@ -330,6 +330,7 @@ export function workspaceArchiveContract(name: string, target: DatabaseTarget): 
           external_accounts: 0,
           sessions: 0,
           invitations: 0,
+          round_raters: 0,
         });
         const [imported] = await dest.db
           .select()

@@ -88,3 +88,27 @@ export {
 export { textOf, asFragment } from './values.js';
 export { replaceRichText } from './rich-text.js';
 export { migrateDocument, MIGRATION_ORIGIN, type MigrationResult } from './migrate.js';
+export {
+  ROUND,
+  roundId,
+  anonymousKey,
+  readRounds,
+  latestRound,
+  openRound,
+  fullyRevealed,
+  readFrozen,
+  sectionItems,
+  progressOf,
+  revealedRatings,
+  writeOpenRound,
+  writeRater,
+  writeProgress,
+  writeReveal,
+  writeClose,
+  writeNudge,
+  writeFrozen,
+  type Stamp,
+  type RoundSettings,
+  type RoundState,
+  type RevealedSection,
+} from './round.js';

@@ -26,9 +26,13 @@
  *     rationale  Y.XmlFragment            why the group agreed (co-edited during discussion)
  *     evidence   Y.XmlFragment            evidence for the indicator or category
  *
+ *   rounds     Y.Map<roundId, Y.Map>   rating rounds: settings, progress, revealed snapshots
+ *              (round.ts; written by the sync server only)
+ *
  * ratings (one rater's private ratings of a prerequisites or assessment document)
  *   ratings: Y.Map<indicatorId, number | null>   the level value; null = cleared / abstained
  *   notes:   Y.Map<indicatorId, Y.XmlFragment>   the rater's note
+ *   frozen:  Y.Map<indicatorId, roundId>         revealed in that round, so fixed (server only)
  *
  * plan
  *   visionRich: Y.XmlFragment   the vision (v1: root `vision`, a Y.Text; emptied by migration)
@@ -82,6 +86,10 @@ export const ROOT = {
   metrics: 'metrics',
   threads: 'threads',
   reads: 'reads',
+  /** Rating rounds of a checklist or assessment (round.ts); written by the sync server only. */
+  rounds: 'rounds',
+  /** Indicators of a ratings document revealed in a round, so fixed (round.ts); server only. */
+  frozen: 'frozen',
 } as const;
 
 export const META = {

@@ -18,6 +18,8 @@
  *   where `removable`;
  * - `needs: 'decide'` fields (the group's decision and where the discussion stands) change only
  *   through a connection with the decide capability; `fixed` parts (meta) never through sync;
+ *   `serverOnly` parts (rating rounds, freeze marks) only by the sync server's own edits; a field
+ *   `lockedBy` a root map is fixed while that map holds its key (a revealed rating);
  * - a value that names its author (a comment, a decision, a read mark) must name the person the
  *   connection belongs to;
  * - every string has a bound: text fields their most characters, plain values their check.
@@ -56,6 +58,9 @@ interface FieldRules {
   readonly needs?: 'decide';
   /** May be removed (deleted) once present. */
   readonly removable?: boolean;
+  /** A root map of the same document (written by the server): while it holds this field's key,
+   * the field is fixed (a rating revealed in a round). */
+  readonly lockedBy?: string;
 }
 
 /** A plain value (JSON-like, stored whole). */
@@ -100,6 +105,9 @@ export interface MapShape extends FieldRules {
   readonly entries?: EntryRule;
   /** Never changed through sync: written when the document is laid out (meta). */
   readonly fixed?: boolean;
+  /** Changed only by the sync server itself (round state, freeze marks), never by a client:
+   * facilitators change it through round commands, which the server checks and writes. */
+  readonly serverOnly?: boolean;
 }
 
 export type Shape = ValueShape | TextShape | RichShape | ListShape | MapShape;
@@ -279,9 +287,13 @@ const LEVELED_ITEM: MapShape = {
   },
 };
 
+/** Written by the sync server only (round.ts). */
+const SERVER_ONLY: MapShape = { type: 'map', serverOnly: true };
+
 const LEVELED: DocumentShape['roots'] = {
   [ROOT.meta]: META_SHAPE,
   [ROOT.items]: { type: 'map', entries: { key: idKey, shape: LEVELED_ITEM } },
+  [ROOT.rounds]: SERVER_ONLY,
 };
 
 const STEP_SHAPE: MapShape = {
@@ -404,9 +416,13 @@ export const DOCUMENT_SHAPES: Readonly<Record<DocumentKind, DocumentShape>> = {
       [ROOT.meta]: META_SHAPE,
       [ROOT.ratings]: {
         type: 'map',
-        entries: { key: idKey, shape: value(levelOrNull, { removable: true }) },
+        entries: {
+          key: idKey,
+          shape: value(levelOrNull, { removable: true, lockedBy: ROOT.frozen }),
+        },
       },
       [ROOT.notes]: { type: 'map', entries: { key: idKey, shape: rich() } },
+      [ROOT.frozen]: SERVER_ONLY,
     },
   },
   plan: {
@@ -470,7 +486,7 @@ export function resolveField(
   while (current.type === 'map' && depth < path.length) {
     const key = path[depth]!;
     const where = path.slice(0, depth + 1).join('/');
-    if (current.fixed) {
+    if (current.fixed || current.serverOnly) {
       return { found: true, shape: current, depth };
     }
     if (key === '#') {

@@ -104,7 +104,7 @@ export function schemaViolation(
   }
   for (const { item, path, container } of placed) {
     if (item.content instanceof Y.ContentDeleted && intermediate.has(item)) continue;
-    const refused = newItemViolation(item, path, container, shape, who, touched);
+    const refused = newItemViolation(doc, item, path, container, shape, who, touched);
     if (refused !== null) return refused;
   }
   if (decoded.ds.clients.size === 0) return null;
@@ -124,7 +124,7 @@ export function schemaViolation(
       holder = (holder.parent as YType)._item;
     }
     const path = itemPath(item);
-    return path === null ? null : removalViolation(item, path, from, to, shape, who);
+    return path === null ? null : removalViolation(doc, item, path, from, to, shape, who);
   });
 }
 
@@ -137,6 +137,7 @@ function where(path: readonly string[]): string {
  * field without decide), or the field, its path and how many segments of `path` name it.
  */
 function touchedField(
+  doc: Y.Doc,
   shape: DocumentShape,
   path: readonly string[],
   who: Writer,
@@ -148,11 +149,22 @@ function touchedField(
   if (field.type === 'map' && field.fixed) {
     return `${where(fieldPath)}: written when the document is created; it cannot be changed`;
   }
+  if (field.type === 'map' && field.serverOnly) {
+    return `${where(fieldPath)}: kept by the server; a facilitator changes it through the round controls`;
+  }
+  if (field.lockedBy !== undefined) {
+    const key = fieldPath[fieldPath.length - 1]!;
+    // getMap: a root read from the store is typed only once someone asks for it as a map.
+    if (doc.getMap(field.lockedBy).has(key)) {
+      return `${where(fieldPath)}: revealed to the team, so it is fixed now`;
+    }
+  }
   if (field.needs === 'decide' && !who.canDecide) return `${where(fieldPath)}: ${DECIDE}`;
   return { field, fieldPath, depth: resolved.depth };
 }
 
 function newItemViolation(
+  doc: Y.Doc,
   item: Y.Item,
   path: readonly string[],
   container: YType | null,
@@ -161,7 +173,7 @@ function newItemViolation(
   touched: Map<Y.Item, Touch> | undefined,
 ): string | null {
   const content = item.content;
-  const touch = touchedField(shape, path, who);
+  const touch = touchedField(doc, shape, path, who);
   if (typeof touch === 'string') return touch;
   const { field, fieldPath, depth } = touch;
 
@@ -342,6 +354,7 @@ function removalOfValue(shape: Shape, fieldPath: readonly string[]): string | nu
 
 /** Why removing the document's `item` (its clocks from..to) is refused, or null. */
 function removalViolation(
+  doc: Y.Doc,
   item: Y.Item,
   path: readonly string[],
   from: number,
@@ -349,7 +362,7 @@ function removalViolation(
   shape: DocumentShape,
   who: Writer,
 ): string | null {
-  const touch = touchedField(shape, path, who);
+  const touch = touchedField(doc, shape, path, who);
   if (typeof touch === 'string') return touch;
   const { field, fieldPath, depth } = touch;
   if (depth === path.length) return removalOfValue(field, fieldPath);

@@ -8,4 +8,5 @@ export * from './organisations.js';
 export * from './documents.js';
 export * from './dashboards.js';
 export * from './audit.js';
+export * from './rounds.js';
 export * from './data-migrations.js';
