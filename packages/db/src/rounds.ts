@@ -180,3 +180,28 @@ export async function recordReveal(
     JSON.stringify({ round: entry.roundId, sections: entry.sections }),
   ]);
 }
+
+const ALL_ROUND_KEYS: Statement = {
+  name: 'concord_round_all_keys',
+  text: `select r.round_id, r.user_id::text as user_id, r.rater_key, u.display_name as name
+     from round_raters r join users u on u.id = r.user_id
+     where r.document_id = $1::uuid order by r.round_id, r.rater_key`,
+};
+
+/** Who each rater key stands for, in every round of a document (round id → raters). */
+export async function documentRoundRaters(
+  sql: SqlSession,
+  documentId: string,
+): Promise<Record<string, RoundRater[]>> {
+  const rows = await sql.query<{
+    round_id: string;
+    user_id: string;
+    rater_key: string;
+    name: string;
+  }>(ALL_ROUND_KEYS, [documentId]);
+  const out: Record<string, RoundRater[]> = {};
+  for (const r of rows) {
+    (out[r.round_id] ??= []).push({ userId: r.user_id, raterKey: r.rater_key, name: r.name });
+  }
+  return out;
+}

@@ -19,6 +19,7 @@ import {
   loadInstrument,
 } from '$lib/server/instrument-documents';
 import { listMembers } from '$lib/server/members';
+import { documentRoundRaters } from '@concord/db/rounds';
 import { syncConfig } from '$lib/server/sync-config';
 import { pageTickets, type SyncTicketResponse } from '$lib/server/sync-ticket';
 import { NOT_FOUND_MESSAGE } from '$lib/server/workspace-guard';
@@ -47,6 +48,17 @@ export const load: PageServerLoad = async (event) => {
     listMembers(db.sql, workspace.id),
   ]);
   const capabilities = SHARED_DOCUMENT_ACCESS[instrument.kind][membership.role];
+  const canDecide = capabilities.includes('decide');
+  // Who each rater key of a round stands for: all of them for those who run rounds, my own key
+  // for a rater (an anonymised round names raters by letter in the shared document).
+  const keys = canDecide || rater ? await documentRoundRaters(db.sql, instrument.id) : {};
+  const roundRaters: Record<string, Record<string, string>> = {};
+  const myRaterKeys: Record<string, string> = {};
+  for (const [roundId, list] of Object.entries(keys)) {
+    if (canDecide) roundRaters[roundId] = Object.fromEntries(list.map((r) => [r.raterKey, r.name]));
+    const mine = list.find((r) => r.userId === user.id);
+    if (mine) myRaterKeys[roundId] = mine.raterKey;
+  }
   // Without them (any failure) the page asks the ticket route, which says what is wrong.
   const tickets = await pageTickets(
     db.sql,
@@ -78,6 +90,12 @@ export const load: PageServerLoad = async (event) => {
     /** Who can be @mentioned in a comment. */
     members: members.map((m) => ({ id: m.userId, name: m.name })),
     canEdit: capabilities.includes('write'),
+    /** May run rating rounds (open, reveal, close, nudge). */
+    canDecide,
+    /** Round id → rater key → real name (facilitators and owners only). */
+    roundRaters,
+    /** Round id → my rater key in it. */
+    myRaterKeys,
     canRate: rater && !instrument.revealed,
     me: { id: user.id, name: user.name },
     /** Sync tickets by document id, for the first connection of each (see above). */
