@@ -1,0 +1,226 @@
+/**
+ * Issue 38 (facilitation, part 1) in the browser: a facilitator and three raters, each in a
+ * context of their own, on the District Conditions assessment. The facilitator opens a round with
+ * the keyboard; the raters rate blind with planted disagreements while the facilitator watches
+ * counts; before the reveal a rater's sockets carry none of another rater's ratings and the
+ * facilitator's carry counts only (R6, asserted on the frames received); the facilitator reveals
+ * one section, then all; every rater's page shows the team's ratings at once, without reloading,
+ * the revealed ratings are fixed, and the heatmap and statistics say what rubric-core says.
+ */
+import { outline } from '@concord/rubric-core';
+import { maPlnDistrictConditions as rubric } from '@concord/rubric-core/templates';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
+import { launchChromium, runAxe } from './browser.js';
+import { signedInContext } from './document-page.js';
+import {
+  acceptByHttp,
+  createWorkspaceByHttp,
+  gotoReady,
+  inviteByHttp,
+  signUpByHttp,
+  type Person,
+} from './workspace-support.js';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const entries = outline(rubric).entries;
+const sectionIds = [...new Set(entries.map((e) => e.section.id))];
+const [s1, s2] = [sectionIds[0]!, sectionIds[1]!];
+const inS1 = entries.filter((e) => e.section.id === s1).map((e) => e.indicator.id);
+const inS2 = entries.filter((e) => e.section.id === s2).map((e) => e.indicator.id);
+const [A, B] = [inS1[0]!, inS1[1]!];
+const C = inS2[0]!;
+const levels = entries[0]!.scale.levels;
+
+const card = (page: Page, id: string) => page.locator(`article.item-card[data-item-id="${id}"]`);
+const radio = (page: Page, id: string, value: number) =>
+  card(page, id)
+    .getByRole('radiogroup')
+    .getByRole('radio')
+    .nth(levels.findIndex((l) => l.value === value));
+const team = (page: Page, id: string) =>
+  card(page, id).getByRole('group', { name: /Team’s ratings/ });
+
+interface Frames {
+  /** Binary payloads received, by socket URL. */
+  bySocket: Map<string, Buffer[]>;
+}
+
+/** Records every WebSocket frame the page receives. */
+function recordFrames(page: Page): Frames {
+  const bySocket = new Map<string, Buffer[]>();
+  page.on('websocket', (ws) => {
+    const list: Buffer[] = [];
+    bySocket.set(ws.url(), list);
+    ws.on('framereceived', (f) => {
+      if (typeof f.payload !== 'string') list.push(f.payload);
+    });
+  });
+  return { bySocket };
+}
+
+/** The document a socket's sync frames build (step 2 and updates applied in order). */
+function docFrom(frames: Buffer[]): Y.Doc {
+  const doc = new Y.Doc();
+  for (const frame of frames) {
+    const d = decoding.createDecoder(new Uint8Array(frame));
+    if (decoding.readVarUint(d) !== 0) continue;
+    const sub = decoding.readVarUint(d);
+    if (sub === 1 || sub === 2) Y.applyUpdate(doc, decoding.readVarUint8Array(d));
+  }
+  return doc;
+}
+
+async function openAssessment(person: Person, workspaceId: string, width = 1280) {
+  const context = await signedInContext(browser, person);
+  await context.pages()[0]?.close();
+  const page = await context.newPage();
+  await page.setViewportSize({ width, height: 900 });
+  const frames = recordFrames(page);
+  await gotoReady(page, `/w/${workspaceId}`);
+  await page.getByRole('link', { name: 'District Conditions' }).first().click();
+  await page.getByRole('heading', { level: 1, name: /District Conditions/ }).waitFor();
+  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+  return { context, page, frames };
+}
+
+describe('a rating round, from opening to the reveal', () => {
+  it('runs blind, reveals to every rater at once, and fixes what was revealed', async () => {
+    const [owner, fac, r1, r2, r3] = await Promise.all(
+      ['Olive Owner', 'Fay Facilitator', 'Ana Rater', 'Ben Rater', 'Cy Rater'].map((n) =>
+        signUpByHttp(n),
+      ),
+    );
+    const workspaceId = await createWorkspaceByHttp(owner!, 'Round trip');
+    for (const [person, role] of [
+      [fac, 'facilitator'],
+      [r1, 'rater'],
+      [r2, 'rater'],
+      [r3, 'rater'],
+    ] as const) {
+      await acceptByHttp(person!, await inviteByHttp(owner!, workspaceId, person!.email, role));
+    }
+    const F = await openAssessment(fac!, workspaceId);
+    const R1 = await openAssessment(r1!, workspaceId);
+    const R2 = await openAssessment(r2!, workspaceId);
+    const R3 = await openAssessment(r3!, workspaceId, 390);
+    try {
+      // The facilitator opens a round over every section, named, with the keyboard only.
+      const openButton = F.page.getByRole('button', { name: 'Open a round' });
+      await openButton.focus();
+      await F.page.keyboard.press('Enter');
+      const form = F.page.getByRole('form', { name: 'Open a round' });
+      await form.getByRole('button', { name: 'Open round' }).focus();
+      await F.page.keyboard.press('Enter');
+      await F.page.getByRole('heading', { name: 'Round 1: named, open' }).waitFor();
+
+      // Every rater sees the round, without reloading.
+      for (const R of [R1, R2, R3]) {
+        await R.page.getByText('Round 1 is open.').waitFor();
+      }
+
+      // Planted disagreements on A (1, 3, 2: two levels apart), agreement on B, C in section 2.
+      const lo = levels[0]!.value;
+      const mid = levels[1]!.value;
+      const hi = levels[2]!.value;
+      await radio(R1.page, A, lo).check();
+      await radio(R2.page, A, hi).check();
+      await radio(R3.page, A, mid).check();
+      for (const R of [R1, R2, R3]) await radio(R.page, B, mid).check();
+      await radio(R1.page, C, hi).check();
+
+      // The facilitator sees counts per rater and section, live.
+      const progress = F.page.getByRole('region', { name: 'Progress by rater' });
+      await expect
+        .poll(
+          async () => (await progress.getByRole('row', { name: /Ana Rater/ }).textContent()) ?? '',
+        )
+        .toContain(`2 of ${inS1.length}`);
+      await expect
+        .poll(
+          async () => (await progress.getByRole('row', { name: /Ana Rater/ }).textContent()) ?? '',
+        )
+        .toContain(`1 of ${inS2.length}`);
+      await expect
+        .poll(
+          async () => (await progress.getByRole('row', { name: /Cy Rater/ }).textContent()) ?? '',
+        )
+        .toContain(`2 of ${inS1.length}`);
+
+      // R6 on the wire: Ben's sockets are his own documents and the shared ones; what reached
+      // him of the shared assessment holds the round with counts only, no one's level.
+      const benSockets = [...R2.frames.bySocket.keys()];
+      expect(benSockets.length).toBeGreaterThanOrEqual(3);
+      for (const [url, list] of [...R2.frames.bySocket, ...F.frames.bySocket]) {
+        const rounds = docFrom(list).getMap('rounds').toJSON() as Record<
+          string,
+          { revealed?: Record<string, unknown>; progress?: Record<string, Record<string, unknown>> }
+        >;
+        for (const round of Object.values(rounds)) {
+          expect(round.revealed ?? {}, url).toEqual({});
+          for (const counts of Object.values(round.progress ?? {})) {
+            for (const [section, n] of Object.entries(counts)) {
+              expect(sectionIds, url).toContain(section);
+              expect(Number.isInteger(n), url).toBe(true);
+            }
+          }
+        }
+      }
+      // No one's ratings document reached Ben but his own: every ratings document he received
+      // (a root `ratings`) holds only the levels he chose.
+      for (const list of R2.frames.bySocket.values()) {
+        const ratings = docFrom(list).getMap('ratings').toJSON() as Record<string, unknown>;
+        for (const [id, value] of Object.entries(ratings)) {
+          expect({ id, value }).toEqual({ id, value: id === A ? hi : mid });
+        }
+      }
+      // Before the reveal nobody's page shows the team's ratings.
+      expect(await team(R1.page, A).count()).toBe(0);
+
+      // Reveal the first section.
+      const s1Heading = (await R1.page.locator(`[id="section-${s1}-title"]`).textContent())!.trim();
+      await F.page.getByRole('button', { name: `Reveal ${s1Heading}` }).click();
+      for (const R of [R1, R2, R3, F]) {
+        await team(R.page, A).waitFor();
+        const text = (await team(R.page, A).textContent())!.replace(/\s+/g, ' ');
+        expect(text).toContain(`Ana Rater${R === R1 ? ' (you)' : ''} ${lo} ${levels[0]!.label}`);
+        expect(text).toContain(`${hi} ${levels[2]!.label}`);
+        expect(text).toContain(`${mid} ${levels[1]!.label}`);
+        // Section 2 is not revealed yet.
+        expect(await team(R.page, C).count()).toBe(0);
+      }
+      // Revealed ratings are fixed; section 2 still rates.
+      await expect.poll(() => radio(R1.page, A, hi).isDisabled()).toBe(true);
+      expect(await radio(R1.page, C, mid).isDisabled()).toBe(false);
+      expect(await card(R1.page, A).textContent()).toContain(
+        'Revealed to the team, so it is fixed now',
+      );
+
+      // Reveal the rest.
+      await F.page.getByRole('button', { name: 'Reveal all' }).click();
+      await team(R2.page, C).waitFor();
+      expect((await team(R2.page, C).textContent())!.replace(/\s+/g, ' ')).toContain(
+        `Ana Rater ${hi} ${levels[2]!.label}`,
+      );
+
+      // Accessibility with the round revealed: the facilitator's page and a rater's phone.
+      for (const page of [F.page, R3.page]) {
+        const serious = (await runAxe(page)).filter(
+          (v) => v.impact === 'serious' || v.impact === 'critical',
+        );
+        expect(serious).toEqual([]);
+      }
+    } finally {
+      await Promise.all([F, R1, R2, R3].map((x) => x.context.close()));
+    }
+  });
+});
