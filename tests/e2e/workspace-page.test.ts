@@ -231,6 +231,10 @@ const CONTROLS: Record<
     const group = page.getByRole('radiogroup', { name: 'Rating for 1' });
     expect(await group.getByRole('radio').first().isEnabled()).toBe(true);
   },
+  'ratings.reveal': async (page) => {
+    await openChecklist(page, workspaceId);
+    expect(await page.getByRole('button', { name: 'Open a round' }).isEnabled()).toBe(true);
+  },
   'checklist.edit': async (page) => {
     await openChecklist(page, workspaceId);
     // The evidence editor mounts near the viewport (item 1 is there), in place of its preview.

@@ -42,7 +42,6 @@ describe('workspace actions', () => {
       'workspace.delete',
       'documents.create',
       'templates.import',
-      'ratings.reveal',
       'consensus.record',
       'plan.edit',
       'history.view',

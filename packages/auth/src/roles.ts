@@ -25,9 +25,9 @@ export const ROLE_LABELS: Record<Role, string> = {
  */
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   owner:
-    'Runs the workspace: invites people, changes roles and removes members; writes shared evidence on the checklist and rubrics and comments on them.',
+    'Runs the workspace: invites people, changes roles and removes members; runs rating rounds and reveals the ratings; writes shared evidence on the checklist and rubrics and comments on them.',
   facilitator:
-    'Invites people and changes their roles; writes shared evidence on the checklist and rubrics and comments on them.',
+    'Runs rating rounds (opens them, follows progress, reveals the ratings); invites people and changes their roles; writes shared evidence on the checklist and rubrics and comments on them.',
   rater:
     'Represents the district or one school: rates the checklist and rubrics on their own (private until revealed), writes shared evidence and private notes, and comments.',
   viewer:
@@ -83,7 +83,7 @@ export const WORKSPACE_ACTION_LABELS: Record<WorkspaceAction, string> = {
   'documents.create': 'Add instruments (checklists, rubrics, plan)',
   'templates.import': 'Import a custom rubric template',
   'ratings.rate': 'Rate indicators (own ratings only)',
-  'ratings.reveal': 'Reveal or hide ratings',
+  'ratings.reveal': 'Run rating rounds and reveal the ratings',
   'consensus.record': 'Record consensus and its rationale',
   'checklist.edit': 'Edit evidence and the checklist',
   'plan.edit': 'Edit the strategic plan',
@@ -97,14 +97,14 @@ export const WORKSPACE_ACTION_LABELS: Record<WorkspaceAction, string> = {
  * The actions that have a working control in the web app today, in table order. The workspace
  * page's "What your role can do here" lists only these (of the ones the member's role allows),
  * so it never promises a button that is not there: the table above is the whole rule set, which
- * every route and the sync server enforce already, but revealing ratings, recording consensus,
+ * every route and the sync server enforce already, but recording consensus,
  * the plan, history, the dashboard, renaming, exporting, deleting, adding instruments and
  * importing templates have no control yet. Add an action here in the change that ships its
  * control (tests/e2e/workspace-page.test.ts finds each listed action's control for each role).
  * Where the controls are: opening the workspace (home page); starting another workspace in its
  * district (the new-workspace wizard's district step); members (the members page: the list, the
- * invitation form, role and removal controls); rating, evidence and comments (the checklist's and
- * each rubric's document page).
+ * invitation form, role and removal controls); rating, rating rounds (the round controls),
+ * evidence and comments (the checklist's and each rubric's document page).
  */
 export const ACTIONS_WITH_CONTROLS = [
   'workspace.view',
@@ -113,6 +113,7 @@ export const ACTIONS_WITH_CONTROLS = [
   'members.invite',
   'members.manage',
   'ratings.rate',
+  'ratings.reveal',
   'checklist.edit',
   'comments.write',
 ] as const satisfies readonly WorkspaceAction[];
