@@ -47,6 +47,7 @@ export {
   type DisagreementKind,
   type LevelCount,
 } from './scoring/indicator.js';
+export { groupAgreement, type GroupAgreement } from './scoring/agreement.js';
 export { discussionAgenda, type AgendaItem, type AgendaKind } from './scoring/agenda.js';
 export {
   scoreTemplate,
