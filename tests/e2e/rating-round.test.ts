@@ -7,7 +7,7 @@
  * one section, then all; every rater's page shows the team's ratings at once, without reloading,
  * the revealed ratings are fixed, and the heatmap and statistics say what rubric-core says.
  */
-import { outline } from '@concord/rubric-core';
+import { outline, summarizeAssessment } from '@concord/rubric-core';
 import { maPlnDistrictConditions as rubric } from '@concord/rubric-core/templates';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -212,7 +212,48 @@ describe('a rating round, from opening to the reveal', () => {
         `Ana Rater ${hi} ${levels[2]!.label}`,
       );
 
-      // Accessibility with the round revealed: the facilitator's page and a rater's phone.
+      // The heatmap and the statistics, as every participant sees them.
+      await R1.page.getByRole('button', { name: 'Heatmap and statistics' }).click();
+      const heatmap = R1.page.getByTestId('heatmap');
+      await heatmap.waitFor();
+      const rows = await heatmap.getByRole('row').allTextContents();
+      // Rows start with the item's number as the page shows it ("1.1" for dc.1.1).
+      const rowOf = (id: string) =>
+        rows.find((r) => r.trim().startsWith(`${id.replace(/^dc\./, '')} `)) ?? `no row for ${id}`;
+      const rowA = rowOf(A);
+      const rowB = rowOf(B);
+      expect(rowA, 'the planted disagreement is flagged').not.toContain('No flag');
+      expect(rowB).toContain('No flag');
+      // The statistics are rubric-core's for the same ratings.
+      const keyOf = (p: Person) => p.email;
+      const ratings = {
+        [A]: {
+          ratings: [lo, hi, mid].map((value, i) => ({
+            raterId: keyOf([r1!, r2!, r3!][i]!),
+            value,
+          })),
+        },
+        [B]: { ratings: [r1!, r2!, r3!].map((p) => ({ raterId: keyOf(p), value: mid })) },
+        [C]: {
+          ratings: [
+            { raterId: keyOf(r1!), value: hi },
+            { raterId: keyOf(r2!), value: null },
+            { raterId: keyOf(r3!), value: null },
+          ],
+        },
+      };
+      const alpha = summarizeAssessment(rubric, ratings).reliability.alpha.alpha;
+      const whole = R1.page.getByRole('region', { name: 'Round 1 as a whole' });
+      const wholeText = ((await whole.textContent()) ?? '').replace(/\s+/g, ' ');
+      if (alpha === null) expect(wholeText).toContain('Not enough data');
+      else expect(wholeText).toContain(`${alpha < 0 ? '\u2212' : ''}${Math.abs(alpha).toFixed(2)}`);
+      // A row's item opens the item.
+      await heatmap.getByRole('button').first().click();
+      await card(R1.page, A).waitFor({ state: 'visible' });
+
+      // Accessibility with the round revealed: the facilitator's heatmap and a rater's phone.
+      await F.page.getByRole('button', { name: 'Heatmap and statistics' }).click();
+      await F.page.getByTestId('heatmap').waitFor();
       for (const page of [F.page, R3.page]) {
         const serious = (await runAxe(page)).filter(
           (v) => v.impact === 'serious' || v.impact === 'critical',
