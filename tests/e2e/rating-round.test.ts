@@ -188,7 +188,12 @@ describe('a rating round, from opening to the reveal', () => {
 
       // Reveal the first section.
       const s1Heading = (await R1.page.locator(`[id="section-${s1}-title"]`).textContent())!.trim();
-      await F.page.getByRole('button', { name: `Reveal ${s1Heading}` }).click();
+      // A nudge, with the keyboard: Cy sees it.
+      await F.page.getByRole('button', { name: 'Nudge Cy Rater' }).focus();
+      await F.page.keyboard.press('Enter');
+      await R3.page.getByText('The facilitator asked you to finish rating.').waitFor();
+      await F.page.getByRole('button', { name: `Reveal ${s1Heading}` }).focus();
+      await F.page.keyboard.press('Enter');
       for (const R of [R1, R2, R3, F]) {
         await team(R.page, A).waitFor();
         const text = (await team(R.page, A).textContent())!.replace(/\s+/g, ' ');
@@ -206,7 +211,8 @@ describe('a rating round, from opening to the reveal', () => {
       );
 
       // Reveal the rest.
-      await F.page.getByRole('button', { name: 'Reveal all' }).click();
+      await F.page.getByRole('button', { name: 'Reveal all' }).focus();
+      await F.page.keyboard.press('Enter');
       await team(R2.page, C).waitFor();
       expect((await team(R2.page, C).textContent())!.replace(/\s+/g, ' ')).toContain(
         `Ana Rater ${hi} ${levels[2]!.label}`,

@@ -146,6 +146,13 @@ describe('rating rounds', () => {
     });
     await waitFor(() => round(facShared)?.progress[t.ben]?.[s2] === 1, 'Ben’s progress');
     expect(round(facShared)!.progress[t.ben]).toEqual({ [s1]: 1, [s2]: 1 });
+    // A nudge names a rater of the round; anyone else is refused.
+    expect(await command(fac, { op: 'nudge', rater: t.ben })).toMatchObject({ ok: true });
+    expect(await command(fac, { op: 'nudge', rater: 'someone' })).toMatchObject({
+      ok: false,
+      error: 'rater: someone is not a rater of round 1',
+    });
+    await waitFor(() => round(benShared)?.nudges[t.ben]?.by === t.facilitator, 'the nudge');
     // Before reveal the shared document holds counts only: no rater's level anywhere in it.
     const beforeReveal = JSON.stringify(benShared.doc.getMap('rounds').toJSON());
     expect(beforeReveal).not.toContain('"revealed":{"');
