@@ -12,10 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb, createDocumentStore, schema, type DbHandle } from '@concord/db';
 import { createScratchDatabase } from '@concord/db/testing';
-import { issueTicket } from '@concord/sync-server/auth';
+import { issueTicket, type Capability } from '@concord/sync-server/auth';
 
-/** Every ticket may read, write and publish presence, as an owner's does. */
-const CAPABILITIES = ['read', 'write', 'awareness'] as const;
+/** Every ticket may read, write and publish presence, as an owner's does (unless the caller
+ * asks for others: a facilitator running a round also needs 'decide'). */
+const CAPABILITIES: readonly Capability[] = ['read', 'write', 'awareness'];
 /** Long enough for any benchmark phase; tickets are checked only when a socket opens. */
 const TICKET_TTL_SECONDS = 3600;
 
@@ -35,7 +36,10 @@ export interface ConcordDatabase {
   env: Record<string, string>;
   /** `users` owners and `documents` plan documents, each stored with `content` if given. */
   seed(users: number, documents: number, content?: Uint8Array): Promise<Seeded>;
-  ticket(userId: string, documentId: string): string;
+  ticket(userId: string, documentId: string, capabilities?: readonly Capability[]): string;
+  /** Runs `fn` on a database handle, for seeding rows of other shapes (lib/round-seed.ts).
+   * PGlite: only while no server has the directory open. */
+  withHandle<T>(fn: (handle: DbHandle) => Promise<T>): Promise<T>;
   /** Rows stored for a document (PGlite: only while no server has the directory open). */
   storedRows(documentId: string): Promise<StoredRows>;
   /** The stored document as one update (PGlite: only while no server runs). */
@@ -113,12 +117,12 @@ async function countRows(handle: DbHandle, documentId: string): Promise<StoredRo
 }
 
 function ticketFor(secret: string) {
-  return (userId: string, documentId: string) =>
+  return (userId: string, documentId: string, capabilities = CAPABILITIES) =>
     issueTicket({
       secret,
       userId,
       documentId,
-      capabilities: [...CAPABILITIES],
+      capabilities: [...capabilities],
       ttlSeconds: TICKET_TTL_SECONDS,
     });
 }
@@ -134,6 +138,7 @@ export async function openPostgres(): Promise<ConcordDatabase> {
     env: { DATABASE_URL: scratch.url, SYNC_TICKET_SECRET: secret },
     seed: (users, documents, content) => seedRows(handle, users, documents, content),
     ticket: ticketFor(secret),
+    withHandle: (fn) => fn(handle),
     storedRows: (documentId) => countRows(handle, documentId),
     load: async (documentId) => (await store.load(documentId)).state,
     async close() {
@@ -160,6 +165,7 @@ export function openPglite(): ConcordDatabase {
     env: { PGLITE_DATA_DIR: dir, SYNC_TICKET_SECRET: secret },
     seed: (users, documents, content) => withHandle((h) => seedRows(h, users, documents, content)),
     ticket: ticketFor(secret),
+    withHandle,
     storedRows: (documentId) => withHandle((h) => countRows(h, documentId)),
     load: (documentId) =>
       withHandle(async (h) => (await createDocumentStore(h).load(documentId)).state),
