@@ -96,7 +96,10 @@ async function setup() {
     fx.clients.push(c);
     return c;
   };
-  return { facilitator, ana, ben, assessment, anaRatings, benRatings, client, space };
+  /** A hand-made client on the assessment, to send round commands as `userId`. */
+  const commander = (userId: string) =>
+    rawClient(fx.server.url, assessment, fx.server.ticket(assessment, userId));
+  return { facilitator, ana, ben, assessment, anaRatings, benRatings, client, commander, space };
 }
 
 describe('rating rounds', () => {
@@ -114,11 +117,7 @@ describe('rating rounds', () => {
       anaOwn.doc.getMap('ratings').set(items1[1]!, levels[2]!);
     });
 
-    const fac = await rawClient(
-      fx.server.url,
-      t.assessment,
-      fx.server.ticket(t.assessment, t.facilitator),
-    );
+    const fac = await t.commander(t.facilitator);
     const opened = await command(fac, {
       op: 'open',
       sections: [s1, s2],
@@ -212,11 +211,7 @@ describe('rating rounds', () => {
 
   it('lets only decide run a round, and no client write round state or freeze marks', async () => {
     const t = await setup();
-    const rater = await rawClient(
-      fx.server.url,
-      t.assessment,
-      fx.server.ticket(t.assessment, t.ana),
-    );
+    const rater = await t.commander(t.ana);
     expect(
       await command(rater, { op: 'open', sections: [s1], anonymised: false, deadline: null }),
     ).toMatchObject({ ok: false, error: 'only a facilitator or an owner may run a round' });
@@ -238,11 +233,7 @@ describe('rating rounds', () => {
 
   it('answers bad commands with the field and the reason, changing nothing', async () => {
     const t = await setup();
-    const fac = await rawClient(
-      fx.server.url,
-      t.assessment,
-      fx.server.ticket(t.assessment, t.facilitator),
-    );
+    const fac = await t.commander(t.facilitator);
     expect(
       await command(fac, { op: 'open', sections: ['nope'], anonymised: false, deadline: null }),
     ).toMatchObject({
@@ -269,11 +260,7 @@ describe('rating rounds', () => {
 
   it('names raters by letter in an anonymised round; only round_raters says who is who', async () => {
     const t = await setup();
-    const fac = await rawClient(
-      fx.server.url,
-      t.assessment,
-      fx.server.ticket(t.assessment, t.facilitator),
-    );
+    const fac = await t.commander(t.facilitator);
     const anaOwn = t.client(t.anaRatings, t.ana, 41);
     await anaOwn.synced();
     anaOwn.doc.getMap('ratings').set(items1[0]!, levels[1]!);
@@ -308,11 +295,7 @@ describe('rating rounds', () => {
 
   it('counts a rater who joins after the round opened', async () => {
     const t = await setup();
-    const fac = await rawClient(
-      fx.server.url,
-      t.assessment,
-      fx.server.ticket(t.assessment, t.facilitator),
-    );
+    const fac = await t.commander(t.facilitator);
     expect(
       await command(fac, { op: 'open', sections: [s1], anonymised: false, deadline: null }),
     ).toMatchObject({ ok: true });
