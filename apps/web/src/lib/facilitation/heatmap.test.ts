@@ -1,7 +1,7 @@
-import type { RoundState } from '@concord/documents';
-import { outline, summarizeAssessment, type LeveledTemplate } from '@concord/rubric-core';
+import { summarizeAssessment } from '@concord/rubric-core';
 import { maPlnDistrictConditions, maPlnSchoolPlanning } from '@concord/rubric-core/templates';
 import { describe, expect, it } from 'vitest';
+import { idsOf, roundOf as fixtureRound, type Snapshot } from './test-round';
 import {
   filterHeatmap,
   heatmapModel,
@@ -12,36 +12,11 @@ import {
 } from './heatmap';
 import { revealedData } from './statistics';
 
-type Snapshot = Record<string, Record<string, Record<string, number | null>>>;
-const stamp = { by: 'u-fac', at: '2026-11-20T10:00:00.000Z' };
-
-function roundOf(
+const roundOf = (
   revealed: Snapshot,
   raters: Record<string, string> = { A: 'Rater A', B: 'Rater B', C: 'Rater C' },
   sections = Object.keys(revealed),
-): RoundState {
-  return {
-    id: 'r2',
-    number: 2,
-    sections,
-    anonymised: true,
-    deadline: null,
-    opened: stamp,
-    closed: null,
-    raters,
-    progress: {},
-    revealed: Object.fromEntries(
-      Object.entries(revealed).map(([section, ratings]) => [section, { ...stamp, ratings }]),
-    ),
-    nudges: {},
-  };
-}
-
-function idsOf(template: LeveledTemplate, section: string): string[] {
-  return outline(template)
-    .entries.filter((e) => e.section.id === section)
-    .map((e) => e.indicator.id);
-}
+) => fixtureRound(revealed, raters, 2, sections);
 
 const dc = maPlnDistrictConditions;
 const dc1 = idsOf(dc, 'dc.1');

@@ -1,12 +1,8 @@
-import { revealedRatings, type RoundState } from '@concord/documents';
-import {
-  groupAgreement,
-  outline,
-  summarizeAssessment,
-  type LeveledTemplate,
-} from '@concord/rubric-core';
+import { revealedRatings } from '@concord/documents';
+import { groupAgreement, summarizeAssessment } from '@concord/rubric-core';
 import { maPlnDistrictConditions } from '@concord/rubric-core/templates';
 import { describe, expect, it } from 'vitest';
+import { idsOf, roundOf as fixtureRound, type Snapshot } from './test-round';
 import {
   alphaMeaning,
   coefficient,
@@ -17,37 +13,12 @@ import {
   type FigureKind,
 } from './statistics';
 
-type Snapshot = Record<string, Record<string, Record<string, number | null>>>;
-const stamp = { by: 'u-fac', at: '2026-11-20T10:00:00.000Z' };
 const FOUR = { A: 'Rater A', B: 'Rater B', C: 'Rater C', D: 'Rater D' };
-
-function roundOf(
+const roundOf = (
   revealed: Snapshot,
   raters: Record<string, string> = FOUR,
   sections = Object.keys(revealed),
-): RoundState {
-  return {
-    id: 'r1',
-    number: 1,
-    sections,
-    anonymised: true,
-    deadline: null,
-    opened: stamp,
-    closed: null,
-    raters,
-    progress: {},
-    revealed: Object.fromEntries(
-      Object.entries(revealed).map(([section, ratings]) => [section, { ...stamp, ratings }]),
-    ),
-    nudges: {},
-  };
-}
-
-function idsOf(template: LeveledTemplate, section: string): string[] {
-  return outline(template)
-    .entries.filter((e) => e.section.id === section)
-    .map((e) => e.indicator.id);
-}
+) => fixtureRound(revealed, raters, 1, sections);
 
 const dc = maPlnDistrictConditions;
 
