@@ -32,7 +32,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ROOT, ROUND, latestRound, openRound } from '@concord/documents';
-import type { Capability } from '@concord/sync-server/auth';
+import { MESSAGE_ROUND, MESSAGE_ROUND_RESULT } from '@concord/sync-protocol';
+import type { Capability } from '@concord/sync-protocol/ticket';
 import { NODE_FLAGS, START_ENTRY } from '@concord/sync-server/node-flags';
 import { maPlnSchoolPlanning } from '@concord/rubric-core/templates';
 import * as decoding from 'lib0/decoding';
@@ -52,9 +53,6 @@ const REVEALS = SMOKE ? 2 : 10;
 const TARGET_P95_MS = 500;
 /** The largest built-in rubric (83 indicators in 11 sections), as P7's page. */
 const TEMPLATE = maPlnSchoolPlanning;
-/** Round commands (apps/sync-server/src/protocol.ts; the package does not export them). */
-const MESSAGE_ROUND = 101;
-const MESSAGE_ROUND_RESULT = 102;
 const FACILITATOR_CAPABILITIES: readonly Capability[] = ['read', 'write', 'awareness', 'decide'];
 /** A reveal (or any wait) that takes longer has failed, smoke or not. */
 const TIMEOUT_MS = 30_000;

@@ -25,6 +25,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { MESSAGE_SAVED } from '@concord/sync-protocol';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { openPostgres, type StoredRows } from './lib/concord-db.js';
@@ -39,8 +40,6 @@ const OPS = SMOKE ? 1_000 : 20_000;
 const DELETE_EVERY = 10;
 const RESTARTS = SMOKE ? 1 : Number(process.env.BENCH_RESTARTS ?? 5);
 const TARGET_MS = 100;
-/** SAVED message type (apps/sync-server README, "SAVED acknowledgement"). */
-const MESSAGE_SAVED = 100;
 const WRITE_TIMEOUT_MS = 180_000;
 const LOAD_TIMEOUT_MS = 30_000;
 /** How long to wait for the server's compaction after the writer leaves. */

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb, createDocumentStore, schema, type DbHandle } from '@concord/db';
 import { createScratchDatabase } from '@concord/db/testing';
-import { issueTicket, type Capability } from '@concord/sync-server/auth';
+import { issueTicket, type Capability } from '@concord/sync-protocol/ticket';
 
 /** Every ticket may read, write and publish presence, as an owner's does (unless the caller
  * asks for others: a facilitator running a round also needs 'decide'). */

@@ -8,7 +8,7 @@
  * a viewer's ticket carries no write, and blind rating holds at the ticket: another rater's
  * ratings document gets, before reveal, exactly the 404 of a document that does not exist.
  */
-import { CLOSE } from '@concord/sync-server';
+import { CLOSE } from '@concord/sync-protocol';
 import { createDb, createDocumentStore, type DbHandle } from '@concord/db';
 import * as decoding from 'lib0/decoding';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';

@@ -1,7 +1,7 @@
 import { EMPTY_UPDATE } from '@concord/db';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
-import { issueTicket } from './auth.js';
+import { issueTicket } from '@concord/sync-protocol/ticket';
 
 const SECRET = 'unit-test-secret-unit-test-secret-0123456789';
 const DOC = '3f2b9c1e-0000-4000-8000-000000000001';

@@ -13,12 +13,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import websocket from '@fastify/websocket';
 import type { DocumentStore, GroupCommitter } from '@concord/db';
+import { SYNC_PATH } from '@concord/sync-protocol';
+import { TICKET_PROBLEM_TEXT, verifyTicket } from '@concord/sync-protocol/ticket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { ACCESS_PROBLEM_STATUS, ACCESS_PROBLEM_TEXT, type AccessPolicy } from './access.js';
 import type { AccessChangeSource } from './access-watcher.js';
-import { TICKET_PROBLEM_TEXT, verifyTicket } from './auth.js';
 import type { LogLevel } from './config.js';
 import { Compactor, type CompactorOptions } from './compaction.js';
 import { Health } from './health.js';
@@ -32,9 +33,9 @@ import { RoundService, type RoundServiceOptions } from './rounds/round-service.j
 import type { SqlSession } from '@concord/db/rounds';
 
 export const SERVICE_NAME = 'concord-sync-server';
-/** The WebSocket endpoint; the y-websocket client appends `/<documentId>` to a server URL
- * ending in this path. */
-export const SYNC_PATH = '/sync';
+/** The WebSocket endpoint (@concord/sync-protocol): the y-websocket client appends
+ * `/<documentId>` to a server URL ending in this path. */
+export { SYNC_PATH };
 
 declare module 'fastify' {
   interface FastifyInstance {

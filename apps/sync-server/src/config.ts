@@ -6,7 +6,8 @@
  */
 import { configFromEnv, DbConfigError, limits as dbLimits, type DbConfig } from '@concord/db';
 import { z } from 'zod';
-import { MIN_TICKET_SECRET_LENGTH, randomTicketSecret } from './auth.js';
+import { DEFAULT_SYNC_PORT } from '@concord/sync-protocol';
+import { MIN_TICKET_SECRET_LENGTH, randomTicketSecret } from '@concord/sync-protocol/ticket';
 import { DEFAULT_LIMITS, DEFAULT_REDIS_CHANNEL_PREFIX, type Limits } from './limits.js';
 
 const wholeNumber = (min: number, max: number) =>
@@ -39,7 +40,7 @@ const ConfigSchema = z
   .object({
     NODE_ENV: z.string().optional(),
     HOST: z.string().min(1).default('127.0.0.1'),
-    PORT: wholeNumber(0, 65535).default(1234),
+    PORT: wholeNumber(0, 65535).default(DEFAULT_SYNC_PORT),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),

@@ -8,7 +8,7 @@
 import type { DocumentShape } from '@concord/documents/shapes';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
-import { CAPABILITIES, type Capability, type Ticket } from './auth.js';
+import { CAPABILITIES, type Capability, type Ticket } from '@concord/sync-protocol/ticket';
 import { TokenBucket, type Limits } from './limits.js';
 import { CLOSE, closeReason, encodeSaved, KEEPALIVE_FRAME, type CloseCode } from './protocol.js';
 import { WireFrame } from './wire-frame.js';

@@ -21,7 +21,7 @@ import {
   type AccessProblem,
 } from './access.js';
 import type { AccessChangeSource } from './access-watcher.js';
-import type { Capability, Ticket } from './auth.js';
+import type { Capability, Ticket } from '@concord/sync-protocol/ticket';
 import { Connection, type ConnectionOptions } from './connection.js';
 import {
   ConnectionCounter,

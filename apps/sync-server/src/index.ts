@@ -1,18 +1,10 @@
-/** Public surface of the sync server, for the web app (tickets), tests and embedding. */
+/**
+ * Public surface of the sync server, for the one-process host (apps/web/host), tests and
+ * embedding. What the web app shares with it (message numbers, close codes, tickets) is
+ * @concord/sync-protocol.
+ */
 export { buildApp, SERVICE_NAME, SYNC_PATH, type AppOptions } from './app.js';
 export { loadConfig, ConfigError, type Config, type LogLevel } from './config.js';
-export {
-  issueTicket,
-  verifyTicket,
-  CAPABILITIES,
-  TICKET_TTL_SECONDS,
-  MAX_TICKET_TTL_SECONDS,
-  TICKET_PROBLEM_TEXT,
-  type Capability,
-  type Ticket,
-  type TicketProblem,
-  type IssueTicketInput,
-} from './auth.js';
 export {
   SyncHub,
   type Grant,
@@ -31,13 +23,4 @@ export {
 } from './access.js';
 export { AccessWatcher, ACCESS_RECHECK_MS, type AccessChangeSource } from './access-watcher.js';
 export { DEFAULT_LIMITS, type Limits } from './limits.js';
-export {
-  CLOSE,
-  MESSAGE_SYNC,
-  MESSAGE_AWARENESS,
-  MESSAGE_AUTH,
-  MESSAGE_QUERY_AWARENESS,
-  MESSAGE_SAVED,
-  decodeSaved,
-  type CloseCode,
-} from './protocol.js';
+export { decodeSaved } from './protocol.js';

@@ -1,45 +1,48 @@
 /**
- * The wire protocol: message type numbers, close codes, and strict decoding / encoding of every
- * frame. It is the standard y-websocket protocol (y-protocols sync, awareness and auth messages,
- * one message per binary frame), plus one Concord message (SAVED) sent only to clients that ask
- * for it. Decoding returns errors as values, so a malformed frame is a reason to close one
- * connection, never an exception that escapes.
+ * The wire protocol on the server's side: strict decoding of every client frame and encoding of
+ * what the server sends. The message type numbers and close codes are shared with the web
+ * client and live in @concord/sync-protocol (re-exported here, so the server's modules have one
+ * protocol module to import from). Decoding returns errors as values, so a malformed frame is a
+ * reason to close one connection, never an exception that escapes.
  *
- * Frames (varUint = lib0 variable-length unsigned int, varBytes = varUint length + bytes):
- *   [0 SYNC] [0 step 1]  varBytes(state vector)     client -> server and server -> client
- *   [0 SYNC] [1 step 2]  varBytes(update)           both ways
- *   [0 SYNC] [2 update]  varBytes(update)           both ways
- *   [1 AWARENESS]        varBytes(awareness update) both ways
- *   [2 AUTH] [0 denied]  varString(reason)          server -> client only
- *   [3 QUERY_AWARENESS]                             client -> server (answered with AWARENESS)
- *   [100 SAVED] varUint(seq) varUint(count)         server -> client, only with ?ack=1
- *   [101 ROUND] varString(JSON command)             client -> server (rounds/commands.ts)
- *   [102 ROUND_RESULT] varString(JSON result)       server -> client, the answer to a ROUND
+ * Frames: see @concord/sync-protocol's messages.ts (ROUND commands: rounds/commands.ts); in
+ * addition, the server sends
  *   [1 AWARENESS] varBytes([0])                     server -> client: KEEPALIVE (no entries)
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
+import {
+  AUTH_PERMISSION_DENIED,
+  MESSAGE_AUTH,
+  MESSAGE_AWARENESS,
+  MESSAGE_QUERY_AWARENESS,
+  MESSAGE_ROUND,
+  MESSAGE_ROUND_RESULT,
+  MESSAGE_SAVED,
+  MESSAGE_SYNC,
+  SYNC_STEP1,
+  SYNC_STEP2,
+  SYNC_UPDATE,
+} from '@concord/sync-protocol';
 import { err, ok, type Result } from './result.js';
 
-export const MESSAGE_SYNC = 0;
-export const MESSAGE_AWARENESS = 1;
-export const MESSAGE_AUTH = 2;
-export const MESSAGE_QUERY_AWARENESS = 3;
-/**
- * "Saved": everything up to `seq` of this document is durably stored, and so are the first
- * `count` update messages (sync step 2 and update) this connection sent. Sent only to clients
- * that connected with `?ack=1`: the stock y-websocket client logs an error for a type it does
- * not know. 100 is far from the y-protocols numbers (0-3) and from common extensions.
- */
-export const MESSAGE_SAVED = 100;
-/**
- * A rating-round command (open, reveal, close, nudge) from a facilitator's page, on its
- * connection to the checklist or assessment; answered with ROUND_RESULT. Only clients that
- * know it send it; the change it makes reaches everyone as an ordinary document update.
- */
-export const MESSAGE_ROUND = 101;
-export const MESSAGE_ROUND_RESULT = 102;
+export {
+  AUTH_PERMISSION_DENIED,
+  CLOSE,
+  MESSAGE_AUTH,
+  MESSAGE_AWARENESS,
+  MESSAGE_QUERY_AWARENESS,
+  MESSAGE_ROUND,
+  MESSAGE_ROUND_RESULT,
+  MESSAGE_SAVED,
+  MESSAGE_SYNC,
+  SYNC_STEP1,
+  SYNC_STEP2,
+  SYNC_UPDATE,
+  type CloseCode,
+} from '@concord/sync-protocol';
+
 /** Longest round command accepted (a JSON object of a few ids). */
 export const MAX_ROUND_COMMAND_BYTES = 16 * 1024;
 
@@ -51,54 +54,6 @@ export const MAX_ROUND_COMMAND_BYTES = 16 * 1024;
  * Applying it changes nothing and fires no awareness event, so the client sends nothing back.
  */
 export const KEEPALIVE_FRAME = new Uint8Array([MESSAGE_AWARENESS, 1, 0]);
-
-export const SYNC_STEP1 = 0;
-export const SYNC_STEP2 = 1;
-export const SYNC_UPDATE = 2;
-
-/** y-protocols auth message subtype. */
-export const AUTH_PERMISSION_DENIED = 0;
-
-/**
- * WebSocket close codes. 4400-4499: the stock y-websocket client (3.x) does not reconnect, since
- * reconnecting cannot help (HTTP 4xx-like); 4500-4599 and 1012: it reconnects with backoff.
- * Documented in README.md; every close with one of these is logged.
- */
-export const CLOSE = {
-  /** Server restarting (SIGTERM): reconnect. Standard code "Service Restart". */
-  SERVICE_RESTART: 1012,
-  /** A frame that is not the protocol: text frame, bad varint, unknown message type, trailing
-   * bytes, an update or awareness update that does not decode or would not apply. */
-  MALFORMED_MESSAGE: 4400,
-  /** Authentication failed after the upgrade. Tickets are checked before the upgrade (HTTP 401),
-   * so this is only sent if a connection somehow reaches the room without a valid ticket. */
-  UNAUTHORIZED: 4401,
-  /** Access revoked while connected (revoke()). */
-  ACCESS_REVOKED: 4403,
-  /** The document does not exist (never created, or deleted). */
-  DOCUMENT_NOT_FOUND: 4404,
-  /** A message over maxMessageBytes (or an awareness update over maxAwarenessBytes). */
-  MESSAGE_TOO_LARGE: 4413,
-  /** An update would push the document past maxDocumentBytes. */
-  DOCUMENT_TOO_LARGE: 4420,
-  /** The server failed handling a message, or reset the room after an update failed to apply
-   * despite the checks; reconnecting resyncs (the client still holds its own edits). */
-  INTERNAL_ERROR: 4500,
-  /** The document could not be loaded (database unavailable); reconnect later. */
-  STORE_UNAVAILABLE: 4503,
-  /** The database is unreachable and this instance already holds its limit of unstored updates
-   * (maxPendingWrites / maxPendingWriteBytes): the update was refused, not applied; the client
-   * keeps it and sends it again when it reconnects. */
-  WRITE_QUEUE_FULL: 4507,
-  /** More than messagesPerSecond (beyond the burst) from one connection. */
-  RATE_LIMITED: 4529,
-  /** The user already holds maxConnectionsPerUser connections. */
-  TOO_MANY_CONNECTIONS: 4530,
-  /** The client does not read what we send (send buffer over maxSendBufferBytes). */
-  SLOW_CONSUMER: 4531,
-} as const;
-
-export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];
 
 /** A decoded client frame. Byte fields are views into the frame (no copy). */
 export type ClientMessage =

@@ -8,7 +8,7 @@ import * as encoding from 'lib0/encoding';
 import { encodeAwarenessUpdate, Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { issueTicket } from '../src/auth.js';
+import { issueTicket } from '@concord/sync-protocol/ticket';
 import { CLOSE } from '../src/protocol.js';
 import {
   frameKind,

@@ -7,7 +7,7 @@
 import { presenceColor } from '@concord/auth/presence';
 import * as encoding from 'lib0/encoding';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { issueTicket } from '../src/auth.js';
+import { issueTicket } from '@concord/sync-protocol/ticket';
 import {
   ALL,
   rawClient,

@@ -15,7 +15,7 @@ import { createScratchDatabase, type ScratchDatabase } from '@concord/db/testing
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { issueTicket } from '../src/auth.js';
+import { issueTicket } from '@concord/sync-protocol/ticket';
 import { CLOSE, MESSAGE_SAVED } from '../src/protocol.js';
 import {
   SECRET,

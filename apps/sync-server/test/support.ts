@@ -25,7 +25,7 @@ import type { Role } from '@concord/auth/roles';
 import { databaseAccess } from '../src/access.js';
 import { AccessWatcher } from '../src/access-watcher.js';
 import { buildApp, type AppOptions } from '../src/app.js';
-import { CAPABILITIES, issueTicket, type Capability } from '../src/auth.js';
+import { CAPABILITIES, issueTicket, type Capability } from '@concord/sync-protocol/ticket';
 import type { Limits } from '../src/limits.js';
 
 // Each stock WebsocketProvider adds a process 'exit' listener in Node; tests open dozens.

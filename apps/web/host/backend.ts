@@ -7,13 +7,14 @@ import { createDb, DatabaseUnavailableError, DbConfigError, type DbHandle } from
 import { seedDemo, type SeedResult } from '@concord/db/seed';
 import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig, startSyncServer, type SyncServer } from '@concord/sync-server';
+import { DEFAULT_SYNC_PORT as SYNC_PORT } from '@concord/sync-protocol';
 
 /** Where src/lib/server/db.ts looks for an already-open database. */
 const DB_GLOBAL_KEY = Symbol.for('concord.db');
 /** Where the web app finds the in-process sync hub (to recheck access at once). */
 const SYNC_GLOBAL_KEY = Symbol.for('concord.sync');
 
-export const DEFAULT_SYNC_PORT = '1234';
+export const DEFAULT_SYNC_PORT = String(SYNC_PORT);
 
 /** A problem the person starting Concord can fix (bad environment, database unreachable). */
 export class HostError extends Error {

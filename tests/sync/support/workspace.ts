@@ -14,7 +14,7 @@ import {
   type DocumentStore,
 } from '@concord/db';
 import { createScratchDatabase } from '@concord/db/testing';
-import { issueTicket } from '@concord/sync-server/auth';
+import { issueTicket } from '@concord/sync-protocol/ticket';
 import * as Y from 'yjs';
 import { planSeed } from './plan-content.js';
 import { TICKET_SECRET } from './server-process.js';

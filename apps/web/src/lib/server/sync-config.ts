@@ -9,13 +9,9 @@
  *                       (SYNC_PORT, else 1234), wss when the page is https.
  *   SYNC_PORT           the sync server's port, for that default (the one-process host sets it).
  */
-import { MIN_TICKET_SECRET_LENGTH, randomTicketSecret } from '@concord/sync-server/auth';
+import { DEFAULT_SYNC_PORT, SYNC_PATH } from '@concord/sync-protocol';
+import { MIN_TICKET_SECRET_LENGTH, randomTicketSecret } from '@concord/sync-protocol/ticket';
 import { z } from 'zod';
-
-/** The sync server's port when nothing says otherwise (as in the host and the sync server). */
-export const DEFAULT_SYNC_PORT = 1234;
-/** The WebSocket route of the sync server; y-websocket appends `/<documentId>`. */
-export const SYNC_PATH = '/sync';
 
 export interface SyncConfig {
   ticketSecret: string;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '@concord/auth/roles';
-import { verifyTicket } from '@concord/sync-server/auth';
+import { verifyTicket } from '@concord/sync-protocol/ticket';
 import type { Db } from './db.js';
 import { statement } from './sql-statement.js';
 import { parseSyncConfig } from './sync-config.js';

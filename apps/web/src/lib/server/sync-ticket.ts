@@ -12,7 +12,7 @@ import {
   type Role,
   type SyncCapability,
 } from '@concord/auth/roles';
-import { issueTicket, TICKET_TTL_SECONDS } from '@concord/sync-server/auth';
+import { issueTicket, TICKET_TTL_SECONDS } from '@concord/sync-protocol/ticket';
 import { z } from 'zod';
 import { isUuid, statement, type SqlSession } from './sql-statement.js';
 import { publicSyncUrl, type SyncConfig } from './sync-config.js';

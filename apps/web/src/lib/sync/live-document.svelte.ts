@@ -4,6 +4,7 @@
  * through ticketed sockets, with the saved state and presence. Pages open one per document they
  * show (the instrument, my ratings, its comments) and destroy it when they leave.
  */
+import { MESSAGE_AUTH, MESSAGE_SAVED } from '@concord/sync-protocol';
 import { readAuthMessage } from 'y-protocols/auth';
 import * as decoding from 'lib0/decoding';
 import type * as encoding from 'lib0/encoding';
@@ -11,11 +12,9 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { Presence, type PresenceUser } from './presence.svelte.js';
-import { itemKeysOf, MESSAGE_SAVED, SaveTracker } from './saved-state.svelte.js';
+import { itemKeysOf, SaveTracker } from './saved-state.svelte.js';
 import { TicketSource, type SyncTicket } from './ticket.js';
 import { ticketedSocket } from './ticketed-socket.js';
-
-const MESSAGE_AUTH = 2;
 
 export interface LiveDocumentOptions {
   workspaceId: string;

@@ -14,13 +14,8 @@
  * What waits is counted in items (an indicator, a category, a goal, a thread), not in
  * transactions: two sentences typed offline are edits to one item, not 68 changes.
  */
+import { MESSAGE_SYNC, SYNC_STEP2, SYNC_UPDATE } from '@concord/sync-protocol';
 import * as decoding from 'lib0/decoding';
-
-export const MESSAGE_SYNC = 0;
-/** The sync server's SAVED message (apps/sync-server/src/protocol.ts, MESSAGE_SAVED). */
-export const MESSAGE_SAVED = 100;
-const SYNC_STEP2 = 1;
-const SYNC_UPDATE = 2;
 
 /** `pending`: the items with changes not yet stored (their keys, see itemKeysOf). */
 export type SaveStatus =

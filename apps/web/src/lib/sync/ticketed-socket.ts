@@ -6,10 +6,12 @@
  * `<sync url>/<document>?ticket=…&ack=1` and forwards the real socket's events.
  *
  * A refused ticket closes with a 44xx code, which the provider treats as final (no reconnect);
- * an unreachable ticket route closes like a dropped network (the provider backs off and retries).
+ * an unreachable ticket route closes like a dropped network (the provider backs off and retries):
+ * CLIENT_CLOSE in @concord/sync-protocol, beside the server's own codes.
  * Every frame sent over an open socket is reported, so the saved state can count update messages
  * against the server's SAVED acknowledgements.
  */
+import { CLIENT_CLOSE, CLOSE, CLOSE_ABNORMAL } from '@concord/sync-protocol';
 import type { SyncTicket, TicketResult, TicketSource } from './ticket.js';
 
 export interface SocketHooks {
@@ -22,11 +24,6 @@ export interface SocketHooks {
   /** The ticket route refused (or could not be reached). */
   onTicketProblem?: (problem: Exclude<TicketResult, { ok: true }>) => void;
 }
-
-/** Close code for a refused ticket: in the 4400-4499 range the provider does not retry. */
-export const CLOSE_TICKET_REFUSED = 4403;
-/** Close code for "no ticket, the web app is unreachable": the provider retries with backoff. */
-export const CLOSE_TICKET_UNREACHABLE = 4599;
 
 type Listener = ((event: never) => void) | null;
 
@@ -60,7 +57,8 @@ export function ticketedSocket(hooks: SocketHooks) {
       if (this.abandoned) return;
       if (!result.ok) {
         hooks.onTicketProblem?.(result);
-        const code = result.kind === 'refused' ? CLOSE_TICKET_REFUSED : CLOSE_TICKET_UNREACHABLE;
+        const code =
+          result.kind === 'refused' ? CLIENT_CLOSE.TICKET_REFUSED : CLIENT_CLOSE.TICKET_UNREACHABLE;
         this.finish({ code, reason: result.message, wasClean: false });
         return;
       }
@@ -79,7 +77,9 @@ export function ticketedSocket(hooks: SocketHooks) {
       socket.onclose = (event) => {
         // A refused upgrade (an expired or revoked ticket) arrives as an abnormal close: the
         // next attempt asks for a new ticket rather than presenting this one again.
-        if (event.code === 1006 || event.code === 4401) hooks.tickets.invalidate();
+        if (event.code === CLOSE_ABNORMAL || event.code === CLOSE.UNAUTHORIZED) {
+          hooks.tickets.invalidate();
+        }
         this.finish(event);
       };
     }

@@ -11,18 +11,21 @@
  * cannot publish presence under another name).
  * with exp in seconds since the Unix epoch. Both sides share SYNC_TICKET_SECRET.
  *
- * A ticket only ever narrows what a connection may do: the server intersects its capabilities
- * with what the member's role allows on the document now (access.ts), so a ticket claiming more
- * gets no more.
+ * A ticket only ever narrows what a connection may do: the sync server intersects its
+ * capabilities with what the member's role allows on the document now (its access.ts), so a
+ * ticket claiming more gets no more.
  *
- * This module has no dependency on the server (node:crypto, zod and the pure capability table
- * of @concord/auth), so the web app can import it as `@concord/sync-server/auth`.
+ * The web app issues tickets and the sync server verifies them, so the format lives here, under
+ * its own entry (`@concord/sync-protocol/ticket`): it needs node:crypto, which browser code
+ * importing the message numbers must not pull in.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { MAX_PRESENCE_NAME } from '@concord/auth/presence';
 import { SYNC_CAPABILITIES, type SyncCapability } from '@concord/auth/roles';
 import { z } from 'zod';
 import { err, ok, type Result } from './result.js';
+
+export type { Result } from './result.js';
 
 /** The sync capabilities, from the one capability table (@concord/auth/roles). */
 export const CAPABILITIES = SYNC_CAPABILITIES;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { issueTicket, verifyTicket } from './auth.js';
+import { issueTicket, verifyTicket } from './ticket.js';
 
 const SECRET = 'unit-test-secret-unit-test-secret-0123456789';
 const DOC = '3F2B9C1E-0000-4000-8000-000000000001';
