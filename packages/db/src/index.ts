@@ -42,6 +42,7 @@ export type {
 } from './store.js';
 export { createDocumentStore } from './sql-store.js';
 export { savepointRunner } from './sql-runner.js';
+export { readAccessFacts, type AccessFacts, type DocumentFacts } from './access.js';
 export { GroupCommitter, type GroupCommitOptions, type GroupCommitStats } from './group-commit.js';
 export { mergeUpdates, squashUpdates, EMPTY_UPDATE } from './merge.js';
 export * from './errors.js';
