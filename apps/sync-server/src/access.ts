@@ -5,19 +5,18 @@
  * the intersection, when it opens and again whenever access may have changed (hub.ts
  * recheckAccess, fed by access-watcher.ts).
  *
- * The policy is a seam (AccessPolicy): the database implementation is one indexed query per
- * check; `trustTicket` keeps the ticket's word alone, for tests and embedders with no database.
+ * The policy is a seam (AccessPolicy): the database implementation reads the facts with
+ * @concord/db's `readAccessFacts` (one indexed query per check, the same read the web app issues
+ * tickets from); `trustTicket` keeps the ticket's word alone, for tests and embedders with no
+ * database.
  */
 import {
   documentCapabilities,
-  DOCUMENT_KINDS,
-  ROLES,
   SYNC_CAPABILITIES,
   type DocumentKind,
   type SyncCapability,
 } from '@concord/auth/roles';
-import type { DbHandle } from '@concord/db';
-import { z } from 'zod';
+import { readAccessFacts, type DbHandle } from '@concord/db';
 import { err, ok, type Result } from './result.js';
 
 /** What a user may do on a document, and the workspace it belongs to (rechecks are per
@@ -73,47 +72,21 @@ export const trustTicket: AccessPolicy = {
     ok({ capabilities: SYNC_CAPABILITIES, workspaceId: null, kind: null }),
 };
 
-const AccessRow = z.object({
-  workspace_id: z.string(),
-  kind: z.enum(DOCUMENT_KINDS),
-  owner_id: z.string().nullable(),
-  revealed: z.boolean(),
-  role: z.enum(ROLES).nullable(),
-});
-
-/**
- * The document, its workspace, the user's membership in it and, for a ratings document, whether
- * its parent (the assessment or checklist the ratings are for) has been revealed: one round trip,
- * all by primary key. Named, so PostgreSQL plans it once per pooled connection.
- */
-const ACCESS_QUERY = {
-  name: 'concord_sync_access',
-  text: `select d.workspace_id::text as workspace_id, d.kind, d.owner_id::text as owner_id,
-       (d.kind = 'ratings' and p.revealed_at is not null) as revealed, m.role
-     from documents d
-     left join documents p on p.id = d.parent_id
-     left join memberships m on m.workspace_id = d.workspace_id and m.user_id = $2::uuid
-     where d.id = $1::uuid`,
-};
-
-/** The database policy: the member's role on the document's workspace, through the table. */
+/** The database policy: the member's role on the document's workspace, through the table. A
+ * kind or role this build does not know grants nothing (readAccessFacts checks, not casts). */
 export function databaseAccess(handle: Pick<DbHandle, 'sql'>): AccessPolicy {
   return {
     async capabilitiesFor(userId, documentId) {
-      const rows = await handle.sql.query(ACCESS_QUERY, [documentId, userId]);
-      if (rows.length === 0) return err('no-document');
-      // Checked, not cast: a role or kind this build does not know must not grant anything.
-      const row = AccessRow.parse(rows[0]);
-      if (row.role === null) return err('not-a-member');
-      const capabilities = documentCapabilities(
-        { userId: userId.toLowerCase(), role: row.role },
-        { kind: row.kind, ownerId: row.owner_id, revealed: row.revealed },
-      );
+      const facts = await readAccessFacts(handle.sql, documentId, userId);
+      if (facts === null) return err('no-document');
+      const { document, role } = facts;
+      if (role === null) return err('not-a-member');
+      const capabilities = documentCapabilities({ userId: userId.toLowerCase(), role }, document);
       if (!capabilities.includes('read')) return err('no-access');
       return ok({
         capabilities,
-        workspaceId: row.workspace_id,
-        kind: row.kind,
+        workspaceId: document.workspaceId,
+        kind: document.kind,
       });
     },
   };
