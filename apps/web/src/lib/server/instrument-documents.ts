@@ -7,13 +7,13 @@
  * both end with the same document. The instrument's comments document (kind `comments`, one
  * per instrument, shared) is made the same way by whoever opens the page first.
  */
-import { createDocumentStore, savepointRunner } from '@concord/db';
+import { createDocumentStore, readAccessFacts, savepointRunner } from '@concord/db';
 import { createComments, createRatings } from '@concord/documents';
 import type { LeveledTemplate } from '@concord/rubric-core';
 import { getBuiltinTemplate } from '@concord/rubric-core/templates';
 import * as Y from 'yjs';
 import type { Db } from './db.js';
-import { isUuid, statement, type SqlSession } from './sql-statement.js';
+import { statement, type SqlSession } from './sql-statement.js';
 import { audit } from './workspaces.js';
 
 export interface InstrumentDocument {
@@ -21,8 +21,8 @@ export interface InstrumentDocument {
   kind: 'prerequisites' | 'assessment';
   title: string;
   template: LeveledTemplate;
+  /** A per-school copy's school (its name is in the workspace's document list). */
   schoolId: string | null;
-  schoolName: string | null;
   revealed: boolean;
 }
 
@@ -40,42 +40,31 @@ export function leveledTemplate(
   return template;
 }
 
-const INSTRUMENT = statement(
-  'instrument_document',
-  `select d.id, d.kind, d.title, d.template_id, d.template_version, d.school_id::text as school_id,
-          s.name as school_name, d.revealed_at is not null as revealed
-   from documents d left join schools s on s.id = d.school_id
-   where d.id = $1::uuid and d.workspace_id = $2::uuid and d.parent_id is null`,
-);
-
-/** The checklist or assessment with its template, or null (not here, or not an instrument). */
+/**
+ * The checklist or assessment with its template, or null (not in this workspace, not an
+ * instrument, or a template this build does not have). Read with @concord/db's
+ * `readAccessFacts`, the sync server's read; the page's layout has already checked membership.
+ */
 export async function loadInstrument(
   db: SqlSession,
   workspaceId: string,
   documentId: string,
+  userId: string,
 ): Promise<InstrumentDocument | null> {
-  if (!isUuid(documentId)) return null;
-  const [row] = await db.query<{
-    id: string;
-    kind: string;
-    title: string;
-    template_id: string | null;
-    template_version: number | null;
-    school_id: string | null;
-    school_name: string | null;
-    revealed: boolean;
-  }>(INSTRUMENT, [documentId, workspaceId]);
-  if (!row || (row.kind !== 'prerequisites' && row.kind !== 'assessment')) return null;
-  const template = leveledTemplate(row.template_id, row.template_version);
+  const facts = await readAccessFacts(db, documentId, userId);
+  if (facts === null) return null;
+  const doc = facts.document;
+  if (doc.workspaceId !== workspaceId.toLowerCase() || doc.parentId !== null) return null;
+  if (doc.kind !== 'prerequisites' && doc.kind !== 'assessment') return null;
+  const template = leveledTemplate(doc.templateId, doc.templateVersion);
   if (!template) return null;
   return {
-    id: row.id,
-    kind: row.kind,
-    title: row.title,
+    id: doc.id,
+    kind: doc.kind,
+    title: doc.title,
     template,
-    schoolId: row.school_id,
-    schoolName: row.school_name,
-    revealed: row.revealed,
+    schoolId: doc.schoolId,
+    revealed: doc.revealed,
   };
 }
 

@@ -24,6 +24,10 @@ const ADD_RATINGS = statement(
   `insert into documents (workspace_id, kind, parent_id, owner_id, title)
    values ($1, 'ratings', $2, $3, 'Ratings') returning id`,
 );
+const REMOVE_MEMBER = statement(
+  't_ticket_remove',
+  `delete from memberships where workspace_id = $1 and user_id = $2`,
+);
 const REVEAL = statement(
   't_ticket_reveal',
   `update documents set revealed_at = now() where id = $1`,
@@ -51,8 +55,6 @@ async function team(db: Db) {
   return { ws, ids, plan: await docOf('plan'), assessment: await docOf('assessment') };
 }
 
-const roleOf = (key: Role | 'rater2'): Role => (key === 'rater2' ? 'rater' : key);
-
 /** What each role's member gets on one document. */
 async function byRole(
   db: ReturnType<typeof getDb>,
@@ -66,7 +68,6 @@ async function byRole(
       workspaceId,
       documentId,
       userId: ids[role],
-      role,
     });
   }
   return got;
@@ -109,7 +110,6 @@ describe('ticketCapabilities', () => {
         workspaceId: ws.id,
         documentId: ratings,
         userId: ids[key],
-        role: roleOf(key),
       });
     const keys = ['owner', 'facilitator', 'rater', 'rater2', 'viewer'] as const;
     const before = Object.fromEntries(await Promise.all(keys.map(async (k) => [k, await ask(k)])));
@@ -137,13 +137,22 @@ describe('ticketCapabilities', () => {
         workspaceId: a.ws.id,
         documentId,
         userId: a.ids.owner,
-        role: 'owner',
       });
     const none = { ok: false };
     expect(await ask(b.plan)).toEqual(none);
     expect(await ask(randomUUID())).toEqual(none);
     expect(await ask('not-a-uuid')).toEqual(none);
     expect(await ask(a.plan)).toMatchObject({ ok: true });
+  });
+
+  it('reads the role with the document: someone no longer a member gets nothing', async () => {
+    const db = getDb();
+    const { ws, ids, plan } = await team(db);
+    const ask = () =>
+      ticketCapabilities(db.sql, { workspaceId: ws.id, documentId: plan, userId: ids.viewer });
+    expect(await ask()).toMatchObject({ ok: true });
+    await db.sql.query(REMOVE_MEMBER, [ws.id, ids.viewer]);
+    expect(await ask()).toEqual({ ok: false });
   });
 });
 
@@ -216,7 +225,7 @@ describe('pageTickets', () => {
       db.sql,
       config,
       page,
-      { workspaceId: ws.id, userId: ids.rater, name: 'Rater', role: 'rater' },
+      { workspaceId: ws.id, userId: ids.rater, name: 'Rater' },
       [assessment, ratings, null, assessment],
       now,
     );
@@ -228,7 +237,7 @@ describe('pageTickets', () => {
       db.sql,
       config,
       page,
-      { workspaceId: ws.id, userId: ids.rater2, role: 'rater' },
+      { workspaceId: ws.id, userId: ids.rater2 },
       [assessment, ratings],
       now,
     );

@@ -2,19 +2,14 @@
  * Sync tickets: what a member may do on one document over the sync server, and the signed
  * ticket that says so. The capabilities come from the one table (`documentCapabilities` in
  * @concord/auth) with the member's role, the document's kind and owner, and whether its parent
- * has been revealed: the same inputs the sync server reads when it checks the connection, so the
- * ticket never promises what the server will not grant (and when the role changes later, the
- * server narrows the open connection itself).
+ * has been revealed, read by @concord/db's `readAccessFacts`: the very read the sync server
+ * makes when it checks the connection, so the ticket never promises what the server will not
+ * grant (and when the role changes later, the server narrows the open connection itself).
  */
-import {
-  documentCapabilities,
-  DOCUMENT_KINDS,
-  type Role,
-  type SyncCapability,
-} from '@concord/auth/roles';
+import { documentCapabilities, type SyncCapability } from '@concord/auth/roles';
+import { readAccessFacts } from '@concord/db';
 import { issueTicket, TICKET_TTL_SECONDS } from '@concord/sync-protocol/ticket';
-import { z } from 'zod';
-import { isUuid, statement, type SqlSession } from './sql-statement.js';
+import type { SqlSession } from './sql-statement.js';
 import { publicSyncUrl, type SyncConfig } from './sync-config.js';
 
 /**
@@ -34,44 +29,29 @@ export const NO_TICKET = {
   },
 } as const;
 
-const DOCUMENT_ACCESS = statement(
-  'sync_ticket_document',
-  `select d.kind, d.owner_id::text as owner_id,
-          (d.kind = 'ratings' and p.revealed_at is not null) as revealed
-   from documents d left join documents p on p.id = d.parent_id
-   where d.id = $1::uuid and d.workspace_id = $2::uuid`,
-);
-
-const DocumentRow = z.object({
-  kind: z.enum(DOCUMENT_KINDS),
-  owner_id: z.string().nullable(),
-  revealed: z.boolean(),
-});
-
 export interface TicketSubject {
+  /** The workspace the document must be in (the page's or route's). */
   workspaceId: string;
   documentId: string;
+  /** The person; their role is read with the document, as the sync server reads it. */
   userId: string;
-  /** The member's role in the workspace now. */
-  role: Role;
 }
 
 /**
  * The member's sync capabilities on the document (always including read), or `{ ok: false }`
- * alike for a document that is not there and one they may not read (see NO_TICKET).
+ * alike for a document that is not there (or in another workspace) and one they may not read
+ * (see NO_TICKET).
  */
 export async function ticketCapabilities(
   db: SqlSession,
   subject: TicketSubject,
 ): Promise<{ ok: true; capabilities: readonly SyncCapability[] } | { ok: false }> {
-  if (!isUuid(subject.documentId)) return { ok: false };
-  const [row] = await db.query(DOCUMENT_ACCESS, [subject.documentId, subject.workspaceId]);
-  if (row === undefined) return { ok: false };
-  // Checked, not cast: a kind this build does not know must not grant anything.
-  const doc = DocumentRow.parse(row);
+  const facts = await readAccessFacts(db, subject.documentId, subject.userId);
+  if (facts === null || facts.role === null) return { ok: false };
+  if (facts.document.workspaceId !== subject.workspaceId.toLowerCase()) return { ok: false };
   const capabilities = documentCapabilities(
-    { userId: subject.userId.toLowerCase(), role: subject.role },
-    { kind: doc.kind, ownerId: doc.owner_id, revealed: doc.revealed },
+    { userId: subject.userId.toLowerCase(), role: facts.role },
+    facts.document,
   );
   if (!capabilities.includes('read')) return { ok: false };
   return { ok: true, capabilities };

@@ -118,7 +118,7 @@ async function team() {
   const rater = await add('rater');
   const viewer = await add('viewer');
   const facilitator = await add('facilitator');
-  const checklist = (await loadInstrument(db.sql, ws.id, ws.documentIds[0]!))!;
+  const checklist = (await loadInstrument(db.sql, ws.id, ws.documentIds[0]!, owner.id))!;
   expect(checklist.kind).toBe('prerequisites');
   return { db, ws, owner, rater, viewer, facilitator, checklist };
 }

@@ -31,9 +31,10 @@ export const load: PageServerLoad = async (event) => {
   const user = event.locals.user;
   if (!user) error(404, NOT_FOUND_MESSAGE); // the layout already sent the signed-out away
   const db = await getDb();
-  const instrument = await loadInstrument(db.sql, workspace.id, event.params.document);
+  const instrument = await loadInstrument(db.sql, workspace.id, event.params.document, user.id);
   if (!instrument) error(404, NOT_FOUND_MESSAGE);
   const documents = await listWorkspaceDocuments(db.sql, workspace.id);
+  const schoolName = documents.find((d) => d.id === instrument.id)?.schoolName ?? null;
   const rater = membership.role === 'rater';
   const ratingsDocumentId = rater
     ? await ensureRatingsDocument(db, {
@@ -64,7 +65,7 @@ export const load: PageServerLoad = async (event) => {
     db.sql,
     syncConfig({ requireSecret: !dev }),
     event.url,
-    { workspaceId: workspace.id, userId: user.id, name: user.name, role: membership.role },
+    { workspaceId: workspace.id, userId: user.id, name: user.name },
     [instrument.id, ratingsDocumentId, commentsDocumentId],
   ).catch((): Record<string, SyncTicketResponse> => ({}));
   // Holds this member's tickets: never kept by a shared cache.
@@ -74,7 +75,7 @@ export const load: PageServerLoad = async (event) => {
       id: instrument.id,
       kind: instrument.kind,
       title: instrument.title,
-      schoolName: instrument.schoolName,
+      schoolName,
       revealed: instrument.revealed,
     },
     template: instrument.template,

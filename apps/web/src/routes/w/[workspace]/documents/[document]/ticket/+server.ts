@@ -33,7 +33,6 @@ export const GET: RequestHandler = async (event) => {
     workspaceId: access.workspace.id,
     documentId: event.params.document,
     userId: user.id,
-    role: access.role,
   });
   if (!found.ok) {
     const { error, reason, message } = NO_TICKET.body;
