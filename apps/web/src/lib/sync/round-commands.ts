@@ -1,16 +1,15 @@
 /**
- * Round commands from a facilitator's page: sent on the instrument's own connection (the sync
- * server's MESSAGE_ROUND, answered with MESSAGE_ROUND_RESULT), so the server checks them against
- * that connection's role, and the change they make arrives as an ordinary document update. A
- * command needs the connection: offline, it is refused at once with a message saying so.
+ * Round commands from a facilitator's page: sent on the instrument's own connection
+ * (MESSAGE_ROUND of @concord/sync-protocol, answered with MESSAGE_ROUND_RESULT), so the sync
+ * server checks them against that connection's role, and the change they make arrives as an
+ * ordinary document update. A command needs the connection: offline, it is refused at once with
+ * a message saying so.
  */
+import { MESSAGE_ROUND, MESSAGE_ROUND_RESULT } from '@concord/sync-protocol';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { WebsocketProvider } from 'y-websocket';
 
-/** The sync server's round messages (apps/sync-server/src/protocol.ts). */
-export const MESSAGE_ROUND = 101;
-export const MESSAGE_ROUND_RESULT = 102;
 /** How long to wait for an answer before saying there was none (the command may still land). */
 const ANSWER_TIMEOUT_MS = 20_000;
 
