@@ -472,7 +472,7 @@ function spreadNote(): string {
   const clientCpu = median(runs.map((r) => meanOf(r.reveals.map((x) => x.clientCpuMs))));
   const load = Math.max(Number(loadBefore), Number(loadAfter));
   return `The first copy holds the snapshot ${ms(first)} ms after the send (median); the rest of each figure is the time
-until the ${RATERS + 1}th copy has it: the server sends the one update to every connection of the room, and
+until the last of the ${RATERS + 1} copies has it: the server sends the one update to every connection of the room, and
 the benchmark process applies it in each copy in turn (${clientCpu.toFixed(0)} ms of its CPU per reveal, freeze marks included).${
     load >= 1
       ? ` With a load average of ${load} on 2 cores every process here waits for a core, so this run does not
