@@ -134,7 +134,10 @@ describe('a rating round, from opening to the reveal', () => {
       const hi = levels[2]!.value;
       await radio(R1.page, A, lo).check();
       await radio(R2.page, A, hi).check();
-      await radio(R3.page, A, mid).check();
+      // Cy rates with the keyboard: j to the first item (A), then its level's number.
+      await R3.page.keyboard.press('j');
+      await R3.page.keyboard.press(String(levels.findIndex((l) => l.value === mid) + 1));
+      await expect.poll(() => radio(R3.page, A, mid).isChecked()).toBe(true);
       for (const R of [R1, R2, R3]) await radio(R.page, B, mid).check();
       await radio(R1.page, C, hi).check();
 
@@ -203,6 +206,14 @@ describe('a rating round, from opening to the reveal', () => {
         // Section 2 is not revealed yet.
         expect(await team(R.page, C).count()).toBe(0);
       }
+      // The planted disagreement is flagged on its item and in the outline; the agreement is not.
+      await expect
+        .poll(async () => (await team(R1.page, A).textContent()) ?? '')
+        .toContain('Flagged:');
+      expect(await team(R1.page, B).textContent()).not.toContain('Flagged:');
+      expect(await R1.page.getByRole('navigation', { name: 'Outline' }).textContent()).toContain(
+        '1 flagged for discussion',
+      );
       // Revealed ratings are fixed; section 2 still rates.
       await expect.poll(() => radio(R1.page, A, hi).isDisabled()).toBe(true);
       expect(await radio(R1.page, C, mid).isDisabled()).toBe(false);
@@ -254,7 +265,8 @@ describe('a rating round, from opening to the reveal', () => {
       if (alpha === null) expect(wholeText).toContain('Not enough data');
       else expect(wholeText).toContain(`${alpha < 0 ? '\u2212' : ''}${Math.abs(alpha).toFixed(2)}`);
       // A row's item opens the item.
-      await heatmap.getByRole('button').first().click();
+      await heatmap.getByRole('button').first().focus();
+      await R1.page.keyboard.press('Enter');
       await card(R1.page, A).waitFor({ state: 'visible' });
 
       // Accessibility with the round revealed: the facilitator's heatmap and a rater's phone.
