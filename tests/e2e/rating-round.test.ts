@@ -282,4 +282,59 @@ describe('a rating round, from opening to the reveal', () => {
       await Promise.all([F, R1, R2, R3].map((x) => x.context.close()));
     }
   });
+
+  it('names raters by letter in an anonymised round, except to the facilitator', async () => {
+    const [owner, fac, r1, r2] = await Promise.all(
+      ['Olive Owner', 'Fay Facilitator', 'Ana Rater', 'Ben Rater'].map((n) => signUpByHttp(n)),
+    );
+    const workspaceId = await createWorkspaceByHttp(owner!, 'Anonymous round');
+    for (const [person, role] of [
+      [fac, 'facilitator'],
+      [r1, 'rater'],
+      [r2, 'rater'],
+    ] as const) {
+      await acceptByHttp(person!, await inviteByHttp(owner!, workspaceId, person!.email, role));
+    }
+    const F = await openAssessment(fac!, workspaceId);
+    const R1 = await openAssessment(r1!, workspaceId);
+    const R2 = await openAssessment(r2!, workspaceId);
+    try {
+      await F.page.getByRole('button', { name: 'Open a round' }).click();
+      await F.page.getByRole('radio', { name: /As Rater A, B/ }).check();
+      await F.page.getByRole('button', { name: 'Open round' }).click();
+      await F.page.getByRole('heading', { name: 'Round 1: anonymised, open' }).waitFor();
+      // Each rater learns their own letter (from the server), nobody else's.
+      await R1.page.getByText(/results show you as Rater [AB]/).waitFor();
+      const mine = /Rater ([AB])/.exec(
+        (await R1.page.getByText(/results show you as/).textContent())!,
+      )![1]!;
+      const theirs = mine === 'A' ? 'B' : 'A';
+      await radio(R1.page, A, levels[0]!.value).check();
+      await radio(R2.page, A, levels[2]!.value).check();
+      // The facilitator's progress names both: the letter and the person.
+      const progress = F.page.getByRole('region', { name: 'Progress by rater' });
+      await expect
+        .poll(async () => (await progress.textContent()) ?? '')
+        .toContain(`Rater ${mine} (Ana Rater)`);
+      await F.page.getByRole('button', { name: 'Reveal all' }).click();
+      // A rater's page: letters only, theirs marked.
+      await team(R1.page, A).waitFor();
+      const seen = (await team(R1.page, A).textContent())!.replace(/\s+/g, ' ');
+      expect(seen).toContain(`Rater ${mine} (you) ${levels[0]!.value} ${levels[0]!.label}`);
+      expect(seen).toContain(`Rater ${theirs} ${levels[2]!.value} ${levels[2]!.label}`);
+      expect(seen).not.toContain('Ben Rater');
+      await R1.page.getByRole('button', { name: 'Heatmap and statistics' }).click();
+      const heads = (await R1.page.getByTestId('heatmap').locator('thead').textContent())!;
+      expect(heads).toContain(`Rater ${theirs}`);
+      expect(heads).not.toContain('Ben Rater');
+      expect(heads).not.toContain('Ana Rater');
+      // The facilitator sees who is who.
+      await team(F.page, A).waitFor();
+      expect((await team(F.page, A).textContent())!.replace(/\s+/g, ' ')).toContain(
+        `Rater ${theirs} (Ben Rater)`,
+      );
+    } finally {
+      await Promise.all([F, R1, R2].map((x) => x.context.close()));
+    }
+  });
 });
