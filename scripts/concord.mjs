@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /**
  * The two README commands, runnable on a fresh clone with only Node and npm:
- *   npm start  -> install, build, start Concord (web app + sync server) and print where it is
+ *   npm start  -> install, build, start Concord (web app + sync server) and print where it is:
+ *                 one line per step (the tools' output only if a step fails), then the host's
+ *                 addresses and demo sign-ins, last
  *   npm test   -> install, build, type-check and lint, then run every test and benchmark smoke
  * pnpm is taken from the PATH when present, otherwise fetched once through npx at the version
  * pinned in package.json's packageManager field.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -40,13 +43,41 @@ function run(args, env = {}) {
   }
 }
 
+/**
+ * `npm start`'s steps: one line each ("Installing dependencies… done"), the tools' own output
+ * kept back and shown only when the step fails, so a newcomer reads nothing that looks like a
+ * failure when nothing failed.
+ */
+async function quietly(what, args) {
+  const [cmd, ...pre] = pnpm;
+  process.stdout.write(`${what}… `);
+  const started = Date.now();
+  const child = spawn(cmd, [...pre, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
+  const output = [];
+  child.stdout.on('data', (chunk) => output.push(chunk));
+  child.stderr.on('data', (chunk) => output.push(chunk));
+  const [code, signal] = await once(child, 'close');
+  if (code !== 0) {
+    process.stdout.write('failed.\n\n');
+    process.stderr.write(Buffer.concat(output));
+    console.error(`\n✗ pnpm ${args.join(' ')} failed (exit ${code ?? signal}).`);
+    process.exit(code ?? 1);
+  }
+  const seconds = Math.round((Date.now() - started) / 1000);
+  console.log(seconds >= 10 ? `done (${seconds} s).` : 'done.');
+}
+
 function install() {
   run(['install', '--frozen-lockfile']);
 }
 
 async function start() {
-  install();
-  run(['build']);
+  await quietly('Installing dependencies', ['install', '--frozen-lockfile']);
+  await quietly('Building Concord (a minute or two the first time)', ['build']);
   // One process hosts the web app and the sync server: on PGlite (the default) only one process
   // may open the data directory. It seeds the demo workspace on an empty database and prints
   // the addresses and demo sign-ins (apps/web/host/main.ts).

@@ -22,6 +22,11 @@ export default defineConfig({
     // argon2's native code (a direct dependency of this app for that reason).
     external: ['@concord/db', '@node-rs/argon2'],
   },
+  build: {
+    // Rolldown's report of slow plugin callbacks is a profiling hint, printed at every build as a
+    // warning (SvelteKit's own write step always trips it): off, so a build prints only problems.
+    rolldownOptions: { checks: { bundlerTimings: false } },
+  },
   test: {
     include: ['src/**/*.test.ts'],
     passWithNoTests: true,

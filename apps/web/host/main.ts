@@ -13,6 +13,8 @@
  * database's and the sync server's own variables.
  */
 import { formatSignIns } from '@concord/db/seed';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_SYNC_PORT, HostError, startBackend } from './backend.js';
@@ -20,6 +22,28 @@ import { DEFAULT_SYNC_PORT, HostError, startBackend } from './backend.js';
 const DEFAULT_WEB_PORT = '3000';
 /** How long stopping may take before the process exits anyway. */
 const SHUTDOWN_TIMEOUT_MS = 15_000;
+
+/**
+ * Imports adapter-node's server (it listens when imported) and waits until it listens, so the
+ * banner below comes last; its own "Listening on …" line is left out: the banner says where, and
+ * more. A port already in use rejects here with the server's error.
+ */
+async function startWebApp(): Promise<void> {
+  const buildDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const log = console.log;
+  console.log = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('Listening on ')) return;
+    log(...args);
+  };
+  try {
+    const web = (await import(pathToFileURL(join(buildDir, 'index.js')).href)) as {
+      server: { server: Server };
+    };
+    if (!web.server.server.listening) await once(web.server.server, 'listening');
+  } finally {
+    console.log = log;
+  }
+}
 
 async function main(): Promise<void> {
   const host = process.env.HOST ?? '127.0.0.1';
@@ -45,8 +69,7 @@ async function main(): Promise<void> {
   process.env.PORT = webPort;
   process.env.HOST = host;
   process.env.ORIGIN ??= `http://${host}:${webPort}`;
-  const buildDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-  await import(pathToFileURL(join(buildDir, 'index.js')).href);
+  await startWebApp();
 
   let stopping = false;
   const stop = async () => {
