@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * `concord-project` (`node packages/db/dist/projection-cli.js`, or
- * `pnpm --filter @concord/db project`): rebuilds the query tables `consensus` and `ratings` from
+ * `pnpm --filter @concord/db project` (`node packages/db/dist/projection-cli.js` after a build;
+ * no package bin: pnpm links bins before the build makes them): rebuilds the query tables `consensus` and `ratings` from
  * the stored documents of the database the environment names (PGlite in PGLITE_DATA_DIR by
  * default, PostgreSQL with DATABASE_URL), as the sync server keeps them in step. Idempotent:
  * rows already in step are left as they are. `--workspace <id>` rebuilds one workspace only.
@@ -12,7 +12,7 @@ import { createDb } from './create-db.js';
 import { rebuildProjections } from './projection.js';
 import { createDocumentStore } from './sql-store.js';
 
-const USAGE = 'usage: concord-project [--workspace <workspace id>]';
+const USAGE = 'usage: pnpm --filter @concord/db project [-- --workspace <workspace id>]';
 
 async function main(): Promise<number> {
   let workspaceId: string | null = null;
