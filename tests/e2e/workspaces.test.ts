@@ -82,9 +82,16 @@ describe('the new-workspace wizard', () => {
       await page.waitForLoadState('networkidle');
       await expectNoSeriousViolations(page, 'wizard step 1');
 
+      // The school year starts as the current one (July to June).
+      const now = new Date();
+      const start = now.getMonth() >= 6 ? now.getFullYear() : now.getFullYear() - 1;
+      await expect(page.locator('#field-schoolYear').inputValue()).resolves.toBe(
+        `${start}-${String((start + 1) % 100).padStart(2, '0')}`,
+      );
       await tabTo(page, '#field-name');
       await page.keyboard.type('Revere Public Schools — PL readiness 2026-27');
       await tabTo(page, '#field-schoolYear');
+      await page.keyboard.press('ControlOrMeta+A');
       await page.keyboard.type('2026-28');
       await page.keyboard.press('Enter');
       const error = page.locator('#field-schoolYear-error');
@@ -120,6 +127,10 @@ describe('the new-workspace wizard', () => {
       await page.locator('#instrument-plan').waitFor();
       await expectNoSeriousViolations(page, 'wizard step 3');
 
+      // The plan covers five years from the workspace's, unless changed.
+      await expect(page.locator('#field-planYears option:checked').textContent()).resolves.toBe(
+        '5 years: 2026-27 to 2030-31',
+      );
       // Everything starts ticked; leave out Fundamental Practices.
       await tabTo(page, '#instrument-fundamental-practices');
       await page.keyboard.press('Space');
@@ -141,7 +152,7 @@ describe('the new-workspace wizard', () => {
         'District Conditions',
         'School Planning Tool: Garfield Elementary',
         'School Planning Tool: Revere High School',
-        'Strategic plan 2026-27',
+        'Strategic plan 2026-2031',
       ]);
       await expectNoSeriousViolations(page, 'workspace overview');
 
@@ -164,8 +175,16 @@ describe('the new-workspace wizard', () => {
         await page.getByLabel('Workspace name').fill('Second engagement');
         await page.getByLabel('School year').fill('2027-28');
         await page.getByRole('button', { name: 'Next' }).click();
-        await page.getByRole('radio', { name: 'Revere Public Schools, MA' }).check();
-        await page.getByRole('checkbox', { name: 'Revere High School' }).check();
+        // Ticked already: the person's district and its schools.
+        await expect(
+          page.getByRole('radio', { name: 'Revere Public Schools, MA' }).isChecked(),
+        ).resolves.toBe(true);
+        for (const school of ['Garfield Elementary', 'Revere High School']) {
+          await expect(page.getByRole('checkbox', { name: school }).isChecked()).resolves.toBe(
+            true,
+          );
+        }
+        await page.getByRole('checkbox', { name: 'Garfield Elementary' }).uncheck();
         await page.getByRole('button', { name: 'Next' }).click();
         // Create with nothing ticked: an error next to the instruments, values kept.
         for (const box of await page.locator('input[type="checkbox"]').all()) await box.uncheck();
@@ -184,7 +203,7 @@ describe('the new-workspace wizard', () => {
           .evaluateAll((els) => els.map((e) => e.textContent));
         expect(titles).toEqual([
           'School Planning Tool: Revere High School',
-          'Strategic plan 2027-28',
+          'Strategic plan 2027-2032',
         ]);
       },
       { javaScriptEnabled: false },

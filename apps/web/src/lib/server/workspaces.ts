@@ -30,6 +30,7 @@ import {
 import { formList, formText } from './form.js';
 import { isUuid, statement, type SqlSession } from './sql-statement.js';
 import { WORKSPACE_NAME_MAX_LENGTH } from './workspace-limits.js';
+import { PLAN_YEARS_DEFAULT, PLAN_YEARS_MAX, planTitle } from '../school-year.js';
 
 // ---- instruments ----
 
@@ -112,8 +113,19 @@ export const WorkspaceStepSchema = z.object({
   schoolYear,
 });
 
+/** How many school years the strategic plan covers, from the workspace's (1 to 5). */
+const planYears = z.preprocess(
+  (v) => (v === undefined || v === '' ? PLAN_YEARS_DEFAULT : v),
+  z.coerce
+    .number({ error: `Choose how many years the plan covers, 1 to ${PLAN_YEARS_MAX}.` })
+    .int(`Choose how many years the plan covers, 1 to ${PLAN_YEARS_MAX}.`)
+    .min(1, `Choose how many years the plan covers, 1 to ${PLAN_YEARS_MAX}.`)
+    .max(PLAN_YEARS_MAX, `Choose how many years the plan covers, 1 to ${PLAN_YEARS_MAX}.`),
+);
+
 export const InstrumentsStepSchema = z.object({
   instruments: formList(z.enum(INSTRUMENT_KEYS, { error: 'Choose from the list.' })),
+  planYears,
   /** School names (the district step's schools) that get a School Planning Tool. */
   planningSchools: formList(z.string().trim().min(1)),
 });
@@ -239,7 +251,7 @@ function plannedDocuments(input: WizardInput, schools: SchoolRef[]): PlannedDocu
     docs.push({
       kind: 'plan',
       template: knowledgeworksPlanTemplate,
-      title: `Strategic plan ${input.schoolYear}`,
+      title: planTitle(input.schoolYear, input.planYears),
       school: null,
     });
   }
@@ -306,6 +318,7 @@ export async function createWorkspace(
         data: {
           name: input.name,
           schoolYear: input.schoolYear,
+          planYears: input.instruments.includes('plan') ? input.planYears : null,
           districtId: district.id,
           schoolIds: district.schools.map((s) => s.id),
         },

@@ -37,6 +37,7 @@ import {
   WizardSchema,
   type WizardStep,
 } from '$lib/server/workspaces';
+import { currentSchoolYear, PLAN_YEARS_DEFAULT, PLAN_YEARS_MAX } from '$lib/school-year';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Which step each field is asked on (an error on it sends the person back there). */
@@ -49,6 +50,7 @@ const FIELD_STEPS: Record<string, WizardStep> = {
   schoolIds: 'district',
   newSchools: 'district',
   instruments: 'instruments',
+  planYears: 'instruments',
   planningSchools: 'instruments',
 };
 
@@ -113,6 +115,10 @@ export const load: PageServerLoad = async (event) => {
       description: i.description,
     })),
     schoolPlanning: { label: SCHOOL_PLANNING.label, description: SCHOOL_PLANNING.description },
+    // What a first visit shows filled in: this school year and a plan over the framework's five
+    // years (the district step ticks the first of the person's districts and its schools).
+    defaults: { schoolYear: currentSchoolYear(new Date()), planYears: PLAN_YEARS_DEFAULT },
+    planYearsMax: PLAN_YEARS_MAX,
   };
 };
 

@@ -195,3 +195,63 @@ describe('the new-workspace wizard and existing districts', () => {
     expect(roles).toEqual(['owner', 'viewer']);
   });
 });
+
+const SELECT_PLAN = statement(
+  't_wizard_select_plan',
+  `select d.title, a.data->>'planYears' as plan_years
+     from documents d join audit_log a
+       on a.workspace_id = d.workspace_id and a.action = 'workspace.create'
+    where d.workspace_id = $1 and d.kind = 'plan'`,
+);
+
+describe('the wizard’s defaults and a plan over several years', () => {
+  it('starts from the current school year and a five-year plan', async () => {
+    const person = await addPerson(getDb(), 'Defaults');
+    const page = (await load(event(person, ''))) as {
+      defaults: { schoolYear: string; planYears: number };
+    };
+    const now = new Date();
+    const start = now.getMonth() >= 6 ? now.getFullYear() : now.getFullYear() - 1;
+    expect(page.defaults).toEqual({
+      schoolYear: `${start}-${String((start + 1) % 100).padStart(2, '0')}`,
+      planYears: 5,
+    });
+  });
+
+  it('titles the plan with the years it spans, one or several', async () => {
+    const person = await addPerson(getDb(), 'Planner');
+    for (const [planYears, title] of [
+      ['5', 'Strategic plan 2026-2031'],
+      ['1', 'Strategic plan 2026-27'],
+      ['3', 'Strategic plan 2026-2029'],
+    ] as const) {
+      const got = await run(() =>
+        action('create')(
+          event(person, '?/create', wizardValues({ districtName: `Plan ${planYears}`, planYears })),
+        ),
+      );
+      expect(got).toMatchObject({ status: 303 });
+      const id = (got as { location: string }).location.slice('/w/'.length);
+      const rows = await getDb().sql.query<{ title: string; plan_years: string }>(SELECT_PLAN, [
+        id,
+      ]);
+      expect(rows).toEqual([{ title, plan_years: planYears }]);
+    }
+  });
+
+  it('refuses a plan length outside 1 to 5 on its field, at the instruments step', async () => {
+    const person = await addPerson(getDb(), 'Overplanner');
+    for (const planYears of ['0', '6', '2.5', 'many']) {
+      const got = await run(() =>
+        action('create')(event(person, '?/create', wizardValues({ planYears }))),
+      );
+      expect(got, planYears).toMatchObject({
+        status: 400,
+        data: {
+          step: 'instruments',
+          errors: { planYears: 'Choose how many years the plan covers, 1 to 5.' },
+        },
+      });
+    }
+  });
+});
