@@ -29,6 +29,7 @@ import { MergeWorker } from './merge-worker.js';
 import { SyncMetrics } from './metrics.js';
 import { CLOSE } from './protocol.js';
 import { RedisFanout } from './redis.js';
+import { Projector, type ProjectorOptions } from './projection/projector.js';
 import { RoundService, type RoundServiceOptions } from './rounds/round-service.js';
 import type { SqlSession } from '@concord/db/rounds';
 
@@ -72,6 +73,9 @@ export interface AppOptions {
   checkDatabase?: () => Promise<unknown>;
   /** Rating rounds (round commands, progress), on the database's SQL; absent without one. */
   rounds?: { sql: SqlSession; options?: Pick<RoundServiceOptions, 'now' | 'progressDelayMs'> };
+  /** The query tables kept in step with the documents (projection/projector.ts), on the
+   * database's SQL; absent without one. */
+  projection?: { sql: SqlSession; options?: Pick<ProjectorOptions, 'delayMs' | 'onProjected'> };
   /** Redis for fan-out between instances (REDIS_URL); without it, this instance is alone. */
   redisUrl?: string;
   /** Channel name prefix (REDIS_CHANNEL_PREFIX, default `concord:`). */
@@ -163,6 +167,14 @@ export function buildApp(options: AppOptions): FastifyInstance {
     ...(options.rounds && {
       rounds: (h: SyncHub) =>
         new RoundService(h, { sql: options.rounds!.sql, log: app.log, ...options.rounds!.options }),
+    }),
+    ...(options.projection && {
+      projection: (h: SyncHub) =>
+        new Projector(h, {
+          sql: options.projection!.sql,
+          log: app.log,
+          ...options.projection!.options,
+        }),
     }),
     services: {
       metrics,

@@ -33,7 +33,13 @@ import { Persistence } from './persistence.js';
 import { CLOSE } from './protocol.js';
 import { err, ok, type Result } from './result.js';
 import type { SyncMetrics } from './metrics.js';
-import { Room, type EditAuthor, type RoomServices, type RoundHooks } from './room.js';
+import {
+  Room,
+  type EditAuthor,
+  type ProjectionHooks,
+  type RoomServices,
+  type RoundHooks,
+} from './room.js';
 
 export interface HubOptions {
   store: Pick<DocumentStore, 'load'>;
@@ -50,9 +56,12 @@ export interface HubOptions {
    * with the hub, stopped by shutdown(). */
   accessChanges?: AccessChangeSource;
   /** Fan-out, compaction (shared by every room) and metrics; all optional. */
-  services?: Omit<RoomServices, 'rounds'> & { metrics?: SyncMetrics };
+  services?: Omit<RoomServices, 'rounds' | 'projection'> & { metrics?: SyncMetrics };
   /** Rating rounds, made with the hub they edit through (server.ts: rounds/round-service.ts). */
   rounds?: (hub: SyncHub) => RoundHooks;
+  /** The query tables kept in step, made with the hub it reads documents through
+   * (projection/projector.ts). */
+  projection?: (hub: SyncHub) => ProjectionHooks;
 }
 
 /** A verified ticket authorized against the access policy: what accept() takes. */
@@ -106,6 +115,7 @@ export class SyncHub {
   /** One sweep for every connection, not a timer each (2,000 connections, one interval). */
   private readonly keepaliveTimer: NodeJS.Timeout;
   private readonly rounds: RoundHooks | undefined;
+  private readonly projection: ProjectionHooks | undefined;
 
   constructor(private readonly options: HubOptions) {
     this.persistence = new Persistence({
@@ -117,6 +127,7 @@ export class SyncHub {
     this.perUser = new ConnectionCounter(options.limits.maxConnectionsPerUser);
     this.access = options.access ?? trustTicket;
     this.rounds = options.rounds?.(this);
+    this.projection = options.projection?.(this);
     const idleMs = options.keepaliveIdleMs ?? KEEPALIVE_IDLE_MS;
     this.keepaliveTimer = setInterval(() => {
       const idleSince = performance.now() - idleMs;
@@ -335,6 +346,8 @@ export class SyncHub {
         'shutting down with updates not stored (they were not acknowledged)',
       );
     }
+    // The documents are all stored: bring the query tables in step before the database goes.
+    await this.projection?.stop?.();
     this.persistence.close();
     // Let the acknowledgements queued by the last commits go out before the close frames.
     await new Promise((resolve) => setImmediate(resolve));
@@ -422,8 +435,12 @@ export class SyncHub {
       persistence: this.persistence,
       limits: this.options.limits,
       log: this.options.log,
-      ...((this.options.services || this.rounds) && {
-        services: { ...this.options.services, ...(this.rounds && { rounds: this.rounds }) },
+      ...((this.options.services || this.rounds || this.projection) && {
+        services: {
+          ...this.options.services,
+          ...(this.rounds && { rounds: this.rounds }),
+          ...(this.projection && { projection: this.projection }),
+        },
       }),
       after: this.retiring.get(documentId),
       onClosed: (closed) => {

@@ -98,6 +98,16 @@ export interface RoomServices {
   /** Rating rounds (rounds/round-service.ts): answers round commands and follows raters'
    * progress. Absent on servers without a database. */
   rounds?: RoundHooks;
+  /** The query tables kept in step (projection/projector.ts); absent without a database. */
+  projection?: ProjectionHooks;
+}
+
+/** What a room tells the projection into the query tables. */
+export interface ProjectionHooks {
+  /** This room's document changed: a client's update was applied, or the server edited it. */
+  changed(room: Room): void;
+  /** The server is stopping: project what is waiting, then take no more. */
+  stop?(): Promise<void>;
 }
 
 /** What a room tells the rating rounds. */
@@ -307,7 +317,9 @@ export class Room implements RoomPort {
     this.sizeBound += update.byteLength;
     broadcast(this.connections, encodeSyncUpdate(update));
     this.options.services?.fanout?.publish(this.documentId, { kind: 'update', update });
-    return this.store(update, author.userId);
+    const write = this.store(update, author.userId);
+    this.options.services?.projection?.changed(this);
+    return write;
   }
 
   /** Closes every connection (revoke, shutdown) with `code`. */
@@ -506,6 +518,7 @@ export class Room implements RoomPort {
     // A copy, so the stored entry does not pin the socket's receive buffer.
     const write = this.store(update.slice(), conn.userId);
     this.options.services?.rounds?.applied(this);
+    this.options.services?.projection?.changed(this);
     return write;
   }
 

@@ -50,6 +50,7 @@ export async function startSyncServer(
     accessChanges: new AccessWatcher({ sql: db.sql }),
     checkDatabase: () => db.sql.query(READY_QUERY),
     rounds: { sql: db.sql },
+    projection: { sql: db.sql },
     ...(config.redisUrl && { redisUrl: config.redisUrl }),
     redisChannelPrefix: config.redisChannelPrefix,
   });

@@ -1,0 +1,169 @@
+/**
+ * Keeps the query tables (`consensus`, `ratings`; packages/db projection.ts) in step with the
+ * documents (issue 39). After a client's update is applied to a checklist or assessment, or the
+ * server edits one (a round revealed, progress written), the document is projected once the
+ * burst settles: debounced per document (PROJECTION_DELAY_MS from the first change, not reset by
+ * later ones, so steady typing still projects), one projection per document at a time (a change
+ * during one queues exactly one more), rows computed from the room's live document in one turn
+ * and written by one idempotent statement. Rows that would not change are not written at all
+ * (the last rows written are remembered per document).
+ *
+ * What the tables hold, and why ratings come only from revealed round snapshots:
+ * docs/ARCHITECTURE.md, "Query tables". Other documents (ratings, plans, comments) are not
+ * projected; a document found not to be an instrument is remembered and never asked about again.
+ * A projection that fails (the database down) is logged and left: the next edit or a rebuild
+ * (`concord-project`) brings the rows back in step.
+ */
+import {
+  instrumentRows,
+  instrumentTemplate,
+  projectedDocument,
+  raterUsers,
+  writeProjection,
+  type InstrumentRows,
+  type ProjectedDocument,
+} from '@concord/db/projection';
+import type { SqlSession } from '@concord/db/rounds';
+import type { FastifyBaseLogger } from 'fastify';
+import type { SyncHub } from '../hub.js';
+import type { ProjectionHooks, Room } from '../room.js';
+
+/** How long after a document's first change in a burst it is projected. */
+export const PROJECTION_DELAY_MS = 250;
+
+/** How long shutdown waits for projections still to run. */
+const STOP_TIMEOUT_MS = 2_000;
+
+/** Documents remembered (kind, last rows written), beyond which the oldest are forgotten. */
+const REMEMBERED = 10_000;
+
+export interface ProjectorOptions {
+  sql: SqlSession;
+  log: FastifyBaseLogger;
+  /** Delay before a changed document is projected (tests, bench). */
+  delayMs?: number;
+  /** Hears each projection written: the document and when its first unprojected change came
+   * (performance.now()); for metrics and the P10 bench. */
+  onProjected?: (documentId: string, since: number) => void;
+}
+
+export class Projector implements ProjectionHooks {
+  /** Documents known not to be projected (their kind never changes). */
+  private readonly ignored = new Set<string>();
+  /** The rows last written per document, as JSON, so an unchanged projection writes nothing. */
+  private readonly written = new Map<string, string>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Per document: when its first change not yet projected came. */
+  private readonly since = new Map<string, number>();
+  private readonly running = new Map<string, Promise<void>>();
+  /** Changed while a projection ran: project again once it ends. */
+  private readonly again = new Set<string>();
+  private stopped = false;
+
+  constructor(
+    private readonly hub: SyncHub,
+    private readonly options: ProjectorOptions,
+  ) {}
+
+  changed(room: Room): void {
+    const id = room.documentId;
+    if (this.stopped || this.ignored.has(id)) return;
+    if (!this.since.has(id)) this.since.set(id, performance.now());
+    if (this.running.has(id)) {
+      this.again.add(id);
+      return;
+    }
+    this.schedule(id);
+  }
+
+  /** Resolves once every scheduled and running projection has finished (tests, bench). */
+  async settled(): Promise<void> {
+    while (this.timers.size > 0 || this.running.size > 0) {
+      if (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+      else await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Projects what is still waiting now, then takes no more (shutdown), at most STOP_TIMEOUT_MS. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const [id, timer] of this.timers) {
+      clearTimeout(timer);
+      this.start(id);
+    }
+    this.timers.clear();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.settledRunning(),
+      new Promise((resolve) => (timer = setTimeout(resolve, STOP_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  private async settledRunning(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+  }
+
+  private schedule(id: string): void {
+    if (this.timers.has(id)) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(id);
+      this.start(id);
+    }, this.options.delayMs ?? PROJECTION_DELAY_MS);
+    timer.unref();
+    this.timers.set(id, timer);
+  }
+
+  private start(id: string): void {
+    const since = this.since.get(id) ?? performance.now();
+    this.since.delete(id);
+    const run = this.project(id, since)
+      .catch((error: unknown) =>
+        this.options.log.warn({ err: error, documentId: id }, 'document not projected'),
+      )
+      .finally(() => {
+        this.running.delete(id);
+        if (this.again.delete(id) && !this.stopped) this.schedule(id);
+      });
+    this.running.set(id, run);
+  }
+
+  private async project(id: string, since: number): Promise<void> {
+    const facts = await projectedDocument(this.options.sql, id);
+    if (!facts) {
+      this.remember(this.ignored, id);
+      return;
+    }
+    const template = instrumentTemplate(facts.templateId, facts.templateVersion);
+    if (!template) {
+      this.options.log.warn(
+        { documentId: id, templateId: facts.templateId, templateVersion: facts.templateVersion },
+        'document not projected: its template is not one this server knows',
+      );
+      return;
+    }
+    const raters = await raterUsers(this.options.sql, id);
+    const rows = await this.hub.withRooms([id], ([room]) =>
+      instrumentRows(room!.doc, template, raters),
+    );
+    await this.write(facts, rows, since);
+  }
+
+  private async write(facts: ProjectedDocument, rows: InstrumentRows, since: number) {
+    const json = JSON.stringify(rows);
+    if (this.written.get(facts.documentId) === json) return;
+    await writeProjection(this.options.sql, facts, rows);
+    this.written.delete(facts.documentId);
+    this.remember(this.written, facts.documentId, json);
+    this.options.onProjected?.(facts.documentId, since);
+  }
+
+  private remember(target: Set<string>, id: string): void;
+  private remember(target: Map<string, string>, id: string, value: string): void;
+  private remember(target: Set<string> | Map<string, string>, id: string, value?: string): void {
+    if (target instanceof Set) target.add(id);
+    else target.set(id, value!);
+    if (target.size > REMEMBERED) target.delete(target.keys().next().value!);
+  }
+}

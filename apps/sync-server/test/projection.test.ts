@@ -1,0 +1,226 @@
+/**
+ * The query tables kept in step with the documents (issue 39) on the real server: a decision a
+ * facilitator records in the assessment (a stock client), and a round's reveal (a round command),
+ * reach `consensus` and `ratings`; a rater's private ratings never do before the reveal; the
+ * rebuild from the stored documents (`pnpm --filter @concord/db project`) gives the same rows.
+ */
+import { latestRound, recordConsensus, sectionItems, setIndicatorStatus } from '@concord/documents';
+import { schema } from '@concord/db';
+import { rebuildProjections } from '@concord/db/projection';
+import { outline } from '@concord/rubric-core';
+import { maPlnDistrictConditions as rubric } from '@concord/rubric-core/templates';
+import { describe, expect, it } from 'vitest';
+import { decodeRoundResult, encodeRoundCommand } from '../src/protocol.js';
+import {
+  changeAccess,
+  createDocument,
+  rawClient,
+  seedWorkspace,
+  stockClient,
+  useSyncServer,
+  waitFor,
+  type RawClient,
+} from './support.js';
+
+const fx = useSyncServer({
+  databaseAccess: {},
+  app: (db) => ({
+    rounds: { sql: db.handle.sql, options: { progressDelayMs: 10 } },
+    projection: { sql: db.handle.sql, options: { delayMs: 20 } },
+  }),
+});
+
+const entries = outline(rubric).entries;
+const s1 = entries[0]!.section.id;
+const items1 = sectionItems(rubric, [s1]).get(s1)!;
+const levels = entries[0]!.scale.levels.map((l) => l.value);
+
+/** Polls an async condition (a query) until it holds. */
+async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+let nextId = 0;
+async function command(client: RawClient, body: Record<string, unknown>) {
+  const id = `p${++nextId}`;
+  const before = client.frames.length;
+  client.send(encodeRoundCommand({ id, ...body }));
+  let result: { id: string; ok: boolean; error?: string } | null = null;
+  await waitFor(() => {
+    for (const frame of client.frames.slice(before)) {
+      const r = decodeRoundResult(frame) as typeof result;
+      if (r && r.id === id) result = r;
+    }
+    return result !== null;
+  }, `the answer to round command ${id}`);
+  return result!;
+}
+
+interface Rows {
+  consensus: Record<string, unknown>[];
+  ratings: Record<string, unknown>[];
+}
+
+async function rows(documentId: string): Promise<Rows> {
+  const sql = fx.db.handle.sql;
+  const consensus = await sql.query(
+    {
+      name: 'test_p_consensus',
+      text: `select indicator_id, value, rationale, status, decided_by::text as decided_by,
+          decided_at::text as decided_at, updated_at::text as updated_at
+        from consensus where document_id = $1::uuid order by indicator_id`,
+    },
+    [documentId],
+  );
+  const ratings = await sql.query(
+    {
+      name: 'test_p_ratings',
+      text: `select indicator_id, rater_id::text as rater_id, value, note,
+          updated_at::text as updated_at
+        from ratings where document_id = $1::uuid order by indicator_id, rater_id`,
+    },
+    [documentId],
+  );
+  return { consensus, ratings };
+}
+
+const timeless = (r: Rows) => ({
+  consensus: r.consensus.map(({ updated_at: _, ...rest }) => rest),
+  ratings: r.ratings.map(({ updated_at: _, ...rest }) => rest),
+});
+
+async function setup() {
+  const { handle } = fx.db;
+  const space = await seedWorkspace(handle);
+  const { workspaceId } = space;
+  const facilitator = await space.newUser();
+  await changeAccess(handle, workspaceId, 'membership.role-change', {
+    userId: facilitator,
+    role: 'facilitator',
+  });
+  const ana = await space.newUser();
+  const ben = await space.newUser();
+  const [doc] = await handle.db
+    .insert(schema.documents)
+    .values({
+      workspaceId,
+      kind: 'assessment',
+      title: 'District Conditions',
+      templateId: rubric.id,
+      templateVersion: rubric.version,
+    })
+    .returning();
+  const assessment = doc!.id;
+  const ratingsOf = (ownerId: string) =>
+    createDocument(handle, { workspaceId, kind: 'ratings', parentId: assessment, ownerId });
+  const [anaRatings, benRatings] = await Promise.all([ratingsOf(ana), ratingsOf(ben)]);
+  const client = (documentId: string, userId: string, clientID: number) => {
+    const c = stockClient(fx.server.url, documentId, fx.server.ticket(documentId, userId), {
+      clientID,
+    });
+    fx.clients.push(c);
+    return c;
+  };
+  const commander = (userId: string) =>
+    rawClient(fx.server.url, assessment, fx.server.ticket(assessment, userId));
+  return { facilitator, ana, ben, assessment, anaRatings, benRatings, client, commander };
+}
+
+describe('projection into the query tables', () => {
+  it('follows decisions and reveals, never private ratings, and a rebuild gives the same rows', async () => {
+    const t = await setup();
+    const [a, b] = [entries[0]!.indicator.id, entries[1]!.indicator.id];
+
+    // A stock client lays out the assessment and the facilitator records a decision on it.
+    const fac = t.client(t.assessment, t.facilitator, 21);
+    await fac.synced();
+    const at = '2026-12-05T09:30:00.000Z';
+    recordConsensus(fac.doc, rubric, { indicatorId: a, value: levels[2]!, by: t.facilitator, at });
+    setIndicatorStatus(fac.doc, rubric, b, 'in-discussion');
+    await until(
+      async () => (await rows(t.assessment)).consensus.some((r) => r.indicator_id === a),
+      'the decision in the consensus table',
+    );
+    let now = await rows(t.assessment);
+    expect(now.consensus).toHaveLength(entries.length);
+    expect(now.consensus.find((r) => r.indicator_id === a)).toMatchObject({
+      value: levels[2],
+      status: 'agreed',
+      decided_by: t.facilitator,
+    });
+    await until(
+      async () =>
+        (await rows(t.assessment)).consensus.find((r) => r.indicator_id === b)?.status ===
+        'in-discussion',
+      'the status in the consensus table',
+    );
+
+    // Raters rate in their private documents; a round opens: nothing of theirs is projected.
+    const anaOwn = t.client(t.anaRatings, t.ana, 22);
+    const benOwn = t.client(t.benRatings, t.ben, 23);
+    await Promise.all([anaOwn.synced(), benOwn.synced()]);
+    anaOwn.doc.getMap('ratings').set(items1[0]!, levels[1]!);
+    benOwn.doc.getMap('ratings').set(items1[0]!, levels[3]!);
+    benOwn.doc.getMap('ratings').set(items1[1]!, levels[0]!);
+    const cmd = await t.commander(t.facilitator);
+    expect(
+      await command(cmd, { op: 'open', sections: [s1], anonymised: true, deadline: null }),
+    ).toMatchObject({ ok: true });
+    // Progress (a server edit) is written and projected; the ratings table stays empty.
+    await waitFor(
+      () => Object.keys(latestRound(fac.doc)?.progress ?? {}).length === 2,
+      'both raters’ progress',
+    );
+    await fx.server.app.sync.room(t.assessment)?.settled();
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await rows(t.assessment)).ratings).toEqual([]);
+
+    // The reveal (the server's own edit) reaches the ratings table, each rater by user id.
+    expect(await command(cmd, { op: 'reveal', sections: 'all' })).toMatchObject({ ok: true });
+    await until(
+      async () => (await rows(t.assessment)).ratings.length === items1.length * 2,
+      'the revealed ratings in the ratings table',
+    );
+    now = await rows(t.assessment);
+    const of = (user: string, item: string) =>
+      now.ratings.find((r) => r.rater_id === user && r.indicator_id === item)?.value;
+    expect(of(t.ana, items1[0]!)).toBe(levels[1]);
+    expect(of(t.ben, items1[0]!)).toBe(levels[3]);
+    expect(of(t.ben, items1[1]!)).toBe(levels[0]);
+    expect(of(t.ana, items1[1]!)).toBeNull();
+    expect(now.ratings.every((r) => r.note === null)).toBe(true);
+
+    // The rebuild from the stored documents: nothing to change, and from empty tables the same
+    // rows.
+    await fx.server.app.sync.room(t.assessment)?.settled();
+    const again = await rebuildProjections(fx.db.handle.sql, fx.db.store, {
+      workspaceId: (
+        await fx.db.handle.sql.query<{ w: string }>(
+          {
+            name: 'test_p_ws',
+            text: 'select workspace_id::text as w from documents where id = $1::uuid',
+          },
+          [t.assessment],
+        )
+      )[0]!.w,
+    });
+    expect(again.changed).toBe(0);
+    expect(await rows(t.assessment)).toEqual(now);
+    await fx.db.handle.sql.query(
+      { name: 'test_p_clear_c', text: 'delete from consensus where document_id = $1::uuid' },
+      [t.assessment],
+    );
+    await fx.db.handle.sql.query(
+      { name: 'test_p_clear_r', text: 'delete from ratings where document_id = $1::uuid' },
+      [t.assessment],
+    );
+    await rebuildProjections(fx.db.handle.sql, fx.db.store);
+    expect(timeless(await rows(t.assessment))).toEqual(timeless(now));
+    cmd.close();
+  });
+});
