@@ -41,6 +41,8 @@ const [A, B] = [inS1[0]!, inS1[1]!];
 const C = inS2[0]!;
 const levels = entries[0]!.scale.levels;
 
+/** The item's label as the page shows it ("1.1" for dc.1.1). */
+const labelOf = (id: string) => id.replace(/^dc\./, '');
 const card = (page: Page, id: string) => page.locator(`article.item-card[data-item-id="${id}"]`);
 const radio = (page: Page, id: string, value: number) =>
   card(page, id)
@@ -228,6 +230,41 @@ describe('a rating round, from opening to the reveal', () => {
       expect((await team(R2.page, C).textContent())!.replace(/\s+/g, ' ')).toContain(
         `Ana Rater ${hi} ${levels[2]!.label}`,
       );
+
+      // The facilitator records the team's rating of A (with the keyboard) and the rationale;
+      // every rater sees it at once, with how far each of them moved; raters co-edit the rationale.
+      const teamChoice = F.page.getByRole('radiogroup', { name: `Team rating for ${labelOf(A)}` });
+      await teamChoice.getByRole('radio').nth(1).focus();
+      await F.page.keyboard.press('Space');
+      const rationale = F.page.getByRole('textbox', { name: `Rationale for ${labelOf(A)}` });
+      await rationale.click();
+      await F.page.keyboard.type('Coaching is funded for one year only.');
+      for (const R of [R1, R2, R3]) {
+        const recorded = card(R.page, A).getByTestId('team-rating');
+        await recorded.waitFor();
+        await expect
+          .poll(async () => ((await recorded.textContent()) ?? '').replace(/\s+/g, ' '))
+          .toContain(`Consensus rating: ${mid} ${levels[1]!.label}`);
+        expect(await recorded.textContent()).toContain('Fay Facilitator');
+        await expect
+          .poll(
+            async () =>
+              (await card(R.page, A)
+                .getByRole('textbox', { name: `Rationale for ${labelOf(A)}` })
+                .textContent()) ?? '',
+          )
+          .toContain('Coaching is funded for one year only.');
+      }
+      const movedText = (
+        (await card(R1.page, A).getByTestId('team-rating').textContent()) ?? ''
+      ).replace(/\s+/g, ' ');
+      expect(movedText).toContain('Ana Rater (you): up 1 level');
+      expect(movedText).toContain('Ben Rater: down 1 level');
+      expect(movedText).toContain('Cy Rater: same level');
+      // A rater has no control to record it.
+      expect(
+        await R1.page.getByRole('radiogroup', { name: `Team rating for ${labelOf(A)}` }).count(),
+      ).toBe(0);
 
       // The heatmap and the statistics, as every participant sees them.
       await R1.page.getByRole('button', { name: 'Heatmap and statistics' }).click();

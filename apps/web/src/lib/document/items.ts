@@ -110,3 +110,5 @@ export function pageSections(template: LeveledTemplate): PageSection[] {
 export const ratingGroupName = (item: PageItem) => `Rating for ${item.label}`;
 export const evidenceName = (item: PageItem) => `Evidence for ${item.label}`;
 export const notesName = (item: PageItem) => `Notes for ${item.label}`;
+export const rationaleName = (item: PageItem) => `Rationale for ${item.label}`;
+export const teamRatingName = (item: PageItem) => `Team rating for ${item.label}`;

@@ -5,7 +5,8 @@
  * instrument it shows (another school's copy gets another) and destroys it when it leaves; the
  * route wires it, components show it.
  */
-import { ROOT } from '@concord/documents';
+import { clearDecision, recordDecision, ROOT } from '@concord/documents';
+import type { LeveledTemplate } from '@concord/rubric-core';
 import * as Y from 'yjs';
 import { CommentThreads } from '$lib/comments/comment-threads.svelte';
 import type { PageItem, PageSection } from '$lib/document/items';
@@ -26,6 +27,7 @@ export interface DocumentSessionOptions {
   canEdit: boolean;
   canRate: boolean;
   sections: readonly PageSection[];
+  template: LeveledTemplate;
   tickets: Readonly<Record<string, SyncTicket | null | undefined>>;
 }
 
@@ -125,6 +127,24 @@ export class DocumentSession {
 
   redoRating(): void {
     this.undo?.redo();
+  }
+
+  /**
+   * Records the team's rating of an item (or with null, withdraws it), as me and now; the item
+   * is then agreed (or back in discussion). Facilitators and owners: the server refuses others.
+   */
+  decide(itemId: string, value: number | null): void {
+    const doc = this.live.doc;
+    if (value === null) clearDecision(doc, this.options.template, itemId);
+    else
+      recordDecision(doc, this.options.template, {
+        indicatorId: itemId,
+        value,
+        by: this.options.me.id,
+        // A timestamp written once, not state.
+        // eslint-disable-next-line svelte/prefer-svelte-reactivity
+        at: new Date().toISOString(),
+      });
   }
 
   /** A round command (facilitators); the server answers, and the change arrives by sync. */
