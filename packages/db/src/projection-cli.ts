@@ -12,12 +12,15 @@ import { createDb } from './create-db.js';
 import { rebuildProjections } from './projection.js';
 import { createDocumentStore } from './sql-store.js';
 
-const USAGE = 'usage: pnpm --filter @concord/db project [-- --workspace <workspace id>]';
+const USAGE = 'usage: pnpm --filter @concord/db project [--workspace <workspace id>]';
 
 async function main(): Promise<number> {
   let workspaceId: string | null = null;
   try {
+    // `pnpm … project -- --workspace <id>` passes the `--` on.
+    const args = process.argv.slice(2);
     const { values } = parseArgs({
+      args: args[0] === '--' ? args.slice(1) : args,
       options: { workspace: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
     if (values.help) {
