@@ -266,6 +266,29 @@ describe('a rating round, from opening to the reveal', () => {
         await R1.page.getByRole('radiogroup', { name: `Team rating for ${labelOf(A)}` }).count(),
       ).toBe(0);
 
+      // The agenda: A (flagged) comes first, agreed now; the facilitator takes up the next item
+      // with the keyboard, and a rater's agenda shows it in discussion.
+      await F.page.getByRole('button', { name: 'Agenda', exact: true }).click();
+      const agendaItems = F.page.getByRole('region', { name: 'Agenda' }).getByRole('listitem');
+      await expect
+        .poll(async () => (await agendaItems.first().textContent()) ?? '')
+        .toContain(`${labelOf(A)} `);
+      expect(await agendaItems.first().textContent()).toContain('Agreed');
+      await F.page.getByRole('button', { name: 'Next item' }).focus();
+      await F.page.keyboard.press('Enter');
+      await R2.page.getByRole('button', { name: 'Agenda', exact: true }).click();
+      await expect
+        .poll(
+          async () =>
+            (await R2.page
+              .getByRole('region', { name: 'Agenda' })
+              .getByRole('status')
+              .textContent()) ?? '',
+        )
+        .toMatch(/1 of \d+ agreed; in discussion: /);
+      expect(await R2.page.getByRole('button', { name: 'Next item' }).count()).toBe(0);
+      await R2.page.getByRole('button', { name: 'Items', exact: true }).click();
+
       // The heatmap and the statistics, as every participant sees them.
       await R1.page.getByRole('button', { name: 'Heatmap and statistics' }).click();
       const heatmap = R1.page.getByTestId('heatmap');

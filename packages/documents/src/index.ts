@@ -12,7 +12,7 @@ export * from './bounds.js';
 export { DocumentInputError } from './errors.js';
 export { readMeta, type DocumentMeta } from './meta.js';
 export type { Decision, DecisionInput } from './leveled.js';
-export { readDecision, recordDecision, clearDecision } from './leveled.js';
+export { readDecision, recordDecision, clearDecision, setItemStatus } from './leveled.js';
 export {
   createChecklist,
   readChecklist,

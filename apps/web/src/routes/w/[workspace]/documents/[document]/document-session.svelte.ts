@@ -5,7 +5,13 @@
  * instrument it shows (another school's copy gets another) and destroys it when it leaves; the
  * route wires it, components show it.
  */
-import { clearDecision, recordDecision, ROOT } from '@concord/documents';
+import {
+  clearDecision,
+  recordDecision,
+  ROOT,
+  setItemStatus,
+  type ItemStatus,
+} from '@concord/documents';
 import type { LeveledTemplate } from '@concord/rubric-core';
 import * as Y from 'yjs';
 import { CommentThreads } from '$lib/comments/comment-threads.svelte';
@@ -145,6 +151,11 @@ export class DocumentSession {
         // eslint-disable-next-line svelte/prefer-svelte-reactivity
         at: new Date().toISOString(),
       });
+  }
+
+  /** Where the discussion of an item stands (facilitators and owners). */
+  setStatus(itemId: string, status: ItemStatus): void {
+    setItemStatus(this.live.doc, this.options.template, itemId, status);
   }
 
   /** A round command (facilitators); the server answers, and the change arrives by sync. */
