@@ -144,4 +144,67 @@ describe('the demo workspace', () => {
       await context.close();
     }
   }, 60_000);
+
+  it('lists the members in compact rows that fit 390 px, "represents" for raters only', async () => {
+    for (const width of [1280, 390]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      try {
+        await signIn(page, 'owner@demo.concord.test');
+        await page.getByRole('link', { name: DEMO_WORKSPACE }).first().click();
+        await page.waitForURL(/\/w\/[0-9a-f-]+$/);
+        await page.goto(`${page.url()}/members`);
+        await page.waitForSelector('body[data-hydrated]');
+        // Nothing wider than the screen.
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        expect(overflow, `horizontal overflow at ${width} px`).toBe(0);
+        const rows = page.locator('tr[data-member-email]');
+        expect(await rows.count()).toBe(7);
+        // Represents: a rater's district or school; nothing shown for the others, and no
+        // "represents" select on their rows until Rater is chosen.
+        // What the cell shows to the eye (a visually hidden "Does not rate" is for screen readers).
+        const represents = (email: string) =>
+          page
+            .locator(`tr[data-member-email="${email}"] td[data-label="Represents"]`)
+            .evaluate((cell) => {
+              // An owner's row holds a select: what it shows is its chosen option.
+              const select = cell.querySelector('select');
+              if (select) return select.selectedOptions[0]?.textContent?.trim() ?? '';
+              const shown = cell.cloneNode(true) as HTMLElement;
+              for (const hidden of shown.querySelectorAll('.visually-hidden')) hidden.remove();
+              return (shown.textContent ?? '').trim();
+            });
+        await expect(represents('district.rater@demo.concord.test')).resolves.toBe('District');
+        await expect(represents('harborview.rater@demo.concord.test')).resolves.toBe(
+          'Harborview Elementary School',
+        );
+        await expect(represents('leadership@demo.concord.test')).resolves.toBe('');
+        await expect(represents('facilitator@demo.concord.test')).resolves.toBe('');
+        const viewerRow = page.locator('tr[data-member-email="leadership@demo.concord.test"]');
+        await expect(viewerRow.getByLabel(/Whom .* represents/).count()).resolves.toBe(0);
+        await viewerRow.getByLabel('Role of Dr. Renee Walsh').selectOption('rater');
+        await expect(viewerRow.getByLabel(/Whom .* represents/).count()).resolves.toBe(1);
+        // "District" as a name, capitalised wherever it stands alone.
+        const texts = await page
+          .locator('main option, main td, main th')
+          .evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+        expect(texts.filter((t) => /^district$/.test(t))).toEqual([]);
+        if (width === 1280) {
+          // One line of controls per member: rows no taller than two lines of text.
+          const heights = await rows.evaluateAll((els) =>
+            els.map((e) => e.getBoundingClientRect().height),
+          );
+          expect(Math.max(...heights), heights.join(', ')).toBeLessThan(70);
+        }
+        const serious = (await runAxe(page)).filter(
+          (v) => v.impact === 'serious' || v.impact === 'critical',
+        );
+        expect(serious).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    }
+  }, 90_000);
 });
