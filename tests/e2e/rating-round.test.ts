@@ -287,6 +287,9 @@ describe('a rating round, from opening to the reveal', () => {
         )
         .toMatch(/1 of \d+ agreed; in discussion: /);
       expect(await R2.page.getByRole('button', { name: 'Next item' }).count()).toBe(0);
+      expect(
+        (await runAxe(R2.page)).filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+      ).toEqual([]);
       await R2.page.getByRole('button', { name: 'Items', exact: true }).click();
 
       // The heatmap and the statistics, as every participant sees them.
