@@ -261,9 +261,18 @@ describe('sessions', () => {
         );
         expect(violations).toEqual([]);
 
-        await a
-          .locator('[data-current="false"]')
-          .getByRole('button', { name: /Sign out this session/ })
+        // Each session says its browser and system; the full string is one click away.
+        const other = a.locator('[data-current="false"]');
+        const device = (await other.locator('.session-agent').innerText()).trim();
+        expect(device).toMatch(/^Chrome on Linux$/);
+        const details = other.locator('details');
+        await details.locator('summary').click();
+        await expect(details.locator('code').innerText()).resolves.toMatch(
+          /^Mozilla\/5\.0 .*Chrome\//,
+        );
+        // The button says which session it ends.
+        await other
+          .getByRole('button', { name: /^Sign out Chrome on Linux, last active .+ UTC$/ })
           .click();
         await expect.poll(() => sessions.count()).toBe(1);
 

@@ -17,6 +17,7 @@ import {
   listUserSessions,
 } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
+import { describeUserAgent } from '$lib/server/user-agent';
 
 export const load: PageServerLoad = async (event) => {
   const { user, session } = requireSession(event);
@@ -35,6 +36,7 @@ export const load: PageServerLoad = async (event) => {
       lastSeenAt: s.lastSeenAt.toISOString(),
       expiresAt: s.expiresAt.toISOString(),
       userAgent: s.userAgent,
+      device: describeUserAgent(s.userAgent),
       ip: s.ip,
     })),
   };
