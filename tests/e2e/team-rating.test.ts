@@ -93,6 +93,12 @@ describe("the items' recorded team ratings", () => {
       await expect(funding.locator('time').getAttribute('datetime')).resolves.toBe(
         '2026-09-16T20:00:00Z',
       );
+      // Launch readiness follows the team ratings: funding is a barrier, so not ready.
+      const launch = page.getByRole('region', { name: /ready to launch/i });
+      await expect(launch.getByRole('heading').textContent()).resolves.toContain(
+        'Not ready to launch',
+      );
+      expect(flat((await launch.textContent()) ?? '')).toContain('Funding: Barrier to Launch');
       // Every seeded team rating, and no other: no rationale where none was written.
       const seeded: Record<string, string> = {
         'pre.innovation': '2 Sufficient for Launch',
