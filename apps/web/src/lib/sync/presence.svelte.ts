@@ -16,6 +16,10 @@ export interface Person extends PresenceUser {
   /** The item this person is on (their most recently active tab), or null. */
   item: string | null;
   isMe: boolean;
+  /** Asks the others to follow them (a facilitator's "Follow me"). */
+  leading: boolean;
+  /** The user id of the leader this person follows, or null. */
+  following: string | null;
 }
 
 /** A person's colour (the sync server writes the same into their presence). */
@@ -56,6 +60,18 @@ export class Presence {
       this.awareness.setLocalStateField('item', item);
   }
 
+  /** Ask the others to follow me (true) or stop (false). */
+  setLeading(on: boolean): void {
+    if ((this.awareness.getLocalState()?.leading ?? false) !== on)
+      this.awareness.setLocalStateField('leading', on);
+  }
+
+  /** Whom I follow (a leader's user id), or null. */
+  setFollowing(userId: string | null): void {
+    if ((this.awareness.getLocalState()?.following ?? null) !== userId)
+      this.awareness.setLocalStateField('following', userId);
+  }
+
   /** The people on one item, me excluded. */
   on(item: string): Person[] {
     return this.people.filter((p) => !p.isMe && p.item === item);
@@ -70,11 +86,20 @@ export class Presence {
       const user = readUser(state.user);
       if (!user) continue;
       const item = typeof state.item === 'string' ? state.item : null;
+      const leading = state.leading === true;
+      const following = typeof state.following === 'string' ? state.following : null;
       const isMe = user.id === this.me.id;
       const known = byUser.get(user.id);
       // One entry per person (several tabs): my own tab for me, else a tab that names an item.
       if (known && (isMe ? clientId !== localId : known.item !== null || item === null)) continue;
-      byUser.set(user.id, { ...user, initials: initialsOf(user.name), item, isMe });
+      byUser.set(user.id, {
+        ...user,
+        initials: initialsOf(user.name),
+        item,
+        isMe,
+        leading: leading || (known?.leading ?? false),
+        following: following ?? known?.following ?? null,
+      });
     }
     this.people = [...byUser.values()].sort((a, b) =>
       a.isMe === b.isMe ? a.name.localeCompare(b.name) : a.isMe ? -1 : 1,

@@ -9,7 +9,7 @@
  * first). The tickets are this member's and short-lived (TICKET_TTL_SECONDS): the answer is
  * marked private, and the page uses a ticket only while it is fresh ($lib/sync/ticket).
  */
-import { SHARED_DOCUMENT_ACCESS } from '@concord/auth/roles';
+import { can, SHARED_DOCUMENT_ACCESS } from '@concord/auth/roles';
 import { error } from '@sveltejs/kit';
 import { dev } from '$app/environment';
 import { getDb } from '$lib/server/db';
@@ -90,6 +90,8 @@ export const load: PageServerLoad = async (event) => {
     commentsDocumentId,
     /** Who can be @mentioned in a comment. */
     members: members.map((m) => ({ id: m.userId, name: m.name })),
+    /** Who may lead (follow me): the members whose role runs rounds. */
+    leaderIds: members.filter((m) => can(m.role, 'ratings.reveal')).map((m) => m.userId),
     canEdit: capabilities.includes('write'),
     /** May run rating rounds (open, reveal, close, nudge). */
     canDecide,
