@@ -1,0 +1,219 @@
+import {
+  createAssessment,
+  createChecklist,
+  indicatorEvidence,
+  recordConsensus,
+  replaceRichText,
+  setTeamRating,
+  writeOpenRound,
+  writeReveal,
+} from '@concord/documents';
+import { outline } from '@concord/rubric-core';
+import {
+  maPlnDistrictConditions as dc,
+  schoolworksPrerequisites as prereq,
+} from '@concord/rubric-core/templates';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+  attachment,
+  inert,
+  readReport,
+  reportFileName,
+  reportSummary,
+  reportTable,
+  writeReportCsv,
+} from './consensus-report-model';
+
+const FACILITATOR = '00000000-0000-4000-8000-00000000000f';
+const ZOE = '00000000-0000-4000-8000-0000000000a1';
+const BEN = '00000000-0000-4000-8000-0000000000b2';
+const people = { [FACILITATOR]: 'Fátima Ölçer, facilitator', [ZOE]: 'Zoë Ñúñez', [BEN]: 'Ben' };
+const stamp = { by: FACILITATOR, at: '2026-12-01T10:00:00.000Z' };
+
+const ids = (section: string) =>
+  outline(dc)
+    .entries.filter((e) => e.section.id === section)
+    .map((e) => e.indicator.id);
+const dc1 = ids('dc.1');
+const first = outline(dc).entries[0]!;
+
+const RATIONALE = 'We agreed, "mostly", after a long talk,\nand a second paragraph: café ☕';
+
+/** Round 1 anonymised over dc.1, round 2 named over dc.1 again; a decision on the first item. */
+function assessmentDoc(): Y.Doc {
+  const doc = new Y.Doc();
+  createAssessment(doc, dc);
+  writeOpenRound(
+    doc,
+    1,
+    { sections: ['dc.1'], anonymised: true, deadline: null },
+    { A: 'Rater A', B: 'Rater B' },
+    stamp,
+  );
+  writeReveal(
+    doc,
+    'r1',
+    { 'dc.1': { [dc1[0]!]: { A: 1, B: 3 }, [dc1[1]!]: { A: 2, B: null } } },
+    stamp,
+  );
+  writeOpenRound(
+    doc,
+    2,
+    { sections: ['dc.1'], anonymised: false, deadline: null },
+    { [ZOE]: 'Zoë Ñúñez', [BEN]: 'Ben' },
+    stamp,
+  );
+  writeReveal(
+    doc,
+    'r2',
+    { 'dc.1': { [dc1[0]!]: { [ZOE]: 2, [BEN]: 2 }, [dc1[1]!]: { [ZOE]: 9, [BEN]: 1 } } },
+    stamp,
+  );
+  recordConsensus(doc, dc, {
+    indicatorId: dc1[0]!,
+    value: 2,
+    by: FACILITATOR,
+    at: '2026-12-02T11:30:00.000Z',
+    rationale: RATIONALE,
+  });
+  replaceRichText(indicatorEvidence(doc, dc, dc1[0]!), '=HYPERLINK("http://x") minutes, p. 4');
+  return doc;
+}
+
+describe('readReport', () => {
+  it('reads every item with its rounds, the decision by name and the texts', () => {
+    const report = readReport(assessmentDoc(), dc, people);
+    expect(report.decisionWord).toBe('Consensus');
+    const items = report.sections.flatMap((s) => s.items);
+    expect(items.map((i) => i.id)).toEqual(outline(dc).entries.map((e) => e.indicator.id));
+    const item = items[0]!;
+    expect(item.statement).toBe(first.indicator.text);
+    expect(item.status).toBe('agreed');
+    expect(item.decision).toMatchObject({
+      value: 2,
+      by: 'Fátima Ölçer, facilitator',
+      at: '2026-12-02T11:30:00.000Z',
+    });
+    expect(item.decision!.label).toBe(first.scale.levels.find((l) => l.value === 2)!.label);
+    expect(item.rationale).toBe(RATIONALE);
+    expect(item.rounds.map((r) => r.ratings.map((x) => [x.rater, x.value]))).toEqual([
+      [
+        ['Rater A', 1],
+        ['Rater B', 3],
+      ],
+      [
+        ['Zoë Ñúñez', 2],
+        ['Ben', 2],
+      ],
+    ]);
+    // A value not on the scale reads as not rated; so does a rater missing from the snapshot.
+    expect(items[1]!.rounds[1]!.ratings[0]).toMatchObject({ value: null, label: 'Not rated' });
+    expect(items[2]!.rounds[0]!.ratings.map((r) => r.value)).toEqual([null, null]);
+    // Another section: no round revealed it.
+    expect(items.find((i) => i.sectionId !== 'dc.1')!.rounds).toEqual([]);
+  });
+});
+
+describe('the CSV', () => {
+  it('reads back with csv-parse: quotes, commas, newlines and non-ASCII names intact', () => {
+    const csv = writeReportCsv(readReport(assessmentDoc(), dc, people));
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    expect(csv).toContain('\r\n');
+    const rows: string[][] = parse(csv, { bom: true });
+    const [header, ...body] = rows;
+    expect(header).toEqual([
+      'Section',
+      'Item',
+      'Title',
+      'Statement',
+      'Round',
+      'Rater A',
+      'Rater B',
+      'Zoë Ñúñez',
+      'Ben',
+      'Consensus level',
+      'Consensus',
+      'Status',
+      'Recorded by',
+      'Recorded at',
+      'Rationale',
+      'Evidence',
+    ]);
+    const col = (name: string) => header!.indexOf(name);
+    // One row per item and round: two rounds for each dc.1 item, one row for every other item.
+    expect(body).toHaveLength(outline(dc).entries.length + dc1.length);
+    const [r1, r2] = body.filter((r) => r[col('Item')] === '1.1');
+    expect(r1![col('Round')]).toBe('1');
+    expect([r1![col('Rater A')], r1![col('Rater B')], r1![col('Zoë Ñúñez')]]).toEqual([
+      '1',
+      '3',
+      '',
+    ]);
+    expect(r2![col('Round')]).toBe('2');
+    expect([r2![col('Rater A')], r2![col('Zoë Ñúñez')], r2![col('Ben')]]).toEqual(['', '2', '2']);
+    for (const row of [r1!, r2!]) {
+      expect(row[col('Statement')]).toBe(first.indicator.text);
+      expect(row[col('Consensus level')]).toBe('2');
+      expect(row[col('Status')]).toBe('Agreed');
+      expect(row[col('Recorded by')]).toBe('Fátima Ölçer, facilitator');
+      expect(row[col('Recorded at')]).toBe('2026-12-02T11:30:00.000Z');
+      expect(row[col('Rationale')]).toBe(RATIONALE);
+      // A formula someone typed is made inert.
+      expect(row[col('Evidence')]).toBe(`'=HYPERLINK("http://x") minutes, p. 4`);
+    }
+    const notRated = body.find((r) => r[col('Item')] === '1.2' && r[col('Round')] === '2')!;
+    expect(notRated[col('Zoë Ñúñez')]).toBe('Not rated');
+    const other = body.find((r) => r[col('Round')] === '')!;
+    expect(other[col('Status')]).toBe('Not discussed');
+    expect(other[col('Consensus')]).toBe('');
+  });
+
+  it('a checklist says team rating', () => {
+    const doc = new Y.Doc();
+    createChecklist(doc, prereq);
+    const id = outline(prereq).entries[0]!.indicator.id;
+    const level = outline(prereq).entries[0]!.scale.levels[0]!;
+    setTeamRating(doc, prereq, {
+      indicatorId: id,
+      value: level.value,
+      by: FACILITATOR,
+      at: stamp.at,
+    });
+    const table = reportTable(readReport(doc, prereq, people));
+    expect(table[0]).toContain('Team rating level');
+    expect(table[1]).toContain(level.label);
+  });
+
+  it('inert, file name and header', () => {
+    expect(inert('=1+1')).toBe("'=1+1");
+    expect(inert('-3')).toBe("'-3");
+    expect(inert('fine = good')).toBe('fine = good');
+    const name = reportFileName('Springfield 2026/27', 'District Conditions: "draft"');
+    expect(name).toBe('Springfield 2026 27 - District Conditions draft - consensus.csv');
+    expect(attachment('Zoë - x.csv')).toBe(
+      `attachment; filename="Zo_ - x.csv"; filename*=UTF-8''Zo%C3%AB%20-%20x.csv`,
+    );
+  });
+});
+
+describe('reportSummary', () => {
+  it('scores from the decision, else the latest round; the heatmap of the latest reveal', () => {
+    const report = readReport(assessmentDoc(), dc, people);
+    const summary = reportSummary(dc, report);
+    expect(summary.readiness).toBeNull();
+    expect(summary.heatmap?.roundNumber).toBe(2);
+    const s1 = summary.scores.sections.find((s) => s.sectionId === 'dc.1')!;
+    expect(s1.withConsensus).toBe(1);
+    expect(s1.basis).toBe('mixed');
+  });
+
+  it('launch readiness for a checklist', () => {
+    const doc = new Y.Doc();
+    createChecklist(doc, prereq);
+    const summary = reportSummary(prereq, readReport(doc, prereq, people));
+    expect(summary.readiness?.status).toBe('incomplete');
+    expect(summary.heatmap).toBeNull();
+  });
+});
