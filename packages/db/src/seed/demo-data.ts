@@ -193,7 +193,7 @@ export const DC_RATINGS: Record<string, readonly (number | null)[]> = {
   'dc.5.6': [3, 3, 2, 2], // S
   'dc.5.7': [1, 1, 2, 1], // A
   'dc.5.8': [3, 3, 3, 3], // U
-  // Required areas of autonomy: a yes/no section of its own (0 not in place, 1 in place).
+  // Required areas of autonomy: a yes/no section of its own (0 no, 1 yes).
   'dc.autonomy.1': [1, 1, 1, 1],
   'dc.autonomy.2': [1, 0, 1, 1],
   'dc.autonomy.3': [0, 0, 0, 0],

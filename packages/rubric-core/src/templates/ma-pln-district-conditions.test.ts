@@ -77,8 +77,10 @@ describe('ma-pln-district-conditions template', () => {
     expect(a.number).toBeUndefined();
     expect(a.scale?.measurement).toBe('nominal');
     expect(a.scale?.levels).toEqual([
-      { value: 0, label: 'Not in place' },
-      { value: 1, label: 'In place' },
+      // The seed lists the areas every member school should have and prints no level words: a
+      // plain yes/no, in no words the seed does not use.
+      { value: 0, label: 'No' },
+      { value: 1, label: 'Yes' },
     ]);
     expect(a.description).toMatch(/^The MA Personalized Learning Network \(PLN\) believes/);
     expect(a.description).toContain('adoption of a “thin contract” or side letter provision');

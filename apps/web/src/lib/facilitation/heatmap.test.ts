@@ -79,9 +79,9 @@ describe('heatmapModel', () => {
     expect(row(rows, dc1[4]!).rated).toBe(0);
     // The yes/no list: its own labels, lowest and highest pattern.
     expect(row(rows, auto[0]!).cells.map((c) => [c.label, c.pattern])).toEqual([
-      ['Not in place', 0],
-      ['In place', 3],
-      ['In place', 3],
+      ['No', 0],
+      ['Yes', 3],
+      ['Yes', 3],
     ]);
   });
 
