@@ -287,6 +287,14 @@ describe('a rating round, from opening to the reveal', () => {
         )
         .toMatch(/1 of \d+ agreed; in discussion: /);
       expect(await R2.page.getByRole('button', { name: 'Next item' }).count()).toBe(0);
+      // The shared timer on the item in discussion: every page shows it, counting down.
+      await F.page.getByRole('button', { name: 'Agenda', exact: true }).click();
+      await F.page.getByRole('button', { name: /^Start timer on / }).click();
+      const benTimer = R2.page.getByRole('timer');
+      await benTimer.first().waitFor();
+      expect((await benTimer.first().textContent()) ?? '').toMatch(/\d:\d\d left on /);
+      await F.page.getByRole('button', { name: 'Stop timer' }).first().click();
+      await expect.poll(() => R2.page.getByRole('timer').count()).toBe(0);
       expect(
         (await runAxe(R2.page)).filter((v) => v.impact === 'serious' || v.impact === 'critical'),
       ).toEqual([]);

@@ -152,6 +152,25 @@ describe('rating rounds', () => {
       error: 'rater: someone is not a rater of round 1',
     });
     await waitFor(() => round(benShared)?.nudges[t.ben]?.by === t.facilitator, 'the nudge');
+    // The discussion timer: started at the server's time, by decide only, on a real item.
+    expect(await command(fac, { op: 'timer', item: items1[0], seconds: 300 })).toMatchObject({
+      ok: true,
+    });
+    await waitFor(() => round(benShared)?.timer?.item === items1[0], 'the timer');
+    expect(round(benShared)!.timer).toMatchObject({ seconds: 300, by: t.facilitator });
+    expect(Number.isNaN(Date.parse(round(benShared)!.timer!.startedAt))).toBe(false);
+    expect(await command(fac, { op: 'timer', item: 'nope', seconds: 300 })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^item: nope is not an item/),
+    });
+    expect(await command(fac, { op: 'timer', item: items1[0], seconds: 5 })).toMatchObject({
+      ok: false,
+      error: 'seconds: at least 10 seconds',
+    });
+    expect(await command(fac, { op: 'timer', item: null, seconds: 300 })).toMatchObject({
+      ok: true,
+    });
+    await waitFor(() => round(benShared)?.timer === null, 'the stopped timer');
     // Before reveal the shared document holds counts only: no rater's level anywhere in it.
     const beforeReveal = JSON.stringify(benShared.doc.getMap('rounds').toJSON());
     expect(beforeReveal).not.toContain('"revealed":{"');

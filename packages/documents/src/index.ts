@@ -107,6 +107,8 @@ export {
   writeClose,
   writeNudge,
   writeFrozen,
+  writeTimer,
+  type RoundTimer,
   type Stamp,
   type RoundSettings,
   type RoundState,

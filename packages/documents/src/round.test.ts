@@ -19,6 +19,7 @@ import {
   writeProgress,
   writeRater,
   writeReveal,
+  writeTimer,
 } from './round.js';
 
 const stamp = { by: 'fac-1', at: '2026-12-07T19:00:00.000Z' };
@@ -132,6 +133,16 @@ describe('rating rounds', () => {
     rounds.set('r8', half);
     half.set('opened', { number: 'eight' });
     expect(readRounds(doc)).toEqual([]);
+  });
+
+  it('keeps one discussion timer, stopped with null', () => {
+    const { doc } = docWithRound();
+    expect(latestRound(doc)!.timer).toBeNull();
+    const timer = { item: 'dc.1.1', seconds: 300, startedAt: stamp.at, by: stamp.by };
+    writeTimer(doc, 'r1', timer);
+    expect(latestRound(doc)!.timer).toEqual(timer);
+    writeTimer(doc, 'r1', null);
+    expect(latestRound(doc)!.timer).toBeNull();
   });
 
   it('names anonymised raters A to Z, then AA', () => {

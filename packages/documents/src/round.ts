@@ -15,6 +15,8 @@
  *     progress  Y.Map<raterKey, { [sectionId]: rated items }>
  *     revealed  Y.Map<sectionId, { by, at, ratings: { [itemId]: { [raterKey]: level | null } } }>
  *     nudges    Y.Map<raterKey, { by, at }>
+ *     timer     { item, seconds, startedAt, by }   the discussion timer, started at the server's
+ *                                           time (absent or null: none running)
  *   frozen (ratings document): Y.Map<indicatorId, roundId>   revealed, so fixed from then on
  *
  * Which user an anonymised key stands for is kept by the server (the database's round_raters),
@@ -34,6 +36,7 @@ export const ROUND = {
   progress: 'progress',
   revealed: 'revealed',
   nudges: 'nudges',
+  timer: 'timer',
 } as const;
 
 /** Longest deadline note or name kept in a round. */
@@ -60,6 +63,14 @@ export interface RevealedSection extends Stamp {
   ratings: Record<string, Record<string, number | null>>;
 }
 
+/** The shared discussion timer: `seconds` from `startedAt` (the server's clock) on `item`. */
+export interface RoundTimer {
+  item: string;
+  seconds: number;
+  startedAt: string;
+  by: string;
+}
+
 export interface RoundState extends RoundSettings {
   id: string;
   number: number;
@@ -72,6 +83,7 @@ export interface RoundState extends RoundSettings {
   /** Section id → the frozen snapshot of that section's ratings. */
   revealed: Record<string, RevealedSection>;
   nudges: Record<string, Stamp>;
+  timer: RoundTimer | null;
 }
 
 export function roundId(number: number): string {
@@ -145,6 +157,15 @@ function readRound(id: string, map: Y.Map<unknown>): RoundState | null {
     const s = stampOf(v);
     if (s) nudges[key] = s;
   }
+  const t = asRecord(map.get(ROUND.timer));
+  const timer: RoundTimer | null =
+    t &&
+    typeof t.item === 'string' &&
+    typeof t.seconds === 'number' &&
+    asTimestamp(t.startedAt) !== undefined &&
+    typeof t.by === 'string'
+      ? { item: t.item, seconds: t.seconds, startedAt: t.startedAt as string, by: t.by }
+      : null;
   return {
     id,
     number,
@@ -157,6 +178,7 @@ function readRound(id: string, map: Y.Map<unknown>): RoundState | null {
     progress,
     revealed,
     nudges,
+    timer,
   };
 }
 
@@ -272,6 +294,13 @@ export function writeClose(doc: Y.Doc, id: string, stamp: Stamp): void {
 
 export function writeNudge(doc: Y.Doc, id: string, key: string, stamp: Stamp): void {
   roundMap(doc, id, ROUND.nudges).set(key, { by: stamp.by, at: stamp.at });
+}
+
+/** Starts (or with null, stops) the round's discussion timer. */
+export function writeTimer(doc: Y.Doc, id: string, timer: RoundTimer | null): void {
+  const round = asMap(doc.getMap(ROOT.rounds).get(id));
+  if (!round) throw new Error(`no round ${id}`);
+  round.set(ROUND.timer, timer ? { ...timer } : null);
 }
 
 /** Marks these indicators of a rater's ratings document fixed (revealed in round `id`). */

@@ -33,6 +33,13 @@ export const RoundCommand = z.discriminatedUnion('op', [
   }),
   z.object({ id, op: z.literal('close') }),
   z.object({ id, op: z.literal('nudge'), rater: z.string().min(1).max(200) }),
+  z.object({
+    id,
+    op: z.literal('timer'),
+    /** The item discussed, or null to stop the timer. */
+    item: z.string().min(1).max(200).nullable(),
+    seconds: z.number().int().min(10, 'at least 10 seconds').max(3600, 'at most an hour'),
+  }),
 ]);
 export type RoundCommand = z.infer<typeof RoundCommand>;
 

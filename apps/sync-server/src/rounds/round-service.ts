@@ -12,7 +12,7 @@
  * - reveal: for the chosen sections, every rater's ratings are read and frozen, and the snapshot
  *   written into the round, in one turn of the event loop after loading the documents, so no
  *   rating can change between the snapshot and the freeze; the audit log records it.
- * - close, nudge.
+ * - close, nudge; timer: the discussion timer on an item, started at the server's time.
  *
  * Several instances behind Redis: each command runs where the facilitator's connection is; two
  * facilitators opening a round at the same moment on two instances could both write round N
@@ -45,6 +45,7 @@ import {
   writeProgress,
   writeRater,
   writeReveal,
+  writeTimer,
   ROOT,
   type RoundState,
 } from '@concord/documents';
@@ -189,6 +190,9 @@ export class RoundService implements RoundHooks {
           break;
         case 'nudge':
           await this.nudge(context, command);
+          break;
+        case 'timer':
+          await this.timer(context, command);
           break;
       }
     } catch (error) {
@@ -357,6 +361,37 @@ export class RoundService implements RoundHooks {
     );
   }
 
+  /** Starts the discussion timer on an item at the server's time (or stops it), on the latest
+   * round: clients count down from that start, whatever their own clocks say. */
+  private async timer(
+    ctx: Context,
+    command: Extract<RoundCommand, { op: 'timer' }>,
+  ): Promise<void> {
+    const round = await this.hub.withRooms([ctx.documentId], ([room]) => latestRound(room!.doc));
+    if (!round) throw new RoundError('open a round first: the timer belongs to its discussion');
+    if (command.item !== null && !entriesOf(ctx.template).includes(command.item)) {
+      throw new RoundError(`item: ${command.item} is not an item of this ${ctx.template.title}`);
+    }
+    const now = this.now().toISOString();
+    await this.hub.edit(
+      ctx.documentId,
+      (doc) =>
+        writeTimer(
+          doc,
+          round.id,
+          command.item === null
+            ? null
+            : {
+                item: command.item,
+                seconds: command.seconds,
+                startedAt: now,
+                by: ctx.asker.userId,
+              },
+        ),
+      ctx.asker,
+    );
+  }
+
   private async currentRound(documentId: string): Promise<RoundState> {
     const round = await this.hub.withRooms([documentId], ([room]) => openRound(room!.doc));
     if (!round) throw new RoundError('no round is open');
@@ -413,6 +448,11 @@ interface Context {
   workspaceId: string;
   template: LeveledTemplate;
   asker: Asker;
+}
+
+/** Every indicator id of the template. */
+function entriesOf(template: LeveledTemplate): string[] {
+  return [...sectionItems(template, allSectionIds(template)).values()].flat();
 }
 
 /** Every section id of the template, in template order. */

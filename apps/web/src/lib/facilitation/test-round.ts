@@ -31,6 +31,7 @@ export function roundOf(
       Object.entries(revealed).map(([section, ratings]) => [section, { ...stamp, ratings }]),
     ),
     nudges: {},
+    timer: null,
   };
 }
 

@@ -17,7 +17,8 @@ export type RoundCommandBody =
   | { op: 'open'; sections: string[]; anonymised: boolean; deadline: string | null }
   | { op: 'reveal'; sections: string[] | 'all' }
   | { op: 'close' }
-  | { op: 'nudge'; rater: string };
+  | { op: 'nudge'; rater: string }
+  | { op: 'timer'; item: string | null; seconds: number };
 
 export type RoundAnswer = { ok: true } | { ok: false; error: string };
 
