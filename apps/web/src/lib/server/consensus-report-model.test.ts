@@ -204,6 +204,7 @@ describe('reportSummary', () => {
     const summary = reportSummary(dc, report);
     expect(summary.readiness).toBeNull();
     expect(summary.heatmap?.roundNumber).toBe(2);
+    expect(summary.lowest).toEqual([]);
     const s1 = summary.scores.sections.find((s) => s.sectionId === 'dc.1')!;
     expect(s1.withConsensus).toBe(1);
     expect(s1.basis).toBe('mixed');
@@ -215,5 +216,20 @@ describe('reportSummary', () => {
     const summary = reportSummary(prereq, readReport(doc, prereq, people));
     expect(summary.readiness?.status).toBe('incomplete');
     expect(summary.heatmap).toBeNull();
+  });
+});
+
+describe('reportSummary lowest', () => {
+  it('lists decisions at the lowest level of their scale', () => {
+    const doc = assessmentDoc();
+    const low = first.scale.levels[0]!;
+    recordConsensus(doc, dc, {
+      indicatorId: dc1[1]!,
+      value: low.value,
+      by: FACILITATOR,
+      at: stamp.at,
+    });
+    const { lowest } = reportSummary(dc, readReport(doc, dc, people));
+    expect(lowest.map((l) => [l.id, l.level])).toEqual([[dc1[1]!, low.label]]);
   });
 });

@@ -23,6 +23,7 @@ import {
 } from '@concord/documents';
 import {
   launchReadiness,
+  outline,
   scoreTemplate,
   type AssessmentRatings,
   type IndicatorRatings,
@@ -288,6 +289,8 @@ export interface ReportSummary {
   scores: TemplateScores;
   /** The heatmap of the latest round with a reveal, or null before any. */
   heatmap: HeatmapModel | null;
+  /** Items whose decision is the lowest level of their scale (a rubric's areas of concern). */
+  lowest: { id: string; label: string; title: string; level: string }[];
 }
 
 /**
@@ -320,10 +323,22 @@ export function reportSummary(template: LeveledTemplate, report: Report): Report
     }
   }
   const input = ratings as AssessmentRatings;
+  const scales = new Map(outline(template).entries.map((e) => [e.indicator.id, e.scale]));
+  const lowest = report.sections.flatMap((s) =>
+    s.items
+      .filter((i) => i.decision && scales.get(i.id)?.levels[0]?.value === i.decision.value)
+      .map((i) => ({
+        id: i.id,
+        label: i.label,
+        title: i.title || i.statement,
+        level: i.decision!.label,
+      })),
+  );
   const withReveal = report.rounds.filter((r) => Object.keys(r.revealed).length > 0).at(-1);
   return {
     readiness: template.kind === 'checklist' ? launchReadiness(template, input) : null,
     scores: scoreTemplate(template, input),
     heatmap: withReveal ? heatmapModel(template, withReveal) : null,
+    lowest,
   };
 }
