@@ -4,8 +4,10 @@
  * on the home page with the demo workspace and its instruments; the leadership viewer sees the
  * same workspace as a viewer, without the members' invite form. The seeded ratings nobody can
  * see yet are counted nowhere, nor are the team's decisions (they show on their items on the
- * document page only, team-rating.test.ts); a rater sees their own progress. This host is the
- * test's own (DEMO_SEED=auto), apart from the suite's shared one.
+ * document page only, team-rating.test.ts); a rater sees their own progress. The Prerequisites
+ * checklist has had a round: rated blind, revealed, so its page shows the team's ratings side by
+ * side and a rater's own levels are fixed. This host is the test's own (DEMO_SEED=auto), apart
+ * from the suite's shared one.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,16 +113,16 @@ describe('the demo workspace', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     try {
-      // The district rater rated every District Conditions indicator in the seed, and has not
-      // opened the checklist.
+      // The district rater rated every District Conditions indicator and every category of
+      // the checklist in the seed.
       await signIn(page, 'district.rater@demo.concord.test');
-      await expect(shown(page, 'my-progress')).resolves.toBe('34 of 42 items rated by you');
+      await expect(shown(page, 'my-progress')).resolves.toBe('42 of 42 items rated by you');
       await page.getByRole('link', { name: DEMO_WORKSPACE }).first().click();
       await page.waitForURL(/\/w\/[0-9a-f-]+$/);
       await expect(page.locator('main').innerText()).resolves.not.toMatch(everyonesRatings);
       await expect(
         page.locator('[data-kind="prerequisites"] [data-testid="my-progress"]').innerText(),
-      ).resolves.toBe('You have rated 0 of 8 categories');
+      ).resolves.toBe('You have rated all 8 categories');
       await expect(
         page.locator('[data-kind="assessment"] [data-testid="my-progress"]').innerText(),
       ).resolves.toBe('You have rated all 34 indicators');

@@ -109,13 +109,19 @@ export const DOCUMENT_IDS = {
   assessment: demoId(0x502),
   plan: demoId(0x503),
   planComments: demoId(0x504),
-  /** Ratings documents: 0x510 + the rater's position in RATERS. */
+  /** District Conditions ratings documents: 0x510 + the rater's position in RATERS. */
   ratings: (i: number) => demoId(0x510 + i),
+  /** Prerequisites ratings documents: 0x520 + the rater's position in RATERS. */
+  prerequisiteRatings: (i: number) => demoId(0x520 + i),
 };
 
 /** When things happened in the demo's story (the first planning meetings of the year). */
 export const AT = {
   kickoff: '2026-09-02T14:00:00Z',
+  /** The facilitator opens the Prerequisites round; the raters rate on their own that week. */
+  prerequisitesRound: '2026-09-09T14:00:00Z',
+  /** The facilitator reveals it at the team meeting, then the team decides category by category. */
+  prerequisitesReveal: '2026-09-16T19:00:00Z',
   prerequisites: '2026-09-16T20:00:00Z',
   rating: '2026-09-23T19:00:00Z',
   plan: '2026-09-30T20:00:00Z',
@@ -123,6 +129,22 @@ export const AT = {
 };
 
 export const PREREQUISITES = {
+  /**
+   * Each rater's blind ratings of the eight categories, columns in RATERS order (null = not
+   * rated; 1 Barrier, 2 Sufficient, 3 Asset), rated in round 1 and revealed at the team meeting.
+   * The team's decisions below follow the discussion: funding a Barrier for three of four,
+   * community outreach spread from Barrier to Asset (still in discussion), policy split.
+   */
+  ratings: {
+    'pre.innovation': [2, 2, 3, 2],
+    'pre.research': [2, 1, 2, 2],
+    'pre.leadership': [3, 3, 3, 2],
+    'pre.community': [2, 3, 1, 2],
+    'pre.policy': [2, 1, 1, 2],
+    'pre.funding': [1, 1, 2, 1],
+    'pre.technology': [2, 3, 2, 2],
+    'pre.launch-plan': [2, 2, null, 1],
+  } as Record<string, readonly (number | null)[]>,
   /** Team ratings recorded by the facilitator after discussion (1 Barrier, 2 Sufficient, 3 Asset). */
   teamRatings: {
     'pre.innovation': 2,

@@ -7,8 +7,10 @@
 import { verifyPassword } from '@concord/auth';
 import {
   readChecklist,
+  readFrozen,
   readPlan,
   readRatings,
+  readRounds,
   readThreads,
   toAssessmentRatings,
 } from '@concord/documents';
@@ -25,7 +27,14 @@ import { InvalidInputError } from '../errors.js';
 import type { Statement } from '../sql-runner.js';
 import { createDocumentStore } from '../sql-store.js';
 import { rowCounts, type DatabaseTarget } from '../test-fixtures.js';
-import { DC_RATINGS, DEMO_PASSWORD, DOCUMENT_IDS, PEOPLE, RATERS } from './demo-data.js';
+import {
+  DC_RATINGS,
+  DEMO_PASSWORD,
+  DOCUMENT_IDS,
+  PEOPLE,
+  PREREQUISITES,
+  RATERS,
+} from './demo-data.js';
 import { formatSignIns } from './sign-ins.js';
 import { DEMO_WORKSPACE, seedDemo, type SeedResult } from './index.js';
 
@@ -63,7 +72,7 @@ export function seedContract(name: string, target: DatabaseTarget) {
         workspaces: 1,
         workspace_schools: 2,
         memberships: 7,
-        documents: 8,
+        documents: 12,
       });
       const members = await handle.sql.query<{
         email: string;
@@ -136,7 +145,8 @@ export function seedContract(name: string, target: DatabaseTarget) {
         revealed_at: Date | null;
       }>(
         q(
-          `select id::text, owner_id::text, parent_id::text, revealed_at from documents where kind = 'ratings' order by id`,
+          `select id::text, owner_id::text, parent_id::text, revealed_at from documents
+           where kind = 'ratings' and parent_id = '${DOCUMENT_IDS.assessment}' order by id`,
         ),
       );
       expect(docs.map((d) => d.owner_id)).toEqual(RATERS.map((k) => PEOPLE[k].id));
@@ -172,6 +182,84 @@ export function seedContract(name: string, target: DatabaseTarget) {
         'spread',
         'unanimous',
       ]);
+      // Nothing of them is in the query tables: no round has revealed them.
+      const rows = await handle.sql.query(
+        q(`select 1 from ratings where document_id = '${DOCUMENT_IDS.assessment}'`),
+      );
+      expect(rows).toHaveLength(0);
+    });
+
+    it('has the Prerequisites rated blind in round 1, revealed and fixed, as the server writes it', async () => {
+      const checklistDoc = await load(DOCUMENT_IDS.prerequisites);
+      const rounds = readRounds(checklistDoc);
+      expect(rounds).toHaveLength(1);
+      const round = rounds[0]!;
+      const ids = RATERS.map((k) => PEOPLE[k].id);
+      expect(round).toMatchObject({
+        id: 'r1',
+        sections: ['pre'],
+        anonymised: false,
+        closed: null,
+        opened: { by: PEOPLE.facilitator.id },
+      });
+      // A named round: each rater keyed by user id, named, with their progress (counts only).
+      expect(Object.keys(round.raters).sort()).toEqual([...ids].sort());
+      expect(round.raters[PEOPLE.shirley.id]).toBe('Tom Brennan');
+      const rated = (i: number) =>
+        Object.values(PREREQUISITES.ratings).filter((v) => v[i] !== null).length;
+      RATERS.forEach((k, i) => expect(round.progress[PEOPLE[k].id]).toEqual({ pre: rated(i) }));
+      // The one section revealed: every rater's blind rating of every category.
+      expect(Object.keys(round.revealed)).toEqual(['pre']);
+      const snapshot = round.revealed.pre!;
+      expect(snapshot.by).toBe(PEOPLE.facilitator.id);
+      for (const [id, values] of Object.entries(PREREQUISITES.ratings)) {
+        expect(snapshot.ratings[id], id).toEqual(
+          Object.fromEntries(RATERS.map((k, i) => [PEOPLE[k].id, values[i]])),
+        );
+      }
+      // Each rater's own document holds those ratings, fixed by the reveal's freeze marks.
+      const docs = await handle.sql.query<{ id: string; owner_id: string; created_by: string }>(
+        q(`select id::text, owner_id::text, created_by::text from documents
+           where kind = 'ratings' and parent_id = '${DOCUMENT_IDS.prerequisites}' order by id`),
+      );
+      expect(docs.map((d) => d.owner_id)).toEqual(ids);
+      expect(docs.every((d) => d.created_by === d.owner_id)).toBe(true);
+      for (const [i, d] of docs.entries()) {
+        const doc = await load(d.id);
+        const mine = readRatings(doc, schoolworksPrerequisites);
+        for (const [id, values] of Object.entries(PREREQUISITES.ratings))
+          expect(mine[id], id).toBe(values[i]);
+        expect([...readFrozen(doc)].sort()).toEqual(Object.keys(PREREQUISITES.ratings).sort());
+      }
+      // Who each key stands for, and the reveal in the audit log.
+      const keys = await handle.sql.query<{ user_id: string; rater_key: string }>(
+        q(`select user_id::text, rater_key from round_raters
+           where document_id = '${DOCUMENT_IDS.prerequisites}' and round_id = 'r1'`),
+      );
+      expect(keys.map((k) => k.user_id).sort()).toEqual([...ids].sort());
+      expect(keys.every((k) => k.rater_key === k.user_id)).toBe(true);
+      const [audit] = await handle.sql.query<{ actor: string; data: unknown }>(
+        q(`select actor_id::text as actor, data from audit_log where action = 'ratings.reveal'
+           and target = 'document:${DOCUMENT_IDS.prerequisites}'`),
+      );
+      expect(audit?.actor).toBe(PEOPLE.facilitator.id);
+      expect(audit?.data).toEqual({ round: 'r1', sections: ['pre'] });
+      // The query table holds exactly the revealed ratings, as the projector writes them.
+      const rows = await handle.sql.query<{
+        indicator_id: string;
+        rater_id: string;
+        value: number | null;
+      }>(
+        q(`select indicator_id, rater_id::text, value from ratings
+           where document_id = '${DOCUMENT_IDS.prerequisites}'`),
+      );
+      expect(rows).toHaveLength(Object.keys(PREREQUISITES.ratings).length * RATERS.length);
+      for (const r of rows) {
+        const i = ids.indexOf(r.rater_id);
+        expect(r.value, `${r.indicator_id} ${r.rater_id}`).toBe(
+          PREREQUISITES.ratings[r.indicator_id]![i],
+        );
+      }
     });
 
     it('attributes each edit to the person who made it, one update per edit', async () => {
@@ -215,6 +303,7 @@ export function seedContract(name: string, target: DatabaseTarget) {
         metrics: 4,
         document_versions: 1,
         consensus: 8 + 34,
+        ratings: 8 * 4,
       });
       const threads = readThreads(await load(DOCUMENT_IDS.planComments));
       expect(threads[0]!.messages).toHaveLength(2);

@@ -3,7 +3,16 @@
  * transaction and only once. Records go in as rows; document content goes in through the
  * DocumentStore as real Yjs updates, one per edit, each attributed to the person who made it, so
  * the history view has a real history to show. The query tables are filled from the same
- * documents, read back with @concord/documents' readers, so the two agree.
+ * documents through the projection's own mapping and writer (projection-rows.ts, projection.ts),
+ * so they hold what the sync server's projector would: the team's decisions and only the ratings
+ * a round has revealed, never a rater's private ratings.
+ *
+ * The Prerequisites checklist has had a rating round: the facilitator opened round 1 (named) over
+ * its one section, each rater rated blind in their own ratings document (the round's progress
+ * kept in step, counts only), the facilitator revealed it (the snapshot in the checklist, freeze
+ * marks in every ratings document, a `ratings.reveal` audit entry, as the sync server writes
+ * them) and the team then decided five categories. The District Conditions ratings are still
+ * blind: no round yet, so nothing of them is in the query tables.
  *
  * Idempotent: the workspace has a fixed id; a second run finds it and changes nothing. A
  * transaction-level advisory lock makes two seeds racing (the start script and a manual run)
@@ -13,6 +22,7 @@ import { hashPassword, passwordProblem, PASSWORD_PROBLEM_TEXT } from '@concord/a
 import {
   addActionStep,
   addGoal,
+  progressOf,
   addMetric,
   addThread,
   categoryEvidence,
@@ -23,18 +33,20 @@ import {
   createRatings,
   indicatorEvidence,
   ratingNote,
-  readAssessment,
-  readChecklist,
   readPlan,
-  readRatingNotes,
   readRatings,
   recordActual,
   replaceRichText,
   reply,
+  sectionItems,
   setCategoryStatus,
   setRating,
   setTeamRating,
   visionText,
+  writeFrozen,
+  writeOpenRound,
+  writeProgress,
+  writeReveal,
 } from '@concord/documents';
 import {
   knowledgeworksPlanTemplate as planTemplate,
@@ -45,6 +57,8 @@ import * as Y from 'yjs';
 import type { DbHandle } from '../create-db.js';
 import { InvalidInputError } from '../errors.js';
 import { savepointRunner, type SqlSession, type Statement } from '../sql-runner.js';
+import { instrumentRows, writeProjection, type RaterUsers } from '../projection.js';
+import { addRoundRaters } from '../rounds.js';
 import { createDocumentStore } from '../sql-store.js';
 import type { AppendEntry } from '../store.js';
 import {
@@ -125,24 +139,6 @@ const TABLES = {
     title: 'text',
     owner_id: 'uuid',
     created_by: 'uuid',
-  },
-  ratings: {
-    workspace_id: 'uuid',
-    document_id: 'uuid',
-    indicator_id: 'text',
-    rater_id: 'uuid',
-    value: 'int',
-    note: 'text',
-  },
-  consensus: {
-    workspace_id: 'uuid',
-    document_id: 'uuid',
-    indicator_id: 'text',
-    value: 'int',
-    rationale: 'text',
-    status: 'text',
-    decided_by: 'uuid',
-    decided_at: 'timestamptz',
   },
   goals: {
     workspace_id: 'uuid',
@@ -256,6 +252,7 @@ export async function seedDemo(
       label: 'First draft for cabinet',
       author: PEOPLE.facilitator.id,
     });
+    await addRoundRaters(tx, DOCUMENT_IDS.prerequisites, PRE_ROUND, preRoundRaters());
     await insertQueryRows(tx, documents);
     return true;
   });
@@ -324,7 +321,7 @@ async function insertRecords(tx: SqlSession, passwordHash: string): Promise<void
     kind: string,
     title: string,
     template: { id: string; version: number } | null,
-    extra: { parent_id?: string; owner_id?: string } = {},
+    extra: { parent_id?: string; owner_id?: string; created_by?: string } = {},
   ) => ({
     id,
     workspace_id: ws,
@@ -334,7 +331,7 @@ async function insertRecords(tx: SqlSession, passwordHash: string): Promise<void
     template_version: template?.version ?? null,
     title,
     owner_id: extra.owner_id ?? null,
-    created_by: fac,
+    created_by: extra.created_by ?? fac,
   });
   await insert(tx, 'documents', [
     doc(DOCUMENT_IDS.prerequisites, 'prerequisites', 'Prerequisites to Launch', checklist),
@@ -348,6 +345,20 @@ async function insertRecords(tx: SqlSession, passwordHash: string): Promise<void
         parent_id: DOCUMENT_IDS.assessment,
         owner_id: PEOPLE[key].id,
       }),
+    ),
+    // Made by each rater on their first visit to the checklist, as the web app makes them.
+    ...RATERS.map((key, i) =>
+      doc(
+        DOCUMENT_IDS.prerequisiteRatings(i),
+        'ratings',
+        `Prerequisites to Launch: ${PEOPLE[key].name}`,
+        checklist,
+        {
+          parent_id: DOCUMENT_IDS.prerequisites,
+          owner_id: PEOPLE[key].id,
+          created_by: PEOPLE[key].id,
+        },
+      ),
     ),
   ]);
   await insert(tx, 'audit_log', [
@@ -367,7 +378,31 @@ async function insertRecords(tx: SqlSession, passwordHash: string): Promise<void
       data: { role: p.role, represents: p.represents, schoolId: p.schoolId },
       created_at: AT.kickoff,
     })),
+    {
+      workspace_id: ws,
+      actor_id: fac,
+      action: 'ratings.reveal',
+      target: `document:${DOCUMENT_IDS.prerequisites}`,
+      data: { round: PRE_ROUND, sections: PRE_SECTIONS },
+      created_at: AT.prerequisitesReveal,
+    },
   ]);
+}
+
+// ---- the Prerequisites round ----
+
+/** Round 1 of the Prerequisites checklist, over its one section. */
+const PRE_ROUND = 'r1';
+const PRE_SECTIONS = checklist.sections.map((s) => s.id);
+
+/**
+ * The round's raters as the sync server keys them when it opens a named round: every rater of
+ * the workspace, by name, the key being the user id.
+ */
+function preRoundRaters(): { userId: string; raterKey: string; name: string }[] {
+  return RATERS.map((key) => PEOPLE[key])
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1))
+    .map((p) => ({ userId: p.id, raterKey: p.id, name: p.name }));
 }
 
 // ---- documents: built as Y.Docs, one update per edit, attributed ----
@@ -401,6 +436,56 @@ function buildDocuments(): BuiltDocument[] {
   pre.as('facilitator', (d) => createChecklist(d, checklist));
   for (const e of PREREQUISITES.evidence) {
     pre.as(e.by, (d) => replaceRichText(categoryEvidence(d, checklist, e.id), e.text));
+  }
+  // Round 1, as the sync server writes it for the facilitator: opened, each rater's progress as
+  // they rate (attributed to them), revealed with freeze marks in every ratings document.
+  const keyed = preRoundRaters();
+  pre.as('facilitator', (d) =>
+    writeOpenRound(
+      d,
+      1,
+      { sections: PRE_SECTIONS, anonymised: false, deadline: '2026-09-15' },
+      Object.fromEntries(keyed.map((k) => [k.raterKey, k.name])),
+      { by: PEOPLE.facilitator.id, at: AT.prerequisitesRound },
+    ),
+  );
+  const preRatings = RATERS.map((key, i) => {
+    const r = recorder(DOCUMENT_IDS.prerequisiteRatings(i));
+    r.as(key, (d) => createRatings(d, checklist));
+    for (const [id, values] of Object.entries(PREREQUISITES.ratings)) {
+      const value = values[i];
+      if (value !== null && value !== undefined)
+        r.as(key, (d) => setRating(d, checklist, id, value));
+    }
+    const counts = progressOf(checklist, PRE_SECTIONS, readRatings(r.built.doc, checklist));
+    pre.as(key, (d) => writeProgress(d, PRE_ROUND, PEOPLE[key].id, counts));
+    return r;
+  });
+  // The snapshot as the server takes it: per section, per item, every rater of the round.
+  const levels = new Map(
+    RATERS.map((key, i) => [PEOPLE[key].id, readRatings(preRatings[i]!.built.doc, checklist)]),
+  );
+  const bySection = sectionItems(checklist, PRE_SECTIONS);
+  const snapshots = Object.fromEntries(
+    [...bySection].map(([section, ids]) => [
+      section,
+      Object.fromEntries(
+        ids.map((id) => [
+          id,
+          Object.fromEntries(keyed.map((k) => [k.raterKey, levels.get(k.userId)?.[id] ?? null])),
+        ]),
+      ),
+    ]),
+  );
+  pre.as('facilitator', (d) =>
+    writeReveal(d, PRE_ROUND, snapshots, {
+      by: PEOPLE.facilitator.id,
+      at: AT.prerequisitesReveal,
+    }),
+  );
+  const revealedItems = [...bySection.values()].flat();
+  for (const r of preRatings) {
+    r.as('facilitator', (d) => writeFrozen(d, revealedItems, PRE_ROUND));
   }
   for (const [id, value] of Object.entries(PREREQUISITES.teamRatings)) {
     pre.as('facilitator', (d) =>
@@ -506,7 +591,14 @@ function buildDocuments(): BuiltDocument[] {
     }),
   );
 
-  return [pre.built, assessment.built, ...ratings, plan.built, comments.built];
+  return [
+    pre.built,
+    ...preRatings.map((r) => r.built),
+    assessment.built,
+    ...ratings,
+    plan.built,
+    comments.built,
+  ];
 }
 
 /** A person's user id when `owner` names a demo person, else the text as given (a job title). */
@@ -520,61 +612,21 @@ async function insertQueryRows(tx: SqlSession, built: BuiltDocument[]): Promise<
   const ws = DEMO_WORKSPACE.id;
   const docOf = (id: string) => built.find((b) => b.id === id)!.doc;
 
-  const consensusRows = [
-    ...Object.entries(readChecklist(docOf(DOCUMENT_IDS.prerequisites), checklist)).map(
-      ([id, c]) => ({
-        id,
-        doc: DOCUMENT_IDS.prerequisites,
-        status: c.status,
-        decision: c.teamRating,
-        rationale: c.rationale,
-      }),
-    ),
-    ...Object.entries(readAssessment(docOf(DOCUMENT_IDS.assessment), rubric)).map(([id, c]) => ({
-      id,
-      doc: DOCUMENT_IDS.assessment,
-      status: c.status,
-      decision: c.consensus,
-      rationale: c.rationale,
-    })),
-  ];
-  await insert(
-    tx,
-    'consensus',
-    consensusRows.map((c) => ({
-      workspace_id: ws,
-      document_id: c.doc,
-      indicator_id: c.id,
-      value: c.decision?.value ?? null,
-      rationale: c.rationale || null,
-      status: c.status,
-      decided_by: c.decision?.by ?? null,
-      decided_at: c.decision?.at ?? null,
-    })),
-  );
-
-  await insert(
-    tx,
-    'ratings',
-    RATERS.flatMap((key, i) => {
-      const doc = docOf(DOCUMENT_IDS.ratings(i));
-      const notes = readRatingNotes(doc, rubric);
-      return Object.entries(readRatings(doc, rubric)).flatMap(([id, value]) =>
-        value === null
-          ? []
-          : [
-              {
-                workspace_id: ws,
-                document_id: DOCUMENT_IDS.assessment,
-                indicator_id: id,
-                rater_id: PEOPLE[key].id,
-                value,
-                note: notes[id] ?? null,
-              },
-            ],
-      );
-    }),
-  );
+  // consensus and ratings as the sync server's projector writes them: the decisions, and the
+  // ratings only a round has revealed (the Prerequisites round; District Conditions has none).
+  const preRaters: RaterUsers = {
+    [PRE_ROUND]: Object.fromEntries(preRoundRaters().map((k) => [k.raterKey, k.userId])),
+  };
+  for (const [documentId, template, raters] of [
+    [DOCUMENT_IDS.prerequisites, checklist, preRaters],
+    [DOCUMENT_IDS.assessment, rubric, {}],
+  ] as const) {
+    await writeProjection(
+      tx,
+      { documentId, workspaceId: ws },
+      instrumentRows(docOf(documentId), template, raters),
+    );
+  }
 
   const plan = readPlan(docOf(DOCUMENT_IDS.plan), planTemplate);
   const userIds = new Set(Object.values(PEOPLE).map((p) => p.id));
