@@ -105,7 +105,7 @@ describe('the demo workspace', () => {
         await expect(page.locator('main').innerText()).resolves.not.toMatch(everyonesRatings);
         await expect(
           page.locator('[data-kind="assessment"] [data-testid="size"]').innerText(),
-        ).resolves.toBe('34 indicators');
+        ).resolves.toBe('34 items: 28 indicators and 6 Required Areas of Autonomy and Flexibility');
       } finally {
         await context.close();
       }
@@ -125,7 +125,7 @@ describe('the demo workspace', () => {
       ).resolves.toBe('You have rated all 8 categories');
       await expect(
         page.locator('[data-kind="assessment"] [data-testid="my-progress"]').innerText(),
-      ).resolves.toBe('You have rated all 34 indicators');
+      ).resolves.toBe('You have rated all 34 items');
     } finally {
       await context.close();
     }

@@ -37,7 +37,8 @@ import {
 
 const TITLE = 'Numbers that are true';
 /** Items a rater rates in this workspace: the checklist's 8 categories, District Conditions'
- * 34 indicators, one School Planning Tool's 83 and Fundamental Practices' 16. */
+ * 34 items (28 indicators, 6 autonomy areas), one School Planning Tool's 83 and Fundamental
+ * Practices' 16. */
 const ALL_ITEMS = 8 + 34 + 83 + 16;
 
 let browser: Browser;
@@ -115,7 +116,7 @@ describe('numbers that are true', () => {
       );
       await expect(
         shown(card(page, 'District Conditions').getByTestId('my-progress')),
-      ).resolves.toBe('You have rated 0 of 34 indicators');
+      ).resolves.toBe('You have rated 0 of 34 items');
 
       await openChecklist(page, workspaceId);
       await rate(page, ['1', '2', '3', '4', '5']);
@@ -167,7 +168,8 @@ describe('numbers that are true', () => {
           );
         expect(sizes, role).toEqual([
           '8 categories',
-          '34 indicators',
+          // The seed's 28 indicators and its 6 autonomy areas, in the catalogue card's words.
+          '34 items: 28 indicators and 6 Required Areas of Autonomy and Flexibility',
           '83 indicators',
           '16 indicators',
           '10 plan areas',

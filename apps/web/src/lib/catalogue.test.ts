@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   formatSourceDate,
   indicatorIds,
+  itemCounts,
   kindLabel,
   numbered,
   referenceLabel,
   summarize,
 } from './catalogue';
+import { maPlnDistrictConditions, schoolworksPrerequisites } from '@concord/rubric-core/templates';
 import { checklistFixture, planFixture, rubricFixture } from './test/fixtures';
 
 describe('formatSourceDate', () => {
@@ -50,9 +52,11 @@ describe('summarize', () => {
     const s = summarize(rubricFixture);
     expect(s.kindLabel).toBe('Rubric');
     expect(s.dateText).toBe('August 21, 2015');
+    // An unscored section's items are counted on their own, under the section's title.
     expect(s.counts).toEqual([
       { count: 5, noun: 'sections' },
-      { count: 4, noun: 'indicators' },
+      { count: 3, noun: 'indicators' },
+      { count: 1, noun: 'Autonomies' },
       { count: 3, noun: 'levels' },
       { count: 1, noun: 'outcome measure' },
     ]);
@@ -66,6 +70,19 @@ describe('summarize', () => {
       { value: 2, label: 'Sufficient', blocksLaunch: false },
     ]);
     expect(s.counts[0]).toEqual({ count: 1, noun: 'section' });
+  });
+
+  it('counts District Conditions as the seed does: 28 indicators and 6 areas of autonomy', () => {
+    // The card's description says 28 indicators; its counts said 34 (the autonomy areas in).
+    const s = summarize(maPlnDistrictConditions);
+    expect(s.description).toContain('28 indicators in five conditions');
+    expect(s.counts).toEqual([
+      { count: 6, noun: 'sections' },
+      { count: 28, noun: 'indicators' },
+      { count: 6, noun: 'Required Areas of Autonomy and Flexibility' },
+      { count: 4, noun: 'levels' },
+    ]);
+    expect(itemCounts(schoolworksPrerequisites)).toEqual([{ count: 8, noun: 'categories' }]);
   });
 
   it('counts areas, phases, metrics and themes of a plan framework', () => {

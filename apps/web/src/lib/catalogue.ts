@@ -2,7 +2,7 @@
  * Pure helpers that turn validated templates (from @concord/rubric-core) into what the catalogue
  * pages show: labels, counts and short summaries. No I/O; safe on the server and in tests.
  */
-import type { LeveledTemplate, Section, Template } from '@concord/rubric-core';
+import { outline, type LeveledTemplate, type Section, type Template } from '@concord/rubric-core';
 
 export type TemplateKind = Template['kind'];
 
@@ -89,6 +89,35 @@ function line(count: number, one: string, many: string): CountLine {
   return { count, noun: count === 1 ? one : many };
 }
 
+/**
+ * What a rater rates in a leveled template, in the template's own terms: the indicators (a
+ * checklist's categories) of its scored sections, then the items of each unscored section under
+ * that section's own title. District Conditions: 28 indicators, 6 Required Areas of Autonomy and
+ * Flexibility, as the seed counts them. Retired indicators are not rated, so not counted.
+ */
+export function itemCounts(template: LeveledTemplate): CountLine[] {
+  const entries = outline(template).entries;
+  const scored = entries.filter((e) => e.scored).length;
+  const lines: CountLine[] = [];
+  if (scored > 0 || entries.length === 0) {
+    lines.push(
+      template.kind === 'checklist'
+        ? line(scored, 'category', 'categories')
+        : line(scored, 'indicator', 'indicators'),
+    );
+  }
+  const unscored = new Map<string, CountLine>();
+  for (const e of entries) {
+    if (e.scored) continue;
+    // By title: two unscored sections of one title are counted together (and a card's lines
+    // stay distinct).
+    const known = unscored.get(e.section.title);
+    if (known) known.count += 1;
+    else unscored.set(e.section.title, { count: 1, noun: e.section.title });
+  }
+  return [...lines, ...unscored.values()];
+}
+
 export interface LevelSummary {
   value: number;
   label: string;
@@ -116,12 +145,10 @@ export function summarize(template: Template): TemplateSummary {
   let levels: LevelSummary[] = [];
   if (isLeveled(template)) {
     let sections = 0;
-    let indicators = 0;
-    walkSections(template.sections, (s) => {
+    walkSections(template.sections, () => {
       sections += 1;
-      indicators += s.indicators.filter((i) => !i.retired).length;
     });
-    counts.push(line(sections, 'section', 'sections'), line(indicators, 'indicator', 'indicators'));
+    counts.push(line(sections, 'section', 'sections'), ...itemCounts(template));
     counts.push(line(template.scale.levels.length, 'level', 'levels'));
     if (template.kind === 'rubric' && template.outcomeMeasures) {
       const measures = template.outcomeMeasures.reduce((n, g) => n + g.measures.length, 0);

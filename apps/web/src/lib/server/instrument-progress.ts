@@ -8,28 +8,36 @@
  *   (kind `ratings`, owned by them, parent = the instrument) as the document store holds it:
  *   one load per instrument that has one; an instrument they never opened has no ratings
  *   document and nothing rated;
- * - to everyone, the instrument's size from its template ("8 categories", "34 indicators"),
- *   which never changes.
+ * - to everyone, the instrument's size from its template ("8 categories", "34 items: 28
+ *   indicators and 6 Required Areas of Autonomy and Flexibility"), which never changes.
  * Nothing is loaded for anyone who is not a rater there.
  */
 import { createDocumentStore } from '@concord/db';
 import { readRatings } from '@concord/documents';
 import { outline } from '@concord/rubric-core';
 import { getBuiltinTemplate } from '@concord/rubric-core/templates';
+import { itemCounts } from '$lib/catalogue';
 import * as Y from 'yjs';
 import type { Db } from './db.js';
 import { leveledTemplate } from './instrument-documents.js';
 import { statement } from './sql-statement.js';
 
 export interface InstrumentSize {
+  /** Everything a rater rates (a rater's progress counts the same). */
   count: number;
-  /** Already pluralised for `count`: "categories", "indicator", "plan areas". */
+  /** Already pluralised for `count`: "categories", "indicator", "plan areas", or "items". */
   noun: string;
+  /**
+   * When the items are of more than one kind, each in the template's terms, the words the
+   * catalogue card uses: "28 indicators and 6 Required Areas of Autonomy and Flexibility".
+   */
+  detail: string | null;
 }
 
 const plural = (count: number, one: string, many: string): InstrumentSize => ({
   count,
   noun: count === 1 ? one : many,
+  detail: null,
 });
 
 /**
@@ -44,9 +52,15 @@ export function instrumentSize(
   const leveled = leveledTemplate(templateId, templateVersion);
   if (leveled) {
     const items = outline(leveled).entries.length;
-    return leveled.kind === 'checklist'
-      ? plural(items, 'category', 'categories')
-      : plural(items, 'indicator', 'indicators');
+    const parts = itemCounts(leveled);
+    if (parts.length === 1) return { ...parts[0]!, detail: null };
+    return {
+      ...plural(items, 'item', 'items'),
+      detail: parts
+        .map((p) => `${p.count} ${p.noun}`)
+        .join(', ')
+        .replace(/, ([^,]*)$/, ' and $1'),
+    };
   }
   const template = templateId ? getBuiltinTemplate(templateId) : undefined;
   if (template?.kind === 'plan' && template.version === templateVersion) {

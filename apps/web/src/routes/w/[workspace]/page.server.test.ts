@@ -128,12 +128,19 @@ describe('instrument sizes', () => {
     expect(instrumentSize('schoolworks-prerequisites', 1)).toEqual({
       count: 8,
       noun: 'categories',
+      detail: null,
     });
+    // In the catalogue card's words: the seed's 28 indicators and its 6 autonomy areas.
     expect(instrumentSize('ma-pln-district-conditions', 1)).toEqual({
       count: 34,
-      noun: 'indicators',
+      noun: 'items',
+      detail: '28 indicators and 6 Required Areas of Autonomy and Flexibility',
     });
-    expect(instrumentSize('knowledgeworks-plan', 1)).toEqual({ count: 10, noun: 'plan areas' });
+    expect(instrumentSize('knowledgeworks-plan', 1)).toEqual({
+      count: 10,
+      noun: 'plan areas',
+      detail: null,
+    });
     expect(instrumentSize('no-such-template', 1)).toBeNull();
     expect(instrumentSize('schoolworks-prerequisites', 999)).toBeNull();
   });
@@ -233,7 +240,7 @@ describe('members who do not rate', () => {
       expect(page.documents.map((d) => d.myProgress)).toEqual([null, null, null, null, null]);
       expect(page.documents.map((d) => d.size && `${d.size.count} ${d.size.noun}`)).toEqual([
         '8 categories',
-        '34 indicators',
+        '34 items',
         '83 indicators',
         '16 indicators',
         '10 plan areas',
