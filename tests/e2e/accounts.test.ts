@@ -381,6 +381,35 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
   });
 });
 
+describe('the account page at 390 px', () => {
+  it('fits the screen: the change-password fields wrap their "Show password" buttons', async () => {
+    await withContext(browser, async (context) => {
+      const page = await context.newPage();
+      await signUp(page, { name: 'Narrow Person', email: uniqueEmail('narrow') });
+      await page.setViewportSize({ width: 390, height: 900 });
+      await gotoReady(page, '/account');
+      // Before, the fields' minimum width (input and button side by side) made it 426 px wide.
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow).toBe(0);
+      // Every toggle stays on screen, next to or under its own input, and still works.
+      const toggles = page.getByRole('button', { name: 'Show password' });
+      expect(await toggles.count()).toBe(2);
+      for (const toggle of await toggles.all()) {
+        const box = (await toggle.boundingBox())!;
+        expect(box.x + box.width).toBeLessThanOrEqual(390);
+      }
+      await toggles.first().click();
+      await expect.poll(() => toggles.first().getAttribute('aria-pressed')).toBe('true');
+      const bad = (await runAxe(page)).filter(
+        (v) => v.impact === 'serious' || v.impact === 'critical',
+      );
+      expect(bad, bad.map((v) => `${v.id}: ${v.targets.join(', ')}`).join('\n')).toEqual([]);
+    });
+  });
+});
+
 describe('keyboard only', () => {
   /** Tabs until `predicate` holds for the focused element; checks focus is visible each step. */
   async function tabTo(page: Page, label: string, predicate: string) {
