@@ -1,7 +1,9 @@
 /**
  * Issue 37 ("promise only what exists"): the demo seed records the team's ratings of the
  * Prerequisites checklist, and the document page shows them, read only, on their items: the level
- * as the template has it, who recorded it and when, and the rationale. A decision replaced by a
+ * as the template has it, who recorded it and when, and the rationale. The checklist was rated in
+ * a round and revealed first (the seed's round 1), so a decision shows how far each rater moved to
+ * it, and the rationale is the item's own field, written together. A decision replaced by a
  * facilitator elsewhere (here a stock y-websocket client with the facilitator's ticket) shows at
  * once, as does a withdrawn one. The host is the test's own, with the demo seed (as demo.test.ts).
  */
@@ -72,6 +74,9 @@ async function openPrerequisites(
 const card = (page: Page, id: string) => page.locator(`article.item-card[data-item-id="${id}"]`);
 const teamRating = (page: Page, id: string) =>
   card(page, id).getByRole('group', { name: /^Team rating:/ });
+/** A revealed item's rationale field (its label, and the text as written together). */
+const rationaleField = (page: Page, id: string) =>
+  card(page, id).locator('.field', { hasText: 'why the team agreed, written together' });
 const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 describe("the items' recorded team ratings", () => {
@@ -89,7 +94,15 @@ describe("the items' recorded team ratings", () => {
       expect(text).toContain('Team rating: 1 Barrier to Launch');
       expect(text).toContain('Recorded by Priya Raman');
       expect(text).toContain('On September 16, 2026');
-      expect(text).toContain(`Rationale ${FUNDING_RATIONALE}`);
+      // Revealed: each rater's blind rating against the decision (funding: 1, 1, 2, 1).
+      expect(text).toContain(
+        'From each rating Aisha Mensah: down 1 level Grace Chen: same level Luis Ortega: same level Tom Brennan: same level',
+      );
+      await expect
+        .poll(async () => flat(await rationaleField(page, 'pre.funding').innerText()), {
+          timeout: 15_000,
+        })
+        .toContain(FUNDING_RATIONALE);
       await expect(funding.locator('time').getAttribute('datetime')).resolves.toBe(
         '2026-09-16T20:00:00Z',
       );
@@ -171,8 +184,11 @@ describe("the items' recorded team ratings", () => {
       const text = flat(await shown.innerText());
       expect(text).toContain('On October 7, 2026');
       expect(text).toContain('Recorded by Priya Raman');
-      expect(text).toContain('The FY28 budget now funds Year 2 coaching.');
-      expect(await shown.locator('.rationale p').count()).toBe(2);
+      await expect
+        .poll(async () => flat(await rationaleField(page, 'pre.funding').innerText()), {
+          timeout: 15_000,
+        })
+        .toContain(`${FUNDING_RATIONALE} The FY28 budget now funds Year 2 coaching.`);
 
       // Withdrawn: the item shows no team rating.
       doc.transact(() => {
