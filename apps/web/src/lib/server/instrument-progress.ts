@@ -1,9 +1,9 @@
 /**
  * What the home page and the workspace page count about instruments, and only what is true now.
  *
- * The query tables (`ratings`, `consensus`, …) are not kept in step with the Yjs documents yet
- * (only the demo seed writes them; keeping them in step comes with the facilitation work), so a
- * count read from them goes stale the moment someone rates. Until then the pages show:
+ * The query tables are kept in step with the documents by the sync server now, but they hold
+ * only what the team may see (decisions, statuses and revealed ratings, never a rater's private
+ * ones), so a rater's own progress is read from their own document. The pages show:
  * - to a rater, their own progress on each instrument, read from their own ratings document
  *   (kind `ratings`, owned by them, parent = the instrument) as the document store holds it:
  *   one load per instrument that has one; an instrument they never opened has no ratings
