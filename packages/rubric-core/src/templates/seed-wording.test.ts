@@ -22,10 +22,11 @@ import {
   schoolworksPrerequisites,
 } from './index.js';
 
-/** The source documents: CONCORD_SEEDS, or shared/seeds beside the repository's checkout. */
+/** The source documents: CONCORD_SEEDS, or the copies in packages/rubric-core/seeds/ (the same
+ * files as the project's shared/seeds, kept in the repository so every checkout can run this). */
 const SEEDS = process.env.CONCORD_SEEDS
   ? pathToFileURL(`${process.env.CONCORD_SEEDS.replace(/\/$/, '')}/`)
-  : new URL('../../../../../shared/seeds/', import.meta.url);
+  : new URL('../../seeds/', import.meta.url);
 
 /** Letters and digits only, markup and entities dropped. */
 function letters(text: string): string {
