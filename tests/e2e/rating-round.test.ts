@@ -293,6 +293,13 @@ describe('a rating round, from opening to the reveal', () => {
       const benTimer = R2.page.getByRole('timer');
       await benTimer.first().waitFor();
       expect((await benTimer.first().textContent()) ?? '').toMatch(/\d:\d\d left on /);
+      // After a reload the same timer is there (it is in the document, started at the server's time).
+      await R2.page.reload();
+      await R2.page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+      await R2.page.getByRole('timer').first().waitFor();
+      expect((await R2.page.getByRole('timer').first().textContent()) ?? '').toMatch(
+        /[0-5]:\d\d left on /,
+      );
       await F.page.getByRole('button', { name: 'Stop timer' }).first().click();
       await expect.poll(() => R2.page.getByRole('timer').count()).toBe(0);
       expect(
