@@ -5,22 +5,12 @@
  * rebuild from the stored documents (`pnpm --filter @concord/db project`) gives the same rows.
  */
 import { latestRound, recordConsensus, sectionItems, setIndicatorStatus } from '@concord/documents';
-import { schema } from '@concord/db';
 import { rebuildProjections } from '@concord/db/projection';
 import { outline } from '@concord/rubric-core';
 import { maPlnDistrictConditions as rubric } from '@concord/rubric-core/templates';
 import { describe, expect, it } from 'vitest';
-import { decodeRoundResult, encodeRoundCommand } from '../src/protocol.js';
-import {
-  changeAccess,
-  createDocument,
-  rawClient,
-  seedWorkspace,
-  stockClient,
-  useSyncServer,
-  waitFor,
-  type RawClient,
-} from './support.js';
+import { useSyncServer, waitFor } from './support.js';
+import { command, roundCast } from './round-cast.js';
 
 const fx = useSyncServer({
   databaseAccess: {},
@@ -43,22 +33,6 @@ async function until(condition: () => Promise<boolean>, what: string, timeoutMs 
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
-}
-
-let nextId = 0;
-async function command(client: RawClient, body: Record<string, unknown>) {
-  const id = `p${++nextId}`;
-  const before = client.frames.length;
-  client.send(encodeRoundCommand({ id, ...body }));
-  let result: { id: string; ok: boolean; error?: string } | null = null;
-  await waitFor(() => {
-    for (const frame of client.frames.slice(before)) {
-      const r = decodeRoundResult(frame) as typeof result;
-      if (r && r.id === id) result = r;
-    }
-    return result !== null;
-  }, `the answer to round command ${id}`);
-  return result!;
 }
 
 interface Rows {
@@ -94,42 +68,7 @@ const timeless = (r: Rows) => ({
   ratings: r.ratings.map(({ updated_at: _, ...rest }) => rest),
 });
 
-async function setup() {
-  const { handle } = fx.db;
-  const space = await seedWorkspace(handle);
-  const { workspaceId } = space;
-  const facilitator = await space.newUser();
-  await changeAccess(handle, workspaceId, 'membership.role-change', {
-    userId: facilitator,
-    role: 'facilitator',
-  });
-  const ana = await space.newUser();
-  const ben = await space.newUser();
-  const [doc] = await handle.db
-    .insert(schema.documents)
-    .values({
-      workspaceId,
-      kind: 'assessment',
-      title: 'District Conditions',
-      templateId: rubric.id,
-      templateVersion: rubric.version,
-    })
-    .returning();
-  const assessment = doc!.id;
-  const ratingsOf = (ownerId: string) =>
-    createDocument(handle, { workspaceId, kind: 'ratings', parentId: assessment, ownerId });
-  const [anaRatings, benRatings] = await Promise.all([ratingsOf(ana), ratingsOf(ben)]);
-  const client = (documentId: string, userId: string, clientID: number) => {
-    const c = stockClient(fx.server.url, documentId, fx.server.ticket(documentId, userId), {
-      clientID,
-    });
-    fx.clients.push(c);
-    return c;
-  };
-  const commander = (userId: string) =>
-    rawClient(fx.server.url, assessment, fx.server.ticket(assessment, userId));
-  return { facilitator, ana, ben, assessment, anaRatings, benRatings, client, commander };
-}
+const setup = () => roundCast(fx);
 
 describe('projection into the query tables', () => {
   it('follows decisions and reveals, never private ratings, and a rebuild gives the same rows', async () => {

@@ -6,25 +6,13 @@
  * round or write its state, and an anonymised round names raters by letter only.
  */
 import { latestRound, sectionItems, type RoundState } from '@concord/documents';
-import { schema } from '@concord/db';
 import { roundRaters } from '@concord/db/rounds';
 import { outline } from '@concord/rubric-core';
 import { maPlnDistrictConditions as rubric } from '@concord/rubric-core/templates';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { decodeRoundResult, encodeRoundCommand } from '../src/protocol.js';
-import {
-  changeAccess,
-  createDocument,
-  frameKind,
-  rawClient,
-  seedWorkspace,
-  stockClient,
-  useSyncServer,
-  waitFor,
-  type RawClient,
-  type StockClient,
-} from './support.js';
+import { createDocument, frameKind, useSyncServer, waitFor, type StockClient } from './support.js';
+import { command, roundCast } from './round-cast.js';
 
 const fx = useSyncServer({
   databaseAccess: {},
@@ -37,22 +25,6 @@ const items1 = sectionItems(rubric, [s1]).get(s1)!;
 const items2 = sectionItems(rubric, [s2]).get(s2)!;
 const levels = outline(rubric).entries[0]!.scale.levels.map((l) => l.value);
 
-let nextId = 0;
-async function command(client: RawClient, body: Record<string, unknown>) {
-  const id = `c${++nextId}`;
-  const before = client.frames.length;
-  client.send(encodeRoundCommand({ id, ...body }));
-  let result: { id: string; ok: boolean; error?: string } | null = null;
-  await waitFor(() => {
-    for (const frame of client.frames.slice(before)) {
-      const r = decodeRoundResult(frame) as typeof result;
-      if (r && r.id === id) result = r;
-    }
-    return result !== null;
-  }, `the answer to round command ${id}`);
-  return result!;
-}
-
 function round(client: StockClient): RoundState | null {
   return latestRound(client.doc);
 }
@@ -63,44 +35,7 @@ function denials(client: StockClient): string[] {
     .map((f) => new TextDecoder().decode(f.slice(3)));
 }
 
-async function setup() {
-  const { handle } = fx.db;
-  // A workspace of its own: a round's raters are the workspace's.
-  const space = await seedWorkspace(handle);
-  const { workspaceId } = space;
-  const facilitator = await space.newUser();
-  await changeAccess(handle, workspaceId, 'membership.role-change', {
-    userId: facilitator,
-    role: 'facilitator',
-  });
-  const ana = await space.newUser();
-  const ben = await space.newUser();
-  const [doc] = await handle.db
-    .insert(schema.documents)
-    .values({
-      workspaceId,
-      kind: 'assessment',
-      title: 'District Conditions',
-      templateId: rubric.id,
-      templateVersion: rubric.version,
-    })
-    .returning();
-  const assessment = doc!.id;
-  const ratingsOf = async (ownerId: string) =>
-    createDocument(handle, { workspaceId, kind: 'ratings', parentId: assessment, ownerId });
-  const [anaRatings, benRatings] = await Promise.all([ratingsOf(ana), ratingsOf(ben)]);
-  const client = (documentId: string, userId: string, clientID: number) => {
-    const c = stockClient(fx.server.url, documentId, fx.server.ticket(documentId, userId), {
-      clientID,
-    });
-    fx.clients.push(c);
-    return c;
-  };
-  /** A hand-made client on the assessment, to send round commands as `userId`. */
-  const commander = (userId: string) =>
-    rawClient(fx.server.url, assessment, fx.server.ticket(assessment, userId));
-  return { facilitator, ana, ben, assessment, anaRatings, benRatings, client, commander, space };
-}
+const setup = () => roundCast(fx);
 
 describe('rating rounds', () => {
   it('opens a round, follows progress by counts, reveals a frozen snapshot to everyone', async () => {
