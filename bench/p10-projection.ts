@@ -186,7 +186,6 @@ async function oneRun(db: ConcordDatabase, runNumber: number): Promise<Run> {
   }
 }
 
-const loadBefore = loadavg();
 const uptimeBefore = uptime();
 const runs: Run[] = [];
 const db = await openPostgres();
@@ -200,7 +199,6 @@ try {
 } finally {
   await db.close();
 }
-const loadAfter = loadavg();
 const uptimeAfter = uptime();
 
 // ---- report ----
@@ -247,11 +245,8 @@ row. ${RUNS} runs, each a fresh cast and a fresh server process; cells: median o
 
 Setup: Concord as \`node ${NODE_FLAGS.join(' ')} apps/sync-server/${START_ENTRY}\` (its \`pnpm start\`),
 \`NODE_ENV=production\`, on 127.0.0.1, a scratch PostgreSQL database; all clients in the benchmark process.
-Machine load (\`uptime\`): before: ${uptimeBefore}; after: ${uptimeAfter}${
-      Math.max(Number(loadBefore), Number(loadAfter)) >= 1
-        ? "\n(other engineers' tests were running on this 2-core machine)"
-        : ''
-    }.
+Machine load (\`uptime\`; the "after" figure includes the benchmark's own clients and server):
+before: ${uptimeBefore}; after: ${uptimeAfter}.
 
 ${table.join('\n')}
 
