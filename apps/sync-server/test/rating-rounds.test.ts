@@ -5,7 +5,7 @@
  * already have, and the raters' revealed ratings cannot change afterwards. Nobody else may run a
  * round or write its state, and an anonymised round names raters by letter only.
  */
-import { latestRound, sectionItems, type RoundState } from '@concord/documents';
+import { latestRound, readRounds, sectionItems, type RoundState } from '@concord/documents';
 import { roundRaters } from '@concord/db/rounds';
 import { outline } from '@concord/rubric-core';
 import { maPlnDistrictConditions as rubric } from '@concord/rubric-core/templates';
@@ -27,6 +27,10 @@ const levels = outline(rubric).entries[0]!.scale.levels.map((l) => l.value);
 
 function round(client: StockClient): RoundState | null {
   return latestRound(client.doc);
+}
+
+function latestRoundsOf(client: StockClient): RoundState[] {
+  return readRounds(client.doc);
 }
 
 function denials(client: StockClient): string[] {
@@ -244,6 +248,80 @@ describe('rating rounds', () => {
     anaOwn.doc.getMap('ratings').set(items1[0]!, levels[2]!);
     await waitFor(() => round(shared)?.number === 2, 'round 2');
     expect(denials(anaOwn)).toEqual([]);
+    fac.close();
+  });
+
+  it('runs a second round on chosen items: only they are released, counted and revealed; letters are kept', async () => {
+    const t = await setup();
+    const fac = await t.commander(t.facilitator);
+    const anaOwn = t.client(t.anaRatings, t.ana, 61);
+    const benOwn = t.client(t.benRatings, t.ben, 62);
+    const shared = t.client(t.assessment, t.facilitator, 63);
+    await Promise.all([anaOwn, benOwn, shared].map((c) => c.synced()));
+    const [x, y] = [items1[0]!, items1[1]!];
+    anaOwn.doc.transact(() => {
+      anaOwn.doc.getMap('ratings').set(x, levels[0]!);
+      anaOwn.doc.getMap('ratings').set(y, levels[1]!);
+    });
+    benOwn.doc.transact(() => {
+      benOwn.doc.getMap('ratings').set(x, levels[3]!);
+      benOwn.doc.getMap('ratings').set(y, levels[1]!);
+    });
+    expect(
+      await command(fac, { op: 'open', sections: [s1], anonymised: true, deadline: null }),
+    ).toMatchObject({ ok: true });
+    await waitFor(() => round(shared)?.progress['A']?.[s1] === 2, 'round 1 progress');
+    await waitFor(() => round(shared)?.progress['B']?.[s1] === 2, 'round 1 progress');
+    expect(await command(fac, { op: 'reveal', sections: 'all' })).toMatchObject({ ok: true });
+    expect(await command(fac, { op: 'close' })).toMatchObject({ ok: true });
+    const first = await roundRaters(fx.db.handle.sql, t.assessment, 'r1');
+
+    // An item outside the sections chosen is refused, naming the field.
+    expect(
+      await command(fac, {
+        op: 'open',
+        sections: [s1],
+        items: [items2[0]!],
+        anonymised: true,
+        deadline: null,
+      }),
+    ).toMatchObject({ ok: false, error: expect.stringMatching(/^items: .* is not an item/) });
+    // Round 2 on the item in disagreement only.
+    expect(
+      await command(fac, {
+        op: 'open',
+        sections: [s1],
+        items: [x],
+        anonymised: true,
+        deadline: null,
+      }),
+    ).toMatchObject({ ok: true });
+    await waitFor(() => round(shared)?.number === 2, 'round 2');
+    expect(round(shared)!.items).toEqual([x]);
+    // Each rater keeps their letter.
+    const second = await roundRaters(fx.db.handle.sql, t.assessment, 'r2');
+    for (const r of first) {
+      expect(second.find((k) => k.userId === r.userId)?.raterKey).toBe(r.raterKey);
+    }
+    // Only the chosen item is released; the other stays fixed.
+    await waitFor(() => !anaOwn.doc.getMap('frozen').has(x), 'the release');
+    expect(anaOwn.doc.getMap('frozen').get(y)).toBe('r1');
+    // Progress counts the chosen item only (Ana rated two items of the section before).
+    const anaKey = first.find((k) => k.userId === t.ana)!.raterKey;
+    await waitFor(() => round(shared)?.progress[anaKey]?.[s1] === 1, 'round 2 progress');
+    // Ana re-rates it; a second connection of hers sees the server has it.
+    const anaEcho = t.client(t.anaRatings, t.ana, 64);
+    await anaEcho.synced();
+    anaOwn.doc.getMap('ratings').set(x, levels[2]!);
+    await waitFor(() => anaEcho.doc.getMap('ratings').get(x) === levels[2], 'the re-rating');
+    expect(await command(fac, { op: 'reveal', sections: 'all' })).toMatchObject({ ok: true });
+    await waitFor(() => s1 in (round(shared)?.revealed ?? {}), 'the second reveal');
+    const snapshot = round(shared)!.revealed[s1]!.ratings;
+    expect(Object.keys(snapshot)).toEqual([x]);
+    expect(snapshot[x]![anaKey]).toBe(levels[2]);
+    // Round 1's snapshot is kept as it was.
+    const r1 = latestRoundsOf(shared)[0]!;
+    expect(r1.revealed[s1]!.ratings[x]![anaKey]).toBe(levels[0]);
     fac.close();
   });
 

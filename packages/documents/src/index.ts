@@ -98,6 +98,7 @@ export {
   fullyRevealed,
   readFrozen,
   sectionItems,
+  roundItems,
   progressOf,
   revealedRatings,
   writeOpenRound,

@@ -8,6 +8,7 @@ import {
   latestRound,
   openRound,
   progressOf,
+  roundItems,
   readFrozen,
   readRounds,
   revealedRatings,
@@ -33,7 +34,7 @@ function docWithRound(anonymised = false) {
   const id = writeOpenRound(
     doc,
     1,
-    { sections: [first, second], anonymised, deadline: '2026-12-10' },
+    { sections: [first, second], items: null, anonymised, deadline: '2026-12-10' },
     { 'u-ana': 'Ana', 'u-ben': 'Ben' },
     stamp,
   );
@@ -49,6 +50,7 @@ describe('rating rounds', () => {
       id: 'r1',
       number: 1,
       sections: [first, second],
+      items: null,
       anonymised: false,
       deadline: '2026-12-10',
       opened: stamp,
@@ -80,7 +82,31 @@ describe('rating rounds', () => {
     const items = sectionItems(rubric, [first]).get(first)!;
     const level = outline(rubric).entries[0]!.scale.levels[0]!.value;
     const ratings = { [items[0]!]: level, [items[1]!]: 99, [items[2]!]: null };
-    expect(progressOf(rubric, [first, second], ratings)).toEqual({ [first]: 1, [second]: 0 });
+    expect(progressOf(rubric, { sections: [first, second], items: null }, ratings)).toEqual({
+      [first]: 1,
+      [second]: 0,
+    });
+  });
+
+  it('a round on chosen items rates and counts only those', () => {
+    const items = sectionItems(rubric, [first]).get(first)!;
+    const doc = new Y.Doc();
+    doc.clientID = 1;
+    writeOpenRound(
+      doc,
+      2,
+      { sections: [first], items: [items[1]!], anonymised: false, deadline: null },
+      { 'u-ana': 'Ana' },
+      stamp,
+    );
+    const round = latestRound(doc)!;
+    expect(round.items).toEqual([items[1]]);
+    expect(roundItems(rubric, round)).toEqual(new Map([[first, [items[1]]]]));
+    const level = outline(rubric).entries[0]!.scale.levels[0]!.value;
+    // Rated before (round 1) and now: only the chosen item counts.
+    expect(progressOf(rubric, round, { [items[0]!]: level, [items[1]!]: level })).toEqual({
+      [first]: 1,
+    });
   });
 
   it('keeps a revealed snapshot, feeds rubric-core, and closes', () => {

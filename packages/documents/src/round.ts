@@ -8,7 +8,10 @@
  * a reveal nor read a rating before it, and a revealed rating cannot change afterwards.
  *
  *   rounds: Y.Map<roundId, Y.Map>           roundId "r<number>"
- *     opened    { number, sections, anonymised, deadline, by, at }
+ *     opened    { number, sections, items?, anonymised, deadline, by, at }
+ *                                           items: the chosen items of those sections (a second,
+ *                                           Delphi round on items still in disagreement); absent:
+ *                                           every item of the sections
  *     closed    { by, at }                  absent while the round is open
  *     raters    Y.Map<raterKey, { name }>   a named round: key = user id, name = display name;
  *                                           an anonymised one: key "A", "B", … and "Rater A"
@@ -52,6 +55,9 @@ export interface Stamp {
 export interface RoundSettings {
   /** Section ids of the template this round rates. */
   sections: string[];
+  /** The chosen items of those sections, template order; null or absent: every item of the
+   * sections. */
+  items?: string[] | null;
   /** Results show "Rater A, B, …" to everyone but facilitators. */
   anonymised: boolean;
   /** ISO 8601 date or timestamp, or null. */
@@ -72,6 +78,7 @@ export interface RoundTimer {
 }
 
 export interface RoundState extends RoundSettings {
+  items: string[] | null;
   id: string;
   number: number;
   opened: Stamp;
@@ -139,6 +146,9 @@ function readRound(id: string, map: Y.Map<unknown>): RoundState | null {
   const sections = Array.isArray(opened.sections)
     ? opened.sections.filter((s): s is string => typeof s === 'string')
     : [];
+  const items = Array.isArray(opened.items)
+    ? opened.items.filter((s): s is string => typeof s === 'string')
+    : null;
   const raters: Record<string, string> = {};
   for (const [key, v] of asMap(map.get(ROUND.raters))?.entries() ?? []) {
     raters[key] = asString(asRecord(v)?.name) ?? key;
@@ -170,6 +180,7 @@ function readRound(id: string, map: Y.Map<unknown>): RoundState | null {
     id,
     number,
     sections,
+    items,
     anonymised: opened.anonymised === true,
     deadline: asString(opened.deadline) ?? null,
     opened: stamp,
@@ -226,6 +237,7 @@ export function writeOpenRound(
     round.set(ROUND.opened, {
       number,
       sections: [...settings.sections],
+      ...(settings.items ? { items: [...settings.items] } : {}),
       anonymised: settings.anonymised,
       deadline: settings.deadline,
       by: stamp.by,
@@ -331,15 +343,32 @@ export function sectionItems(
   return out;
 }
 
-/** How many items of each section a rater has rated (a level of the item's scale). */
+/**
+ * The items a round rates, per section id (template order): every item of its sections, or the
+ * chosen ones when the round was opened on items.
+ */
+export function roundItems(
+  template: LeveledTemplate,
+  round: Pick<RoundSettings, 'sections' | 'items'>,
+): Map<string, string[]> {
+  const bySection = sectionItems(template, round.sections);
+  if (!round.items) return bySection;
+  const chosen = new Set(round.items);
+  return new Map([...bySection].map(([s, ids]) => [s, ids.filter((id) => chosen.has(id))]));
+}
+
+/** How many of the round's items of each section a rater has rated (a level of the item's
+ * scale). */
 export function progressOf(
   template: LeveledTemplate,
-  sections: readonly string[],
+  round: Pick<RoundSettings, 'sections' | 'items'>,
   ratings: Readonly<Record<string, number | null>>,
 ): Record<string, number> {
-  const out: Record<string, number> = Object.fromEntries(sections.map((s) => [s, 0]));
+  const out: Record<string, number> = Object.fromEntries(round.sections.map((s) => [s, 0]));
+  const chosen = round.items ? new Set(round.items) : null;
   for (const entry of outline(template).entries) {
     if (!(entry.section.id in out)) continue;
+    if (chosen && !chosen.has(entry.indicator.id)) continue;
     const v = ratings[entry.indicator.id];
     if (typeof v === 'number' && entry.scale.levels.some((l) => l.value === v)) {
       out[entry.section.id]! += 1;

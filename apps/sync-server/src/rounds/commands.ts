@@ -23,6 +23,8 @@ export const RoundCommand = z.discriminatedUnion('op', [
     id,
     op: z.literal('open'),
     sections: z.array(sectionId).min(1, 'choose at least one section').max(200),
+    /** A round on chosen items of those sections (a second, Delphi round); absent: all. */
+    items: z.array(sectionId).min(1, 'choose at least one item').max(1000).optional(),
     anonymised: z.boolean(),
     deadline: deadline.nullable(),
   }),

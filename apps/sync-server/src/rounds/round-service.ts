@@ -6,9 +6,11 @@
  * have. It also keeps each rater's progress (rated items per section, never values) in the
  * round as they rate.
  *
- * - open: round N+1 over the chosen sections, named or anonymised (keys "A", "B", … in a random
- *   order, recorded in round_raters), with an optional deadline; ratings frozen by an earlier
- *   round in those sections are released (a second round re-rates them).
+ * - open: round N+1 over the chosen sections, or chosen items of them (a second, Delphi round on
+ *   the items still in disagreement), named or anonymised (keys "A", "B", … in a random order,
+ *   recorded in round_raters; a rater keeps the letter an earlier anonymised round gave them, so
+ *   rounds compare rater by rater), with an optional deadline; ratings frozen by an earlier round
+ *   on those items are released (the new round re-rates them).
  * - reveal: for the chosen sections, every rater's ratings are read and frozen, and the snapshot
  *   written into the round, in one turn of the event loop after loading the documents, so no
  *   rating can change between the snapshot and the freeze; the audit log records it.
@@ -21,6 +23,7 @@
 import type { SyncCapability } from '@concord/auth/roles';
 import {
   addRoundRaters,
+  documentRoundRaters,
   instrumentFacts,
   ratingsDocumentFacts,
   ratingsDocuments,
@@ -37,6 +40,7 @@ import {
   progressOf,
   readFrozen,
   readRatings,
+  roundItems,
   sectionItems,
   writeClose,
   writeFrozen,
@@ -213,17 +217,25 @@ export class RoundService implements RoundHooks {
       throw new RoundError(`sections: ${unknown} is not a section of this ${ctx.template.title}`);
     }
     const sections = [...known.keys()].filter((s) => command.sections.includes(s));
-    const items = [...sectionItems(ctx.template, sections).values()].flat();
-    const [raters, docs] = await Promise.all([
+    let chosen: string[] | null = null;
+    if (command.items) {
+      const inSections = new Set([...sectionItems(ctx.template, sections).values()].flat());
+      const outside = command.items.find((id) => !inSections.has(id));
+      if (outside !== undefined) {
+        throw new RoundError(`items: ${outside} is not an item of the sections chosen`);
+      }
+      chosen = entriesOf(ctx.template).filter((id) => command.items!.includes(id));
+    }
+    const settings = { sections, items: chosen };
+    const items = [...roundItems(ctx.template, settings).values()].flat();
+    const [raters, docs, earlier] = await Promise.all([
       workspaceRaters(this.options.sql, ctx.workspaceId),
       ratingsDocuments(this.options.sql, ctx.documentId),
+      command.anonymised ? documentRoundRaters(this.options.sql, ctx.documentId) : null,
     ]);
-    const order = command.anonymised ? shuffled(raters) : raters;
-    const keyed = order.map((r, i) => ({
-      userId: r.userId,
-      raterKey: command.anonymised ? anonymousKey(i) : r.userId,
-      name: command.anonymised ? `Rater ${anonymousKey(i)}` : r.name,
-    }));
+    const keyed = command.anonymised
+      ? anonymisedKeys(raters, earlier ?? {})
+      : raters.map((r) => ({ userId: r.userId, raterKey: r.userId, name: r.name }));
     const inRound = docs.filter((d) => keyed.some((k) => k.userId === d.ownerId));
     const stamp = this.stamp(ctx.asker);
 
@@ -259,7 +271,7 @@ export class RoundService implements RoundHooks {
           const key = keyed.find((k) => k.userId === owner)!.raterKey;
           progress.set(
             key,
-            progressOf(ctx.template, sections, readRatings(room.doc, ctx.template)),
+            progressOf(ctx.template, settings, readRatings(room.doc, ctx.template)),
           );
         });
         pending.push(
@@ -267,7 +279,7 @@ export class RoundService implements RoundHooks {
             const id = writeOpenRound(
               doc,
               number,
-              { sections, anonymised: command.anonymised, deadline: command.deadline },
+              { ...settings, anonymised: command.anonymised, deadline: command.deadline },
               Object.fromEntries(keyed.map((k) => [k.raterKey, k.name])),
               stamp,
             );
@@ -297,7 +309,7 @@ export class RoundService implements RoundHooks {
     const docs = (await ratingsDocuments(this.options.sql, ctx.documentId)).filter((d) =>
       keyOf.has(d.ownerId),
     );
-    const bySection = sectionItems(ctx.template, sections);
+    const bySection = roundItems(ctx.template, { sections, items: round.items });
     const items = [...bySection.values()].flat();
     const stamp = this.stamp(ctx.asker);
     const writes = await this.hub.withRooms(
@@ -420,7 +432,7 @@ export class RoundService implements RoundHooks {
     if (key === undefined) {
       // A rater who joined after the round opened.
       const name = (await userName(this.options.sql, ratings.ownerId)) ?? 'Rater';
-      key = open.anonymised ? anonymousKey(keys.length) : ratings.ownerId;
+      key = open.anonymised ? unusedKey(new Set(keys.map((k) => k.raterKey))) : ratings.ownerId;
       joined = { key, name: open.anonymised ? `Rater ${key}` : name };
       await addRoundRaters(this.options.sql, ratings.parentId, open.id, [
         { userId: ratings.ownerId, raterKey: key },
@@ -431,7 +443,7 @@ export class RoundService implements RoundHooks {
     const writes = await this.hub.withRooms([ratings.parentId, ratingsId], ([parent, mine]) => {
       const now = openRound(parent!.doc);
       if (!now || now.id !== open.id) return [];
-      const counts = progressOf(template, now.sections, readRatings(mine!.doc, template));
+      const counts = progressOf(template, now, readRatings(mine!.doc, template));
       return [
         parent!.edit((doc: Y.Doc) => {
           if (joined) writeRater(doc, now.id, joined.key, joined.name);
@@ -466,6 +478,41 @@ function allSectionIds(template: LeveledTemplate): string[] {
   };
   walk(template.sections);
   return ids;
+}
+
+/**
+ * Keys of an anonymised round: a rater who had a letter in the latest earlier anonymised round
+ * keeps it (so rounds compare rater by rater without saying who anyone is); the others get the
+ * letters left, in a random order.
+ */
+function anonymisedKeys(
+  raters: readonly { userId: string; name: string }[],
+  earlier: Awaited<ReturnType<typeof documentRoundRaters>>,
+): { userId: string; raterKey: string; name: string }[] {
+  const previous = Object.entries(earlier)
+    .filter(([, list]) => list.length > 0 && list.every((r) => /^[A-Z]+$/.test(r.raterKey)))
+    .sort(([a], [b]) => Number(b.slice(1)) - Number(a.slice(1)))[0]?.[1];
+  const kept = new Map((previous ?? []).map((r) => [r.userId, r.raterKey]));
+  const used = new Set<string>();
+  const out: { userId: string; raterKey: string; name: string }[] = [];
+  for (const r of raters) {
+    const key = kept.get(r.userId);
+    if (key !== undefined) {
+      used.add(key);
+      out.push({ userId: r.userId, raterKey: key, name: `Rater ${key}` });
+    }
+  }
+  for (const r of shuffled(raters.filter((r) => !kept.has(r.userId)))) {
+    const key = unusedKey(used);
+    used.add(key);
+    out.push({ userId: r.userId, raterKey: key, name: `Rater ${key}` });
+  }
+  return out;
+}
+
+/** The first anonymised key ("A", "B", …) not in `used`. */
+function unusedKey(used: ReadonlySet<string>): string {
+  for (let i = 0; ; i++) if (!used.has(anonymousKey(i))) return anonymousKey(i);
 }
 
 /** A uniformly random order (Fisher-Yates with the platform's CSPRNG): keys say nothing of who. */

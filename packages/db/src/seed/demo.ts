@@ -457,7 +457,11 @@ function buildDocuments(): BuiltDocument[] {
       if (value !== null && value !== undefined)
         r.as(key, (d) => setRating(d, checklist, id, value));
     }
-    const counts = progressOf(checklist, PRE_SECTIONS, readRatings(r.built.doc, checklist));
+    const counts = progressOf(
+      checklist,
+      { sections: PRE_SECTIONS },
+      readRatings(r.built.doc, checklist),
+    );
     pre.as(key, (d) => writeProgress(d, PRE_ROUND, PEOPLE[key].id, counts));
     return r;
   });
