@@ -82,6 +82,21 @@ function assessmentDoc(): Y.Doc {
   return doc;
 }
 
+/** One anonymised round over dc.1, revealed. */
+function anonymisedOnly(): Y.Doc {
+  const doc = new Y.Doc();
+  createAssessment(doc, dc);
+  writeOpenRound(
+    doc,
+    1,
+    { sections: ['dc.1'], anonymised: true, deadline: null },
+    { A: 'Rater A', B: 'Rater B' },
+    stamp,
+  );
+  writeReveal(doc, 'r1', { 'dc.1': { [dc1[0]!]: { A: 1, B: 3 } } }, stamp);
+  return doc;
+}
+
 describe('readReport', () => {
   it('reads every item with its rounds, the decision by name and the texts', () => {
     const report = readReport(assessmentDoc(), dc, people);
@@ -195,6 +210,72 @@ describe('the CSV', () => {
     expect(attachment('Zoë - x.csv')).toBe(
       `attachment; filename="Zo_ - x.csv"; filename*=UTF-8''Zo%C3%AB%20-%20x.csv`,
     );
+  });
+});
+
+/** Who each letter stands for (round_raters), as the loader gives it to a facilitator only. The
+ * named round's entry is there to show it is not read: a named round's names are real already. */
+const REAL_NAMES = {
+  r1: { A: 'Ben', B: 'Zoë Ñúñez' },
+  r2: { [ZOE]: 'not this', [BEN]: 'nor this' },
+};
+
+describe('real names in an anonymised round', () => {
+  it('are shown beside the letters when given, in every rating and in the CSV header', () => {
+    const report = readReport(assessmentDoc(), dc, people, REAL_NAMES);
+    const item = report.sections[0]!.items[0]!;
+    expect(item.rounds.map((r) => r.ratings.map((x) => [x.rater, x.value]))).toEqual([
+      [
+        ['Rater A (Ben)', 1],
+        ['Rater B (Zoë Ñúñez)', 3],
+      ],
+      [
+        ['Zoë Ñúñez', 2],
+        ['Ben', 2],
+      ],
+    ]);
+    const rows: string[][] = parse(writeReportCsv(report), { bom: true });
+    const [header, ...body] = rows;
+    // The same columns in the same order as without the names; only the labels say more.
+    expect(header!.slice(4, 9)).toEqual([
+      'Round',
+      'Rater A (Ben)',
+      'Rater B (Zoë Ñúñez)',
+      'Zoë Ñúñez',
+      'Ben',
+    ]);
+    expect(header).toHaveLength(16);
+    const r1 = body.find((r) => r[1] === '1.1' && r[4] === '1')!;
+    expect(r1.slice(5, 9)).toEqual(['1', '3', '', '']);
+  });
+
+  it('a key the mapping lacks keeps its letter alone', () => {
+    const report = readReport(assessmentDoc(), dc, people, { r1: { A: 'Ben' } });
+    expect(report.sections[0]!.items[0]!.rounds[0]!.ratings.map((r) => r.rater)).toEqual([
+      'Rater A (Ben)',
+      'Rater B',
+    ]);
+  });
+
+  it('are nowhere without them: letters only, in the report, the CSV and the heatmap', () => {
+    const report = readReport(assessmentDoc(), dc, people, null);
+    expect(report.raterNames['r1']).toEqual({ A: 'Rater A', B: 'Rater B' });
+    const csv = writeReportCsv(report);
+    expect(csv).not.toContain('Rater A (');
+    const header = reportTable(report)[0]!;
+    expect(header.filter((h) => h.startsWith('Rater'))).toEqual(['Rater A', 'Rater B']);
+    const doc = anonymisedOnly();
+    const summary = reportSummary(dc, readReport(doc, dc, people));
+    expect(summary.heatmap?.raters.map((r) => r.name)).toEqual(['Rater A', 'Rater B']);
+  });
+
+  it('the print page heatmap names them too when given', () => {
+    const summary = reportSummary(dc, readReport(anonymisedOnly(), dc, people, REAL_NAMES));
+    expect(summary.heatmap?.roundNumber).toBe(1);
+    expect(summary.heatmap?.raters.map((r) => r.name)).toEqual([
+      'Rater A (Ben)',
+      'Rater B (Zoë Ñúñez)',
+    ]);
   });
 });
 

@@ -4,7 +4,9 @@
  * - `readReport`: every item in template order with its discussion status, the group's decision
  *   (level, label, who, when), the rationale and the evidence as plain text, and each round that
  *   revealed the item's section with every rater's original there (the frozen snapshot, names as
- *   the round shows them: "Rater A" in an anonymised round);
+ *   the round shows them: "Rater A" in an anonymised round; with the real name beside the letter,
+ *   "Rater A (Dana Smith)", only when the caller passes `realNames`, which it does for those who
+ *   may see who is who: consensus-report.ts);
  * - `reportTable` / `writeReportCsv`: one row per item and round (an item no round revealed gets
  *   one row without a round), written with csv-stringify: UTF-8 with a BOM (Excel then reads it
  *   as UTF-8), every field quoted as RFC 4180 needs, CRLF between records. A text someone typed
@@ -12,7 +14,8 @@
  *   a leading apostrophe, so opening the file never runs it (OWASP CSV injection);
  * - `reportSummary`: what the print page adds: launch readiness (the checklist), the section
  *   scores from the decisions (rubric-core's scoreTemplate: a decision where recorded, else the
- *   median of the latest revealed ratings) and the heatmap of the latest round with a reveal.
+ *   median of the latest revealed ratings) and the heatmap of the latest round with a reveal
+ *   (raters named as in the rest of the report).
  */
 import {
   readAssessment,
@@ -43,7 +46,10 @@ export const STATUS_LABELS: Record<ItemStatus, string> = {
 };
 
 export interface RaterOriginal {
-  /** The rater's name as the round shows it ("Rater A" in an anonymised round). */
+  /**
+   * The rater's name as the round shows it ("Rater A" in an anonymised round), with the real name
+   * beside the letter when the report was read with it ("Rater A (Dana Smith)").
+   */
   rater: string;
   /** The level's value, or null when the rater had not rated the item. */
   value: number | null;
@@ -98,7 +104,15 @@ export interface Report {
   decisionWord: string;
   sections: ReportSection[];
   rounds: RoundState[];
+  /** Round id → rater key → the rater's name as this report shows it (`RaterOriginal.rater`). */
+  raterNames: Record<string, Record<string, string>>;
 }
+
+/**
+ * Who each letter of an anonymised round stands for: round id → rater key → real name (the
+ * round_raters table). Only for those who may see it; null for everyone else.
+ */
+export type RealNames = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 function levelLabel(levels: readonly { value: number; label: string }[], value: number | null) {
   return levels.find((l) => l.value === value)?.label ?? null;
@@ -116,13 +130,26 @@ function raterKeys(round: RoundState): string[] {
 }
 
 /**
+ * A rater's name as the report shows it: the round's own, with the real name beside the letter
+ * in an anonymised round when `realNames` has it (as the document page shows it to facilitators).
+ * A named round's names are real already: `realNames` is not read for it.
+ */
+function shownName(round: RoundState, key: string, realNames: RealNames | null): string {
+  const shown = round.raters[key] ?? key;
+  const real = round.anonymised ? realNames?.[round.id]?.[key] : undefined;
+  return real ? `${shown} (${real})` : shown;
+}
+
+/**
  * The report of `doc`, an instrument made from `template`. `people`: user id → name, for who
- * recorded each decision.
+ * recorded each decision. `realNames`: who each letter of an anonymised round stands for, given
+ * only for a member who may see it (a facilitator or owner); null keeps the letters alone.
  */
 export function readReport(
   doc: Y.Doc,
   template: LeveledTemplate,
   people: Readonly<Record<string, string>>,
+  realNames: RealNames | null = null,
 ): Report {
   const snapshots =
     template.kind === 'checklist'
@@ -140,6 +167,12 @@ export function readReport(
         );
   const rounds = readRounds(doc);
   const keysOf = new Map(rounds.map((r) => [r, raterKeys(r)]));
+  const raterNames = Object.fromEntries(
+    rounds.map((r) => [
+      r.id,
+      Object.fromEntries(keysOf.get(r)!.map((key) => [key, shownName(r, key, realNames)])),
+    ]),
+  );
   const sections = pageSections(template).map((section): ReportSection => {
     const items = section.items.map((item): ReportItem => {
       const { levels } = item.entry.scale;
@@ -157,7 +190,7 @@ export function readReport(
             const raw = byRater[key] ?? null;
             const label = levelLabel(levels, raw);
             return {
-              rater: round.raters[key] ?? key,
+              rater: raterNames[round.id]![key]!,
               value: label === null ? null : raw,
               label: label ?? NOT_RATED,
             };
@@ -189,6 +222,7 @@ export function readReport(
     decisionWord: template.kind === 'checklist' ? 'Team rating' : 'Consensus',
     sections,
     rounds,
+    raterNames,
   };
 }
 
@@ -201,9 +235,11 @@ export function inert(text: string): string {
 
 /**
  * The report as a table, header first: Section, Item, Title, Statement, Round, one column per
- * rater name over all rounds (first seen first), then the decision's level and label, the status,
- * who recorded it and when, the rationale and the evidence. A rater's cell is the level's value,
- * "Not rated", or empty when they were not in that round.
+ * rater name as the report shows it over all rounds (first seen first: "Rater A", or "Rater A
+ * (Dana Smith)" in a report read with real names, where a letter that stands for two people in
+ * two rounds is two columns), then the decision's level and label, the status, who recorded it
+ * and when, the rationale and the evidence. A rater's cell is the level's value, "Not rated", or
+ * empty when they were not in that round.
  */
 export function reportTable(report: Report): string[][] {
   const raters: string[] = [];
@@ -338,7 +374,9 @@ export function reportSummary(template: LeveledTemplate, report: Report): Report
   return {
     readiness: template.kind === 'checklist' ? launchReadiness(template, input) : null,
     scores: scoreTemplate(template, input),
-    heatmap: withReveal ? heatmapModel(template, withReveal) : null,
+    heatmap: withReveal
+      ? heatmapModel(template, withReveal, report.raterNames[withReveal.id])
+      : null,
     lowest,
   };
 }

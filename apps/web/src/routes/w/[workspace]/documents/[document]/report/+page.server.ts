@@ -2,7 +2,9 @@
  * The print-ready consensus report of a checklist or rubric assessment (issue 39, exports): the
  * same report as the CSV ($lib/server/consensus-report), with launch readiness (the checklist),
  * section scores from the decisions, and the heatmap of the latest round with a reveal. The
- * workspace layout has let only members in; no such instrument here → the same 404.
+ * workspace layout has let only members in; no such instrument here → the same 404. Raters are
+ * named as the report names them: letters in an anonymised round, with the real names beside
+ * them only for owners and facilitators ($lib/server/consensus-report).
  */
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
@@ -13,11 +15,14 @@ import { listWorkspaceDocuments } from '$lib/server/workspaces';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-  const { workspace } = await event.parent();
+  const { workspace, membership } = await event.parent();
   const user = event.locals.user;
   if (!user) error(404, NOT_FOUND_MESSAGE);
   const db = await getDb();
-  const loaded = await loadConsensusReport(db, workspace.id, event.params.document, user.id);
+  const loaded = await loadConsensusReport(db, workspace.id, event.params.document, {
+    userId: user.id,
+    role: membership.role,
+  });
   if (!loaded) error(404, NOT_FOUND_MESSAGE);
   const { instrument, template, report } = loaded;
   const documents = await listWorkspaceDocuments(db.sql, workspace.id);
