@@ -173,6 +173,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
         new Projector(h, {
           sql: options.projection!.sql,
           log: app.log,
+          store: options.store,
           ...options.projection!.options,
         }),
     }),
@@ -183,6 +184,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
     },
   });
   hubRef = hub;
+  // Once listening: catch the query tables up with what was stored but not projected before
+  // (a crash, an import), in the background.
+  app.addHook('onReady', async () => {
+    void hub
+      .catchUpProjections()
+      .catch((error: unknown) => app.log.warn({ err: error }, 'projections not caught up'));
+  });
   const health = new Health({
     persistence: hub.persistence,
     fanout: fanout ?? undefined,

@@ -202,6 +202,11 @@ export class SyncHub {
     };
   }
 
+  /** Brings the query tables up to the stored documents (on start; see projection/projector.ts). */
+  catchUpProjections(): Promise<number> {
+    return this.projection?.catchUp?.() ?? Promise.resolve(0);
+  }
+
   /** The open room of a document, if any (tests, diagnostics). */
   room(documentId: string): Room | undefined {
     return this.rooms.get(documentId.toLowerCase());

@@ -108,6 +108,8 @@ export interface ProjectionHooks {
   changed(room: Room): void;
   /** The server is stopping: project what is waiting, then take no more. */
   stop?(): Promise<void>;
+  /** Projects what the tables are behind on (on start); resolves with how many. */
+  catchUp?(): Promise<number>;
 }
 
 /** What a room tells the rating rounds. */

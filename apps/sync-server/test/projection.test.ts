@@ -5,11 +5,11 @@
  * rebuild from the stored documents (`pnpm --filter @concord/db project`) gives the same rows.
  */
 import { latestRound, recordConsensus, sectionItems, setIndicatorStatus } from '@concord/documents';
-import { rebuildProjections } from '@concord/db/projection';
+import { projectedDocument, rebuildProjections } from '@concord/db/projection';
 import { outline } from '@concord/rubric-core';
 import { maPlnDistrictConditions as rubric } from '@concord/rubric-core/templates';
 import { describe, expect, it } from 'vitest';
-import { useSyncServer, waitFor } from './support.js';
+import { startServer, stockClient, useSyncServer, waitFor } from './support.js';
 import { command, roundCast } from './round-cast.js';
 
 const fx = useSyncServer({
@@ -161,5 +161,54 @@ describe('projection into the query tables', () => {
     await rebuildProjections(fx.db.handle.sql, fx.db.store);
     expect(timeless(await rows(t.assessment))).toEqual(timeless(now));
     cmd.close();
+  });
+
+  it('loses nothing when the server stops between a document write and its projection', async () => {
+    const t = await setup();
+    const a = entries[3]!.indicator.id;
+    const at = '2026-12-06T09:00:00.000Z';
+    const decision = async () =>
+      (await rows(t.assessment)).consensus.find((r) => r.indicator_id === a)?.value;
+    // A server that stores the edit and never projects it: as if it crashed right after the write.
+    const crashed = await startServer({ store: fx.db.store });
+    const fac = stockClient(
+      crashed.url,
+      t.assessment,
+      crashed.ticket(t.assessment, t.facilitator),
+      { clientID: 71 },
+    );
+    await fac.synced();
+    recordConsensus(fac.doc, rubric, { indicatorId: a, value: levels[1]!, by: t.facilitator, at });
+    await until(
+      async () =>
+        (await fx.db.store.load(t.assessment)).state.byteLength > 0 &&
+        (await projectedDocument(fx.db.handle.sql, t.assessment))!.headSeq > 0,
+      'the edit stored',
+    );
+    fac.destroy();
+    await crashed.close();
+    expect(await decision()).toBeUndefined();
+
+    // The next start catches the tables up from the store, with no client connected.
+    const next = await startServer({
+      store: fx.db.store,
+      projection: { sql: fx.db.handle.sql, options: { delayMs: 20 } },
+    });
+    try {
+      await until(async () => (await decision()) === levels[1], 'the decision caught up');
+      const [state] = await fx.db.handle.sql.query<{ agreed: number; seq: number }>(
+        {
+          name: 'test_p_state',
+          text: `select items_agreed as agreed, projected_seq::int as seq
+            from instrument_states where document_id = $1::uuid`,
+        },
+        [t.assessment],
+      );
+      expect(state?.agreed).toBe(1);
+      expect(state?.seq).toBe((await projectedDocument(fx.db.handle.sql, t.assessment))!.headSeq);
+      expect(next.app.sync.room(t.assessment)).toBeUndefined();
+    } finally {
+      await next.close();
+    }
   });
 });

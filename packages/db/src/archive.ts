@@ -37,6 +37,7 @@ import {
 import {
   ARCHIVE_SPEC,
   ARCHIVE_TABLES,
+  RETIRED_TABLES,
   C,
   int,
   isSet,
@@ -78,7 +79,9 @@ export interface WorkspaceArchive {
 }
 
 const LineSchema = z.strictObject({
-  table: z.enum(ARCHIVE_TABLES, { error: `must be one of ${ARCHIVE_TABLES.join(', ')}` }),
+  table: z.enum([...ARCHIVE_TABLES, ...RETIRED_TABLES], {
+    error: `must be one of ${ARCHIVE_TABLES.join(', ')}`,
+  }),
   row: z.record(z.string(), z.unknown(), { error: 'must be an object' }),
 });
 
@@ -87,12 +90,20 @@ const HeaderSchema = z.strictObject({
   formatVersion: z.literal(ARCHIVE_FORMAT_VERSION),
   exportedAt: z.iso.datetime({ error: 'must be a UTC timestamp' }),
   workspaceId: C.uuid.schema as z.ZodString,
-  counts: z.strictObject(
-    Object.fromEntries(ARCHIVE_TABLES.map((t) => [t, int(0, Number.MAX_SAFE_INTEGER)])) as Record<
-      ArchiveTable,
-      ReturnType<typeof int>
-    >,
-  ),
+  counts: z
+    .strictObject({
+      ...(Object.fromEntries(
+        ARCHIVE_TABLES.map((t) => [t, int(0, Number.MAX_SAFE_INTEGER)]),
+      ) as Record<ArchiveTable, ReturnType<typeof int>>),
+      ...(Object.fromEntries(
+        RETIRED_TABLES.map((t) => [t, int(0, Number.MAX_SAFE_INTEGER).optional()]),
+      ) as unknown as Record<(typeof RETIRED_TABLES)[number], ReturnType<typeof int>>),
+    })
+    .transform((counts) => {
+      const out = { ...counts };
+      for (const t of RETIRED_TABLES) delete (out as Record<string, unknown>)[t];
+      return out as Record<ArchiveTable, number>;
+    }),
   bodyBytes: int(0, Number.MAX_SAFE_INTEGER),
   bodySha256: TEXT.regex(/^[0-9a-f]{64}$/, { error: 'must be a SHA-256 in hex' }),
 });
@@ -228,7 +239,9 @@ export async function readWorkspaceArchive(
       problems.addIssues(`line ${lineNo}`, line.error.issues);
       continue;
     }
-    const { table, row } = line.data;
+    const { table: named, row } = line.data;
+    if ((RETIRED_TABLES as readonly string[]).includes(named)) continue;
+    const table = named as ArchiveTable;
     const parsed = ROW_SCHEMAS[table].safeParse(row);
     if (!parsed.success) {
       problems.addIssues(`line ${lineNo} (${table})`, parsed.error.issues);

@@ -177,7 +177,7 @@ describe('ratings rows', () => {
     ]);
   });
 
-  it('take an item from the latest round that revealed it, the earlier rows replaced whole', () => {
+  it('keep every round’s reveal of an item side by side; an open round adds nothing', () => {
     const doc = assessment();
     const [x, y] = [items1[0]!, items1[1]!];
     reveal(
@@ -202,7 +202,11 @@ describe('ratings rows', () => {
       { by: FAC, at: AT },
     );
     const users = { r1: { [ANA]: ANA, [BEN]: BEN }, r2: { [ANA]: ANA }, r3: { [ANA]: ANA } };
+    const [first, second] = ANA < BEN ? [ANA, BEN] : [BEN, ANA];
+    const value = (rater: string) => (rater === ANA ? levels[0] : levels[3]);
     expect(revealedRatingRows(doc, rubric, users)).toEqual([
+      { indicatorId: x, raterId: first, value: value(first), roundId: 'r1' },
+      { indicatorId: x, raterId: second, value: value(second), roundId: 'r1' },
       { indicatorId: x, raterId: ANA, value: levels[2], roundId: 'r2' },
       { indicatorId: y, raterId: ANA, value: levels[1], roundId: 'r1' },
     ]);

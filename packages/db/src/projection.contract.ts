@@ -10,7 +10,9 @@ import {
   recordConsensus,
   sectionItems,
   setIndicatorStatus,
+  writeClose,
   writeOpenRound,
+  writeProgress,
   writeReveal,
 } from '@concord/documents';
 import { outline } from '@concord/rubric-core';
@@ -21,6 +23,8 @@ import type { DbHandle } from './create-db.js';
 import {
   instrumentRows,
   projectedDocument,
+  projectionsBehind,
+  projectStoredDocument,
   rebuildProjections,
   writeProjection,
   type InstrumentRows,
@@ -93,17 +97,28 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
       const ratings = await handle.sql.query<Record<string, unknown>>(
         {
           name: 'test_projection_ratings',
-          text: `select indicator_id, rater_id::text as rater_id, value, note, updated_at
-            from ratings where document_id = $1::uuid order by indicator_id, rater_id`,
+          text: `select indicator_id, rater_id::text as rater_id, round_id, value, note, updated_at
+            from ratings where document_id = $1::uuid order by indicator_id, round_id, rater_id`,
         },
         [documentId],
       );
-      return { consensus, ratings };
+      const state = await handle.sql.query<Record<string, unknown>>(
+        {
+          name: 'test_projection_state',
+          text: `select items_total, items_agreed, items_in_discussion, round_number, round_open,
+              round_items, round_revealed, round_raters, round_raters_done, readiness, barriers,
+              section_scores, projected_seq::int as projected_seq, updated_at
+            from instrument_states where document_id = $1::uuid`,
+        },
+        [documentId],
+      );
+      return { consensus, ratings, state };
     }
 
     const withoutTimes = (r: Awaited<ReturnType<typeof rows>>) => ({
       consensus: r.consensus.map(({ updated_at: _, ...rest }) => rest),
       ratings: r.ratings.map(({ updated_at: _, ...rest }) => rest),
+      state: r.state.map(({ updated_at: _, ...rest }) => rest),
     });
 
     async function setting() {
@@ -120,18 +135,19 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
       recordConsensus(t.doc, rubric, { indicatorId: a, value: levels[1]!, by: t.owner, at: AT });
       setIndicatorStatus(t.doc, rubric, b, 'in-discussion');
       const projected: InstrumentRows = {
-        consensus: instrumentRows(t.doc, rubric, {}).consensus,
+        ...instrumentRows(t.doc, rubric, {}),
         ratings: [
           { indicatorId: a, raterId: t.ana, value: levels[0]!, roundId: 'r1' },
           { indicatorId: a, raterId: t.ben, value: null, roundId: 'r1' },
         ],
       };
-      const target = { documentId: t.documentId, workspaceId: t.workspaceId };
+      const target = { documentId: t.documentId, workspaceId: t.workspaceId, headSeq: 0 };
       expect(await writeProjection(handle.sql, target, projected)).toEqual({
         consensusWritten: entries.length,
         consensusDeleted: 0,
         ratingsWritten: 2,
         ratingsDeleted: 0,
+        stateWritten: 1,
       });
       const first = await rows(t.documentId);
       expect(first.consensus).toHaveLength(entries.length);
@@ -161,11 +177,13 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
         consensusDeleted: 0,
         ratingsWritten: 0,
         ratingsDeleted: 0,
+        stateWritten: 0,
       });
       expect(await rows(t.documentId)).toEqual(first);
 
-      // One decision cleared, Ben's rating gone, Ana's changed.
+      // One decision cleared; round 1's ratings gone, Ana's of round 2 there.
       const next: InstrumentRows = {
+        ...projected,
         consensus: projected.consensus.map((r) =>
           r.indicatorId === a
             ? { ...r, value: null, status: 'in-discussion', decidedBy: null, decidedAt: null }
@@ -177,7 +195,8 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
         consensusWritten: 1,
         consensusDeleted: 0,
         ratingsWritten: 1,
-        ratingsDeleted: 1,
+        ratingsDeleted: 2,
+        stateWritten: 0,
       });
       const after = await rows(t.documentId);
       expect(after.consensus.find((r) => r.indicator_id === a)).toMatchObject({
@@ -189,6 +208,7 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
       expect(after.ratings.map((r) => [r.rater_id, r.value])).toEqual([[t.ana, levels[3]]]);
       // An indicator the document no longer has loses its row.
       await writeProjection(handle.sql, target, {
+        ...next,
         consensus: next.consensus.filter((r) => r.indicatorId !== c),
         ratings: [],
       });
@@ -201,9 +221,9 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
       const t = await setting();
       const ghost = randomUUID();
       recordConsensus(t.doc, rubric, { indicatorId: a, value: levels[1]!, by: ghost, at: AT });
-      const target = { documentId: t.documentId, workspaceId: t.workspaceId };
+      const target = { documentId: t.documentId, workspaceId: t.workspaceId, headSeq: 0 };
       await writeProjection(handle.sql, target, {
-        consensus: instrumentRows(t.doc, rubric, {}).consensus,
+        ...instrumentRows(t.doc, rubric, {}),
         ratings: [
           { indicatorId: a, raterId: ghost, value: levels[0]!, roundId: 'r1' },
           { indicatorId: a, raterId: t.ana, value: levels[2]!, roundId: 'r1' },
@@ -223,15 +243,15 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
       const other = await seedWorkspace(handle);
       await writeProjection(
         handle.sql,
-        { documentId: randomUUID(), workspaceId: t.workspaceId },
+        { documentId: randomUUID(), workspaceId: t.workspaceId, headSeq: 0 },
         rowsOf,
       );
       await writeProjection(
         handle.sql,
-        { documentId: t.documentId, workspaceId: other.workspace.id },
+        { documentId: t.documentId, workspaceId: other.workspace.id, headSeq: 0 },
         rowsOf,
       );
-      expect(await rows(t.documentId)).toEqual({ consensus: [], ratings: [] });
+      expect(await rows(t.documentId)).toEqual({ consensus: [], ratings: [], state: [] });
     });
 
     it('rebuilds from the stored documents: the rows the live projection writes', async () => {
@@ -266,8 +286,8 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
       await handle.sql.query(
         {
           name: 'test_projection_stray',
-          text: `insert into ratings (workspace_id, document_id, indicator_id, rater_id, value)
-            values ($1::uuid, $2::uuid, $3, $4::uuid, 2)`,
+          text: `insert into ratings (workspace_id, document_id, indicator_id, rater_id, round_id,
+              value) values ($1::uuid, $2::uuid, $3, $4::uuid, 'r1', 2)`,
         },
         [t.workspaceId, plan!.id, a, t.ana],
       );
@@ -313,6 +333,13 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
         },
         [t.documentId],
       );
+      await handle.sql.query(
+        {
+          name: 'test_projection_clear_s',
+          text: 'delete from instrument_states where document_id = $1::uuid',
+        },
+        [t.documentId],
+      );
       await rebuildProjections(handle.sql, store, { workspaceId: t.workspaceId });
       expect(withoutTimes(await rows(t.documentId))).toEqual(withoutTimes(built));
     });
@@ -325,12 +352,120 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
         kind: 'assessment',
         templateId: rubric.id,
         templateVersion: rubric.version,
+        headSeq: 0,
       });
       const [plan] = await handle.db
         .insert(documents)
         .values({ workspaceId: t.workspaceId, kind: 'plan', title: 'Plan' })
         .returning();
       expect(await projectedDocument(handle.sql, plan!.id)).toBeNull();
+    });
+    it('keeps each round’s reveal, and the instrument’s state: decisions, the latest round, scores', async () => {
+      const t = await setting();
+      const stamp = { by: t.owner, at: AT };
+      writeOpenRound(
+        t.doc,
+        1,
+        { sections: [s1], anonymised: false, deadline: null },
+        { [t.ana]: 'Ana', [t.ben]: 'Ben' },
+        stamp,
+      );
+      writeReveal(
+        t.doc,
+        'r1',
+        {
+          [s1]: Object.fromEntries(
+            items1.map((id) => [id, { [t.ana]: levels[0]!, [t.ben]: levels[3]! }]),
+          ),
+        },
+        stamp,
+      );
+      writeClose(t.doc, 'r1', stamp);
+      // A second round on one item: Ben moves down; Ana has not re-rated yet.
+      writeOpenRound(
+        t.doc,
+        2,
+        { sections: [s1], items: [a], anonymised: false, deadline: null },
+        { [t.ana]: 'Ana', [t.ben]: 'Ben' },
+        stamp,
+      );
+      writeProgress(t.doc, 'r2', t.ben, { [s1]: 1 });
+      writeReveal(t.doc, 'r2', { [s1]: { [a]: { [t.ana]: null, [t.ben]: levels[1]! } } }, stamp);
+      recordConsensus(t.doc, rubric, { indicatorId: a, value: levels[1]!, by: t.owner, at: AT });
+      setIndicatorStatus(t.doc, rubric, b, 'in-discussion');
+      await store1(t.documentId, t.doc);
+      await rebuildProjections(handle.sql, store, { workspaceId: t.workspaceId });
+
+      const r = await rows(t.documentId);
+      // Both rounds of item a, side by side; the other items have round 1 only.
+      expect(
+        r.ratings.filter((x) => x.indicator_id === a).map((x) => [x.round_id, x.rater_id, x.value]),
+      ).toEqual(
+        [
+          ['r1', t.ana, levels[0]],
+          ['r1', t.ben, levels[3]],
+          ['r2', t.ana, null],
+          ['r2', t.ben, levels[1]],
+        ].sort((x, y) =>
+          x[0] === y[0]
+            ? (x[1] as string) < (y[1] as string)
+              ? -1
+              : 1
+            : (x[0] as string) < (y[0] as string)
+              ? -1
+              : 1,
+        ),
+      );
+      expect(r.ratings).toHaveLength(items1.length * 2 + 2);
+      const [state] = r.state;
+      expect(state).toMatchObject({
+        items_total: entries.length,
+        items_agreed: 1,
+        items_in_discussion: 1,
+        round_number: 2,
+        round_open: true,
+        round_items: 1,
+        round_revealed: 1,
+        round_raters: 2,
+        round_raters_done: 1,
+        readiness: null,
+        barriers: null,
+        projected_seq: 1,
+      });
+      const scores = state!.section_scores as {
+        sectionId: string;
+        scored: number;
+        withConsensus: number;
+        basis: string;
+      }[];
+      expect(scores.find((x) => x.sectionId === s1)).toMatchObject({
+        scored: items1.length,
+        withConsensus: 1,
+        basis: 'mixed',
+      });
+    });
+
+    it('finds the instruments it is behind on: never projected, or changed since', async () => {
+      const t = await setting();
+      await store1(t.documentId, t.doc);
+      const behind = async () =>
+        (await projectionsBehind(handle.sql, 100_000)).map((d) => d.documentId);
+      expect(await behind()).toContain(t.documentId);
+      const facts = (await projectedDocument(handle.sql, t.documentId))!;
+      expect(facts.headSeq).toBe(1);
+      await writeProjection(handle.sql, facts, instrumentRows(t.doc, rubric, {}));
+      expect(await behind()).not.toContain(t.documentId);
+      // A change stored but not projected (the server stopped in between).
+      recordConsensus(t.doc, rubric, { indicatorId: a, value: levels[1]!, by: t.owner, at: AT });
+      await store1(t.documentId, t.doc);
+      expect(await behind()).toContain(t.documentId);
+      const caught = await projectStoredDocument(
+        handle.sql,
+        store,
+        (await projectedDocument(handle.sql, t.documentId))!,
+      );
+      expect(caught?.write.consensusWritten).toBe(1);
+      expect(await behind()).not.toContain(t.documentId);
     });
   });
 }

@@ -127,7 +127,6 @@ export function workspaceArchiveContract(name: string, target: DatabaseTarget): 
           document_updates: 8 + 18 + 4,
           document_checkpoints: 3,
           document_versions: 3,
-          ratings: 2,
           consensus: 2,
           goals: 2,
           action_steps: 2,
@@ -138,6 +137,8 @@ export function workspaceArchiveContract(name: string, target: DatabaseTarget): 
         expect(read.tables.users.map((u) => u.id)).not.toContain(built.strangerId);
         const text = (await gunzipAsync(archive)).toString('utf8');
         expect(text).not.toContain('$argon2');
+        // Revealed ratings by person are not archived (an anonymised round stays anonymous).
+        expect(text).not.toContain('"table":"ratings"');
         expect(text).not.toContain(SESSION_ID);
         expect(text).not.toContain(INVITATION_TOKEN_HASH);
         expect(text).not.toContain('password');
@@ -331,6 +332,9 @@ export function workspaceArchiveContract(name: string, target: DatabaseTarget): 
           sessions: 0,
           invitations: 0,
           round_raters: 0,
+          // Projections: the importing server projects the documents again.
+          ratings: 0,
+          instrument_states: 0,
         });
         const [imported] = await dest.db
           .select()
@@ -547,12 +551,20 @@ async function buildWorkspace(handle: DbHandle, store: DocumentStore): Promise<S
     .where(eq(documents.id, assessment!.id));
 
   await handle.db.insert(ratings).values([
-    { workspaceId, documentId: assessment!.id, indicatorId: 'i1', raterId: rater!.id, value: 2 },
+    {
+      workspaceId,
+      documentId: assessment!.id,
+      indicatorId: 'i1',
+      raterId: rater!.id,
+      roundId: 'r1',
+      value: 2,
+    },
     {
       workspaceId,
       documentId: assessment!.id,
       indicatorId: 'i2',
       raterId: rater!.id,
+      roundId: 'r1',
       value: null,
       note: 'Need more evidence — see the “walkthrough” notes',
     },
@@ -682,8 +694,6 @@ function scope(table: ArchiveTable, s: Source): { where: string; order: string }
       return { where: ws, order: 'school_id' };
     case 'memberships':
       return { where: ws, order: 'user_id' };
-    case 'ratings':
-      return { where: ws, order: 'document_id, indicator_id, rater_id' };
     case 'consensus':
       return { where: ws, order: 'document_id, indicator_id' };
     case 'goals':

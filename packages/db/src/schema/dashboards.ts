@@ -1,7 +1,9 @@
 /**
- * Query tables for dashboards: ratings, consensus and the plan (goals, action steps, metrics) as
- * plain rows, kept in step with the Yjs documents by the server (a later issue), so a leadership
- * view is one SQL query instead of decoding documents. The documents stay the source of truth:
+ * Query tables for dashboards: revealed ratings (every round's), consensus, each instrument's
+ * state (its latest round, decisions, readiness and section scores) and the plan (goals, action
+ * steps, metrics) as plain rows, kept in step with the Yjs documents by the sync server's
+ * projector (apps/sync-server/src/projection; rebuilt by `concord-project`), so a dashboard is
+ * one SQL query instead of decoding documents. The documents stay the source of truth:
  * these rows can always be rebuilt from them.
  *
  * Each row carries its workspace and a composite foreign key (document_id, workspace_id), so a row
@@ -9,12 +11,15 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
+  boolean,
   check,
   date,
   doublePrecision,
   foreignKey,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -23,7 +28,12 @@ import {
 import { users } from './accounts.js';
 import { oneOf, timestamptz } from './columns.js';
 import { documents } from './documents.js';
-import { ACTION_STEP_STATUSES, CONSENSUS_STATUSES, GOAL_CONFIDENCE } from './enums.js';
+import {
+  ACTION_STEP_STATUSES,
+  CONSENSUS_STATUSES,
+  GOAL_CONFIDENCE,
+  LAUNCH_READINESS,
+} from './enums.js';
 import { workspaces } from './organisations.js';
 
 /** Ids copied from templates and documents (indicator ids, goal ids, statuses): slugs. */
@@ -41,13 +51,19 @@ export const ratings = pgTable(
     raterId: uuid('rater_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
+    /** The round whose reveal this is ("r1", "r2", …): a second round keeps the first's rows. */
+    roundId: text('round_id').notNull(),
     /** A level value of the template's scale (rubric-core: integer 0-100); null = not rated. */
     value: integer('value'),
     note: text('note'),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    primaryKey({ name: 'ratings_pkey', columns: [t.documentId, t.indicatorId, t.raterId] }),
+    primaryKey({
+      name: 'ratings_pkey',
+      columns: [t.documentId, t.indicatorId, t.raterId, t.roundId],
+    }),
+    check('ratings_round_id', sql`${t.roundId} ~ '^r[0-9]{1,6}$'`),
     foreignKey({
       name: 'ratings_document_fk',
       columns: [t.documentId, t.workspaceId],
@@ -90,6 +106,60 @@ export const consensus = pgTable(
       sql`${t.status} <> 'agreed' or (${t.value} is not null and ${t.decidedAt} is not null)`,
     ),
     index('consensus_workspace_idx').on(t.workspaceId),
+  ],
+);
+
+/**
+ * One row per checklist or assessment: what the workspace page and the dashboards show about it
+ * without decoding the document. Round figures describe the latest round (null before the
+ * first); readiness and barriers are the Prerequisites checklist's (null for an assessment);
+ * section scores are rubric-core's (consensus where decided, else the median of the latest
+ * revealed ratings).
+ */
+export const instrumentStates = pgTable(
+  'instrument_states',
+  {
+    documentId: uuid('document_id').primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** Items the instrument rates (its template's active indicators or categories). */
+    itemsTotal: integer('items_total').notNull(),
+    itemsAgreed: integer('items_agreed').notNull(),
+    itemsInDiscussion: integer('items_in_discussion').notNull(),
+    roundNumber: integer('round_number'),
+    roundOpen: boolean('round_open').notNull().default(false),
+    /** Items the latest round rates, and how many of them are revealed. */
+    roundItems: integer('round_items'),
+    roundRevealed: integer('round_revealed'),
+    /** Raters of the latest round, and how many have rated every item of it. */
+    roundRaters: integer('round_raters'),
+    roundRatersDone: integer('round_raters_done'),
+    /** Launch readiness (checklists): ready, blocked or incomplete. */
+    readiness: text('readiness', { enum: LAUNCH_READINESS }),
+    /** Categories whose team rating is a Barrier to Launch (checklists). */
+    barriers: integer('barriers'),
+    /** rubric-core's section scores, as projection-rows.ts's SectionScoreRow[]. */
+    sectionScores: jsonb('section_scores')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    /** The document's head_seq when it was projected: a document whose head_seq is ahead has
+     * changes the tables do not hold yet (the projector catches up on start). */
+    projectedSeq: bigint('projected_seq', { mode: 'number' }).notNull(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'instrument_states_document_fk',
+      columns: [t.documentId, t.workspaceId],
+      foreignColumns: [documents.id, documents.workspaceId],
+    }).onDelete('cascade'),
+    check('instrument_states_readiness', oneOf(t.readiness, LAUNCH_READINESS)),
+    check(
+      'instrument_states_counts',
+      sql`${t.itemsAgreed} between 0 and ${t.itemsTotal} and ${t.itemsInDiscussion} >= 0`,
+    ),
+    index('instrument_states_workspace_idx').on(t.workspaceId),
   ],
 );
 

@@ -39,6 +39,10 @@ export type VersionKind = (typeof VERSION_KINDS)[number];
 export const CONSENSUS_STATUSES = ['not-discussed', 'in-discussion', 'agreed'] as const;
 export type ConsensusStatus = (typeof CONSENSUS_STATUSES)[number];
 
+/** Launch readiness of a checklist (rubric-core's launchReadiness status). */
+export const LAUNCH_READINESS = ['ready', 'blocked', 'incomplete'] as const;
+export type LaunchReadinessStatus = (typeof LAUNCH_READINESS)[number];
+
 /** How sure the owners are that a goal will be met. */
 export const GOAL_CONFIDENCE = ['low', 'medium', 'high'] as const;
 export type GoalConfidence = (typeof GOAL_CONFIDENCE)[number];

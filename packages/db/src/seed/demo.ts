@@ -57,7 +57,12 @@ import * as Y from 'yjs';
 import type { DbHandle } from '../create-db.js';
 import { InvalidInputError } from '../errors.js';
 import { savepointRunner, type SqlSession, type Statement } from '../sql-runner.js';
-import { instrumentRows, writeProjection, type RaterUsers } from '../projection.js';
+import {
+  instrumentRows,
+  projectedDocument,
+  writeProjection,
+  type RaterUsers,
+} from '../projection.js';
 import { addRoundRaters } from '../rounds.js';
 import { createDocumentStore } from '../sql-store.js';
 import type { AppendEntry } from '../store.js';
@@ -625,9 +630,11 @@ async function insertQueryRows(tx: SqlSession, built: BuiltDocument[]): Promise<
     [DOCUMENT_IDS.prerequisites, checklist, preRaters],
     [DOCUMENT_IDS.assessment, rubric, {}],
   ] as const) {
+    // The documents' updates are stored above: their head_seq is what these rows cover.
+    const facts = await projectedDocument(tx, documentId);
     await writeProjection(
       tx,
-      { documentId, workspaceId: ws },
+      facts ?? { documentId, workspaceId: ws, headSeq: 0 },
       instrumentRows(docOf(documentId), template, raters),
     );
   }

@@ -21,6 +21,7 @@ export function roundOf(
     id: `r${number}`,
     number,
     sections,
+    items: null,
     anonymised: true,
     deadline: null,
     opened: stamp,

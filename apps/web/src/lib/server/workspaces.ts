@@ -9,6 +9,7 @@
  */
 import { type Role } from '@concord/auth/roles';
 import { createDocumentStore, savepointRunner } from '@concord/db';
+import { projectedDocument, projectStoredDocument } from '@concord/db/projection';
 import { createAssessment, createChecklist, createPlan } from '@concord/documents';
 import type { ChecklistTemplate, PlanTemplate, RubricTemplate } from '@concord/rubric-core';
 import {
@@ -30,6 +31,7 @@ import {
 import { formList, formText } from './form.js';
 import { isUuid, statement, type SqlSession } from './sql-statement.js';
 import { WORKSPACE_NAME_MAX_LENGTH } from './workspace-limits.js';
+import type { InstrumentState } from '../instrument-state.js';
 import { PLAN_YEARS_DEFAULT, PLAN_YEARS_MAX, planTitle } from '../school-year.js';
 
 // ---- instruments ----
@@ -359,6 +361,10 @@ export async function createWorkspace(
             schoolId: doc.school?.id ?? null,
           },
         });
+        // Its first row in the query tables, so the workspace page has its state from the
+        // start (the sync server keeps it in step from the first edit on).
+        const facts = await projectedDocument(tx, documentId);
+        if (facts) await projectStoredDocument(tx, store, facts);
       }
       return { id: workspaceId, documentIds };
     });
@@ -439,12 +445,18 @@ export interface WorkspaceDocument {
   templateId: string | null;
   templateVersion: number | null;
   schoolName: string | null;
+  /** What the query tables say of it; null before its first projection (or not an instrument). */
+  state: InstrumentState | null;
 }
 
 const DOCUMENTS = statement(
   'documents',
-  `select doc.id, doc.kind, doc.title, doc.template_id, doc.template_version, s.name as school_name
+  `select doc.id, doc.kind, doc.title, doc.template_id, doc.template_version, s.name as school_name,
+          st.items_total, st.items_agreed, st.items_in_discussion, st.round_number, st.round_open,
+          st.round_items, st.round_revealed, st.round_raters, st.round_raters_done, st.readiness,
+          st.barriers
    from documents doc left join schools s on s.id = doc.school_id
+   left join instrument_states st on st.document_id = doc.id
    where doc.workspace_id = $1::uuid and doc.parent_id is null
    order by doc.created_at, array_position($2::text[], doc.template_id), doc.title`,
 );
@@ -458,19 +470,58 @@ const TEMPLATE_ORDER = [
   knowledgeworksPlanTemplate.id,
 ];
 
-/** The workspace's instruments (top-level documents), in the order they were made. */
+type StateColumns = {
+  items_total: number | null;
+  items_agreed: number | null;
+  items_in_discussion: number | null;
+  round_number: number | null;
+  round_open: boolean | null;
+  round_items: number | null;
+  round_revealed: number | null;
+  round_raters: number | null;
+  round_raters_done: number | null;
+  readiness: InstrumentState['readiness'];
+  barriers: number | null;
+};
+
+function stateOf(r: StateColumns): InstrumentState | null {
+  if (r.items_total === null) return null;
+  return {
+    itemsTotal: r.items_total,
+    itemsAgreed: r.items_agreed ?? 0,
+    itemsInDiscussion: r.items_in_discussion ?? 0,
+    round:
+      r.round_number === null
+        ? null
+        : {
+            number: r.round_number,
+            open: r.round_open === true,
+            items: r.round_items ?? 0,
+            revealed: r.round_revealed ?? 0,
+            raters: r.round_raters ?? 0,
+            ratersDone: r.round_raters_done ?? 0,
+          },
+    readiness: r.readiness,
+    barriers: r.barriers,
+  };
+}
+
+/** The workspace's instruments (top-level documents), in the order they were made, each with
+ * its state as the query tables hold it (kept in step by the sync server's projector). */
 export async function listWorkspaceDocuments(
   db: SqlSession,
   workspaceId: string,
 ): Promise<WorkspaceDocument[]> {
-  const rows = await db.query<{
-    id: string;
-    kind: string;
-    title: string;
-    template_id: string | null;
-    template_version: number | null;
-    school_name: string | null;
-  }>(DOCUMENTS, [workspaceId, TEMPLATE_ORDER]);
+  const rows = await db.query<
+    {
+      id: string;
+      kind: string;
+      title: string;
+      template_id: string | null;
+      template_version: number | null;
+      school_name: string | null;
+    } & StateColumns
+  >(DOCUMENTS, [workspaceId, TEMPLATE_ORDER]);
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -478,6 +529,7 @@ export async function listWorkspaceDocuments(
     templateId: r.template_id,
     templateVersion: r.template_version,
     schoolName: r.school_name,
+    state: stateOf(r),
   }));
 }
 
@@ -503,6 +555,8 @@ export interface MyWorkspace {
   role: Role;
   instruments: number;
   members: number;
+  /** Items agreed of all items of its instruments; null before any is projected. */
+  agreed: { agreed: number; total: number } | null;
 }
 
 const MY_WORKSPACES = statement(
@@ -510,8 +564,13 @@ const MY_WORKSPACES = statement(
   `select w.id, w.name, w.school_year, d.name as district_name, m.role,
           (select count(*)::int from documents doc
            where doc.workspace_id = w.id and doc.parent_id is null) as instruments,
-          (select count(*)::int from memberships mm where mm.workspace_id = w.id) as members
+          (select count(*)::int from memberships mm where mm.workspace_id = w.id) as members,
+          st.items_agreed, st.items_total
    from memberships m join workspaces w on w.id = m.workspace_id
+   left join lateral (
+     select sum(s.items_agreed)::int as items_agreed, sum(s.items_total)::int as items_total
+     from instrument_states s where s.workspace_id = w.id
+   ) st on true
    join districts d on d.id = w.district_id
    where m.user_id = $1::uuid
    order by w.created_at desc, w.name`,
@@ -519,8 +578,9 @@ const MY_WORKSPACES = statement(
 
 /**
  * Every workspace the person is a member of, newest first, with their role and what it holds
- * (instruments, members: both always current). Rating progress is not here: the ratings query
- * table is not kept in step with the documents yet; see instrument-progress.ts.
+ * (instruments, members: always current) and the items its team has agreed of all its
+ * instruments' items (the query tables, kept in step by the sync server). A rater's own progress
+ * is not here: see instrument-progress.ts.
  */
 export async function listMyWorkspaces(db: SqlSession, userId: string): Promise<MyWorkspace[]> {
   const rows = await db.query<{
@@ -531,6 +591,8 @@ export async function listMyWorkspaces(db: SqlSession, userId: string): Promise<
     role: Role;
     instruments: number;
     members: number;
+    items_agreed: number | null;
+    items_total: number | null;
   }>(MY_WORKSPACES, [userId]);
   return rows.map((r) => ({
     id: r.id,
@@ -540,5 +602,6 @@ export async function listMyWorkspaces(db: SqlSession, userId: string): Promise<
     role: r.role,
     instruments: r.instruments,
     members: r.members,
+    agreed: r.items_total ? { agreed: r.items_agreed ?? 0, total: r.items_total } : null,
   }));
 }

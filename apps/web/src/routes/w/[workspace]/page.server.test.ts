@@ -2,12 +2,14 @@
  * The numbers on the workspace page and the home page, through their loads as SvelteKit calls
  * them, on a scratch database: a rater's own progress comes from their own ratings document as
  * the document store holds it (so it moves the moment a rating is saved), never from the
- * `ratings` query table (which nothing keeps in step with the documents yet, and which here
- * holds a stale figure on purpose); other roles get the instruments' sizes and no progress.
+ * `ratings` query table (which holds only revealed ratings, and here a stale figure on purpose);
+ * other roles get the instruments' sizes and no progress. Everyone gets each instrument's state
+ * (round, agreed, readiness) from `instrument_states`, as the sync server's projector keeps it.
  */
 import { createDocumentStore } from '@concord/db';
-import { setRating } from '@concord/documents';
-import { outline, type LeveledTemplate } from '@concord/rubric-core';
+import { projectedDocument, projectStoredDocument } from '@concord/db/projection';
+import { recordDecision, setRating } from '@concord/documents';
+import { outline, type ChecklistTemplate, type LeveledTemplate } from '@concord/rubric-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DB_GLOBAL_KEY, type Db } from '$lib/server/db';
@@ -59,8 +61,8 @@ const SET_ROLE = statement(
 /** A stale figure in the query table: what the pages must never show. */
 const STALE_RATING = statement(
   't_progress_stale_rating',
-  `insert into ratings (workspace_id, document_id, indicator_id, rater_id, value)
-   values ($1, $2, $3, $4, 2)`,
+  `insert into ratings (workspace_id, document_id, indicator_id, rater_id, round_id, value)
+   values ($1, $2, $3, $4, 'r1', 2)`,
 );
 
 type Person = { id: string; email: string };
@@ -215,6 +217,48 @@ describe('a rater’s own progress', () => {
     expect(
       (await workspacePage(rater, ws.id)).documents.find((d) => d.id === checklist.id)?.myProgress,
     ).toEqual({ rated: 0, total: 8 });
+  });
+});
+
+describe('each instrument’s state, from the query tables', () => {
+  it('is there from the wizard on, and follows a projection of the document', async () => {
+    const { db, ws, owner, checklist } = await team();
+    let page = await workspacePage(owner, ws.id);
+    const card = () => page.documents.find((d) => d.id === checklist.id)!;
+    expect(card().state).toEqual({
+      itemsTotal: 8,
+      itemsAgreed: 0,
+      itemsInDiscussion: 0,
+      round: null,
+      readiness: 'incomplete',
+      barriers: 0,
+    });
+    // The plan is not an instrument: no state.
+    expect(page.documents.find((d) => d.kind === 'plan')?.state).toBeNull();
+
+    // The team records a Barrier to Launch on one category (as the sync server stores the
+    // facilitator's edit), and the projector projects it.
+    const store = createDocumentStore(db);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, (await store.load(checklist.id)).state);
+    const before = Y.encodeStateVector(doc);
+    const template = checklist.template as ChecklistTemplate;
+    const entry = outline(template).entries[0]!;
+    const barrier = entry.scale.levels.find((l) => l.blocksLaunch)!;
+    recordDecision(doc, template, {
+      indicatorId: entry.indicator.id,
+      value: barrier.value,
+      by: owner.id,
+      at: '2026-12-07T10:00:00.000Z',
+    });
+    await store.append([{ documentId: checklist.id, update: Y.encodeStateAsUpdate(doc, before) }]);
+    await projectStoredDocument(db.sql, store, (await projectedDocument(db.sql, checklist.id))!);
+
+    page = await workspacePage(owner, ws.id);
+    expect(card().state).toMatchObject({ itemsAgreed: 1, readiness: 'blocked', barriers: 1 });
+    const [home] = (await homePage(owner)).filter((w) => w.id === ws.id);
+    // 8 categories + 34 + 83 + 16 items of the workspace's instruments.
+    expect(home?.agreed).toEqual({ agreed: 1, total: 8 + 34 + 83 + 16 });
   });
 });
 
