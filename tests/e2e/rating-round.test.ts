@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { launchChromium, runAxe } from './browser.js';
-import { signedInContext } from './document-page.js';
+import { saveStatus, signedInContext } from './document-page.js';
 import {
   acceptByHttp,
   createWorkspaceByHttp,
@@ -346,6 +346,66 @@ describe('a rating round, from opening to the reveal', () => {
       await heatmap.getByRole('button').first().focus();
       await R1.page.keyboard.press('Enter');
       await card(R1.page, A).waitFor({ state: 'visible' });
+
+      // A second (Delphi) round on the flagged item: the facilitator closes round 1 and opens
+      // round 2 with the item ticked for them; only it is released; Ana and Ben re-rate blind.
+      await F.page.getByRole('button', { name: 'Items', exact: true }).click();
+      await F.page.getByRole('button', { name: 'Close round' }).click();
+      await F.page.getByRole('heading', { name: 'Round 1 closed' }).waitFor();
+      await F.page.getByRole('button', { name: 'Open a new round' }).click();
+      const second = F.page.getByRole('form', { name: 'Open a round' });
+      expect(await second.getByRole('radio', { name: /Chosen items again/ }).isChecked()).toBe(
+        true,
+      );
+      const chosenBoxes = second.getByRole('group', { name: /Items to rate again/ });
+      expect(await chosenBoxes.getByRole('checkbox', { checked: true }).count()).toBe(1);
+      expect(
+        await chosenBoxes
+          .getByRole('checkbox', { name: new RegExp(`^${labelOf(A)} `) })
+          .isChecked(),
+      ).toBe(true);
+      await second.getByRole('button', { name: 'Open round' }).click();
+      await F.page.getByRole('heading', { name: 'Round 2: named, open, 1 item' }).waitFor();
+      for (const R of [R1, R2]) {
+        await R.page.getByTestId('round-items').waitFor();
+        expect(await R.page.getByTestId('round-items').textContent()).toContain(`${labelOf(A)} `);
+        // A is released, B stays fixed.
+        await expect.poll(() => radio(R.page, A, mid).isDisabled()).toBe(false);
+        expect(await radio(R.page, B, lo).isDisabled()).toBe(true);
+      }
+      // (Their earlier rating of A still counts as rated: the count stays 1 of 1, so the page's
+      // saved state, the server's acknowledgement, says the new level has reached it.)
+      for (const R of [R1, R2]) {
+        await radio(R.page, A, mid).check();
+        await expect.poll(() => saveStatus(R.page).first().textContent()).toContain('Saved');
+      }
+      expect(
+        (await progress.getByRole('row', { name: /Ben Rater/ }).textContent()) ?? '',
+      ).toContain('1 of 1');
+      await F.page
+        .getByRole('button', { name: /^Reveal / })
+        .first()
+        .click();
+      // Both rounds compared, as every participant sees them.
+      await R1.page.getByRole('button', { name: 'Heatmap and statistics' }).click();
+      const compared = R1.page.getByTestId('round-comparison');
+      await compared.waitFor();
+      const comparedText = ((await compared.textContent()) ?? '').replace(/\s+/g, ' ');
+      expect(comparedText).toContain('Spread 2 levels → all agree: closer');
+      expect(comparedText).toContain('2 of 3 raters moved');
+      const rowsOf = await compared.getByRole('row').allTextContents();
+      const row = (name: string) =>
+        (rowsOf.find((r) => r.includes(name)) ?? '').replace(/\s+/g, ' ');
+      expect(row('Ana Rater')).toContain(`${lo} ${levels[0]!.label}${mid} ${levels[1]!.label}`);
+      expect(row('Ana Rater')).toContain('up 1 level');
+      expect(row('Ben Rater')).toContain('down 1 level');
+      expect(row('Cy Rater')).toContain('no change');
+      // The results now read round 2 for A (agreed: no flag) and round 1 for the rest.
+      expect(await R1.page.getByTestId('results-source').textContent()).toContain(
+        'round 2 for 1 item, round 1 for the rest',
+      );
+      const after = await R1.page.getByTestId('heatmap').getByRole('row').allTextContents();
+      expect(after.find((r) => r.trim().startsWith(`${labelOf(A)} `))).toContain('No flag');
 
       // Accessibility with the round revealed: the facilitator's heatmap and a rater's phone.
       await F.page.getByRole('button', { name: 'Heatmap and statistics' }).click();

@@ -14,7 +14,14 @@ import type { WebsocketProvider } from 'y-websocket';
 const ANSWER_TIMEOUT_MS = 20_000;
 
 export type RoundCommandBody =
-  | { op: 'open'; sections: string[]; anonymised: boolean; deadline: string | null }
+  | {
+      op: 'open';
+      sections: string[];
+      /** A second round on chosen items of those sections. */
+      items?: string[];
+      anonymised: boolean;
+      deadline: string | null;
+    }
   | { op: 'reveal'; sections: string[] | 'all' }
   | { op: 'close' }
   | { op: 'nudge'; rater: string }
