@@ -8,6 +8,7 @@
  * the revealed ratings are fixed, and the heatmap and statistics say what rubric-core says.
  */
 import { outline, summarizeAssessment } from '@concord/rubric-core';
+import { parse } from 'csv-parse/sync';
 import { maPlnDistrictConditions as rubric } from '@concord/rubric-core/templates';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -255,6 +256,16 @@ describe('a rating round, from opening to the reveal', () => {
           )
           .toContain('Coaching is funded for one year only.');
       }
+      // Ben adds to the rationale from his own browser; the facilitator sees both sentences.
+      const benRationale = card(R2.page, A).getByRole('textbox', {
+        name: `Rationale for ${labelOf(A)}`,
+      });
+      await benRationale.click();
+      await R2.page.keyboard.press('End');
+      await R2.page.keyboard.type(' Renewal is decided in March.');
+      await expect
+        .poll(async () => (await rationale.textContent()) ?? '')
+        .toContain('Coaching is funded for one year only. Renewal is decided in March.');
       const movedText = (
         (await card(R1.page, A).getByTestId('team-rating').textContent()) ?? ''
       ).replace(/\s+/g, ' ');
@@ -406,6 +417,33 @@ describe('a rating round, from opening to the reveal', () => {
       );
       const after = await R1.page.getByTestId('heatmap').getByRole('row').allTextContents();
       expect(after.find((r) => r.trim().startsWith(`${labelOf(A)} `))).toContain('No flag');
+
+      // The consensus report as CSV, with the facilitator's cookies: A has a row per round,
+      // each rater's original in it, and the consensus with the co-edited rationale.
+      let csv: string[][] = [];
+      await expect
+        .poll(
+          async () => {
+            const res = await F.context.request.get(
+              `${F.page.url().replace(/[?#].*$/, '')}/report.csv`,
+            );
+            if (res.status() !== 200) return `status ${res.status()}`;
+            csv = parse((await res.body()).toString('utf8'), { bom: true });
+            return csv.filter((r) => r[1] === labelOf(A)).length;
+          },
+          { timeout: 30_000 },
+        )
+        .toBe(2);
+      const [head, ...body] = csv;
+      const col = (name: string) => head!.indexOf(name);
+      const rowsA = body.filter((r) => r[col('Item')] === labelOf(A));
+      expect(rowsA.map((r) => r[col('Round')])).toEqual(['1', '2']);
+      expect(rowsA.map((r) => r[col('Ana Rater')])).toEqual([String(lo), String(mid)]);
+      expect(rowsA.map((r) => r[col('Ben Rater')])).toEqual([String(hi), String(mid)]);
+      expect(rowsA[0]![col('Consensus level')]).toBe(String(mid));
+      expect(rowsA[0]![col('Rationale')]).toBe(
+        'Coaching is funded for one year only. Renewal is decided in March.',
+      );
 
       // Accessibility with the round revealed: the facilitator's heatmap and a rater's phone.
       await F.page.getByRole('button', { name: 'Heatmap and statistics' }).click();
