@@ -42,7 +42,7 @@ async function workspaceSays(page: Page, workspaceId: string, kind: string, text
         const card = page.locator('li[data-kind="prerequisites"]');
         return flat(await card.getByTestId(`state-${kind}`).textContent());
       },
-      { timeout: 20_000, intervals: [250, 500, 1000] },
+      { timeout: 20_000, interval: 500 },
     )
     .toContain(text);
 }

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { launchChromium, runAxe } from './browser.js';
-import { saveStatus, signedInContext } from './document-page.js';
+import { signedInContext } from './document-page.js';
 import {
   acceptByHttp,
   createWorkspaceByHttp,
@@ -384,15 +384,18 @@ describe('a rating round, from opening to the reveal', () => {
         await expect.poll(() => radio(R.page, A, mid).isDisabled()).toBe(false);
         expect(await radio(R.page, B, lo).isDisabled()).toBe(true);
       }
-      // (Their earlier rating of A still counts as rated: the count stays 1 of 1, so the page's
-      // saved state, the server's acknowledgement, says the new level has reached it.)
-      for (const R of [R1, R2]) {
-        await radio(R.page, A, mid).check();
-        await expect.poll(() => saveStatus(R.page).first().textContent()).toContain('Saved');
+      // Their round 1 levels were cleared for the new round: the facilitator sees 0 of 1 until
+      // each rates again, and Cy, who does not, stays at 0.
+      expect((await progress.getByRole('row', { name: /Cy Rater/ }).textContent()) ?? '').toContain(
+        '0 of 1',
+      );
+      await expect.poll(() => radio(R1.page, A, lo).isChecked()).toBe(false);
+      for (const R of [R1, R2]) await radio(R.page, A, mid).check();
+      for (const name of [/Ana Rater/, /Ben Rater/]) {
+        await expect
+          .poll(async () => (await progress.getByRole('row', { name }).textContent()) ?? '')
+          .toContain('1 of 1');
       }
-      expect(
-        (await progress.getByRole('row', { name: /Ben Rater/ }).textContent()) ?? '',
-      ).toContain('1 of 1');
       await F.page
         .getByRole('button', { name: /^Reveal / })
         .first()
@@ -403,14 +406,14 @@ describe('a rating round, from opening to the reveal', () => {
       await compared.waitFor();
       const comparedText = ((await compared.textContent()) ?? '').replace(/\s+/g, ' ');
       expect(comparedText).toContain('Spread 2 levels → all agree: closer');
-      expect(comparedText).toContain('2 of 3 raters moved');
+      expect(comparedText).toContain('2 of 2 raters moved');
       const rowsOf = await compared.getByRole('row').allTextContents();
       const row = (name: string) =>
         (rowsOf.find((r) => r.includes(name)) ?? '').replace(/\s+/g, ' ');
       expect(row('Ana Rater')).toContain(`${lo} ${levels[0]!.label}${mid} ${levels[1]!.label}`);
       expect(row('Ana Rater')).toContain('up 1 level');
       expect(row('Ben Rater')).toContain('down 1 level');
-      expect(row('Cy Rater')).toContain('no change');
+      expect(row('Cy Rater')).toContain('not rated in round 2');
       // The results now read round 2 for A (agreed: no flag) and round 1 for the rest.
       expect(await R1.page.getByTestId('results-source').textContent()).toContain(
         'round 2 for 1 item, round 1 for the rest',
@@ -439,6 +442,7 @@ describe('a rating round, from opening to the reveal', () => {
       const rowsA = body.filter((r) => r[col('Item')] === labelOf(A));
       expect(rowsA.map((r) => r[col('Round')])).toEqual(['1', '2']);
       expect(rowsA.map((r) => r[col('Ana Rater')])).toEqual([String(lo), String(mid)]);
+      expect(rowsA.map((r) => r[col('Cy Rater')])).toEqual([String(mid), 'Not rated']);
       expect(rowsA.map((r) => r[col('Ben Rater')])).toEqual([String(hi), String(mid)]);
       expect(rowsA[0]![col('Consensus level')]).toBe(String(mid));
       expect(rowsA[0]![col('Rationale')]).toBe(

@@ -10,7 +10,8 @@
  *   the items still in disagreement), named or anonymised (keys "A", "B", … in a random order,
  *   recorded in round_raters; a rater keeps the letter an earlier anonymised round gave them, so
  *   rounds compare rater by rater), with an optional deadline; ratings frozen by an earlier round
- *   on those items are released (the new round re-rates them).
+ *   on those items are released and cleared (each rater rates them again; the earlier levels
+ *   stay in the earlier round's snapshot).
  * - reveal: for the chosen sections, every rater's ratings are read and frozen, and the snapshot
  *   written into the round, in one turn of the event loop after loading the documents, so no
  *   rating can change between the snapshot and the freeze; the audit log records it.
@@ -257,22 +258,28 @@ export class RoundService implements RoundHooks {
         const progress = new Map<string, Record<string, number>>();
         ratingsRooms.forEach((room, i) => {
           const owner = inRound[i]!.ownerId;
-          // A second round over sections revealed before: those ratings may change again.
+          // A new round over items revealed before: each rater rates them again on their own.
+          // Their earlier level stays in the earlier round's snapshot (every participant sees
+          // it among the team's ratings); it is cleared here, so the round's progress counts
+          // only what was rated in it, and a rater who does not re-rate shows as not rated.
           const frozen = readFrozen(room.doc);
           const release = items.filter((id) => frozen.has(id));
           if (release.length > 0) {
             pending.push(
               room.edit((doc) => {
                 const map = doc.getMap(ROOT.frozen);
-                for (const id of release) map.delete(id);
+                const ratings = doc.getMap(ROOT.ratings);
+                for (const id of release) {
+                  map.delete(id);
+                  if (ratings.get(id) != null) ratings.set(id, null);
+                }
               }, ctx.asker),
             );
           }
           const key = keyed.find((k) => k.userId === owner)!.raterKey;
-          progress.set(
-            key,
-            progressOf(ctx.template, settings, readRatings(room.doc, ctx.template)),
-          );
+          const fresh = { ...readRatings(room.doc, ctx.template) };
+          for (const id of release) fresh[id] = null;
+          progress.set(key, progressOf(ctx.template, settings, fresh));
         });
         pending.push(
           instrument!.edit((doc) => {

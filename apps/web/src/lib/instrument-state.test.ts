@@ -25,6 +25,9 @@ describe('an instrument’s state in words', () => {
     expect(texts({ ...base, round: { ...round, raters: 1, ratersDone: 0 } })[0]).toBe(
       'Round 2 open: 0 of 1 rater done',
     );
+    expect(texts({ ...base, round: { ...round, revealed: 3 } })[0]).toBe(
+      'Round 2 revealed, still open',
+    );
   });
 
   it('revealed, agreed and in discussion, each with a mark besides the words', () => {

@@ -56,7 +56,7 @@ export function stateLines(state: InstrumentState, noun: string): StateLine[] {
     lines.push({
       kind: 'round',
       mark: '●',
-      text: `Round ${r.number} revealed${r.open ? '' : ' and closed'}`,
+      text: `Round ${r.number} revealed${r.open ? ', still open' : ' and closed'}`,
       tone: 'done',
     });
   }
