@@ -70,6 +70,9 @@ export const EXCLUDED_TABLES = {
   instrument_states:
     'a projection of the documents (round figures, readiness, scores) that the importing ' +
     'server computes again',
+  plan_states:
+    'how far the projection of each plan has come (projected_seq): the importing server has ' +
+    'none, so it projects the plans again on start',
   data_migrations:
     'records which one-time migrations of stored data this database has run; the database ' +
     'importing an archive has its own',

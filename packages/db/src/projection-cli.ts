@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * `pnpm --filter @concord/db project` (`node packages/db/dist/projection-cli.js` after a build;
- * no package bin: pnpm links bins before the build makes them): rebuilds the query tables `consensus` and `ratings` from
- * the stored documents of the database the environment names (PGlite in PGLITE_DATA_DIR by
+ * no package bin: pnpm links bins before the build makes them): rebuilds the query tables
+ * (`consensus`, `ratings`, `instrument_states`; `goals`, `action_steps`, `metrics`) from the
+ * stored documents of the database the environment names (PGlite in PGLITE_DATA_DIR by
  * default, PostgreSQL with DATABASE_URL), as the sync server keeps them in step. Idempotent:
  * rows already in step are left as they are. `--workspace <id>` rebuilds one workspace only.
  */
@@ -44,7 +45,9 @@ async function main(): Promise<number> {
     console.log(
       `Projected ${result.documents} document(s) in ${describeDbConfig(handle.config)}` +
         `${workspaceId ? ` (workspace ${workspaceId})` : ''}: ${result.consensusRows} consensus ` +
-        `and ${result.ratingsRows} ratings rows, ${result.changed} changed, in ` +
+        `and ${result.ratingsRows} ratings rows, ${result.goalRows} goals, ` +
+        `${result.actionStepRows} action steps and ${result.metricRows} metrics rows, ` +
+        `${result.changed} changed, in ` +
         `${Math.round(result.ms)} ms.`,
     );
     for (const s of result.skipped) {

@@ -6,8 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  addActionStep,
+  addGoal,
+  addMetric,
   createAssessment,
+  createPlan,
+  recordActual,
   recordConsensus,
+  removeGoal,
+  updateGoal,
   sectionItems,
   setIndicatorStatus,
   writeClose,
@@ -16,16 +23,21 @@ import {
   writeReveal,
 } from '@concord/documents';
 import { outline } from '@concord/rubric-core';
-import { maPlnDistrictConditions as rubric } from '@concord/rubric-core/templates';
+import {
+  knowledgeworksPlanTemplate as planTemplate,
+  maPlnDistrictConditions as rubric,
+} from '@concord/rubric-core/templates';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { DbHandle } from './create-db.js';
 import {
   instrumentRows,
+  planRows,
   projectedDocument,
   projectionsBehind,
   projectStoredDocument,
   rebuildProjections,
+  writePlanProjection,
   writeProjection,
   type InstrumentRows,
 } from './projection.js';
@@ -295,10 +307,17 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
       const result = await rebuildProjections(handle.sql, store, { workspaceId: t.workspaceId });
       expect(result).toMatchObject({
         documents: 1,
-        skipped: [{ documentId: unknown, templateId: rubric.id, templateVersion: 999 }],
         consensusRows: entries.length,
         ratingsRows: items1.length * 2,
       });
+      // The plan has no template: it is left as it is too.
+      expect(result.skipped).toHaveLength(2);
+      expect(result.skipped).toEqual(
+        expect.arrayContaining([
+          { documentId: unknown, templateId: rubric.id, templateVersion: 999 },
+          { documentId: plan!.id, templateId: null, templateVersion: null },
+        ]),
+      );
       const built = await rows(t.documentId);
       expect(built.ratings).toHaveLength(items1.length * 2);
       expect(
@@ -356,9 +375,25 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
       });
       const [plan] = await handle.db
         .insert(documents)
-        .values({ workspaceId: t.workspaceId, kind: 'plan', title: 'Plan' })
+        .values({
+          workspaceId: t.workspaceId,
+          kind: 'plan',
+          title: 'Plan',
+          templateId: planTemplate.id,
+          templateVersion: planTemplate.version,
+        })
         .returning();
-      expect(await projectedDocument(handle.sql, plan!.id)).toBeNull();
+      expect(await projectedDocument(handle.sql, plan!.id)).toMatchObject({ kind: 'plan' });
+      const [comments] = await handle.db
+        .insert(documents)
+        .values({
+          workspaceId: t.workspaceId,
+          kind: 'comments',
+          title: 'Comments',
+          parentId: plan!.id,
+        })
+        .returning();
+      expect(await projectedDocument(handle.sql, comments!.id)).toBeNull();
     });
     it('keeps each round’s reveal, and the instrument’s state: decisions, the latest round, scores', async () => {
       const t = await setting();
@@ -464,8 +499,380 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
         store,
         (await projectedDocument(handle.sql, t.documentId))!,
       );
-      expect(caught?.write.consensusWritten).toBe(1);
+      expect(caught).toMatchObject({ kind: 'instrument', write: { consensusWritten: 1 } });
       expect(await behind()).not.toContain(t.documentId);
+    });
+
+    // ---- plans: goals, action steps, metrics ----
+
+    async function planDocument(workspaceId: string, templateVersion = planTemplate.version) {
+      const [row] = await handle.db
+        .insert(documents)
+        .values({
+          workspaceId,
+          kind: 'plan',
+          title: 'Strategic plan',
+          templateId: planTemplate.id,
+          templateVersion,
+        })
+        .returning();
+      return row!.id;
+    }
+
+    async function planTables(documentId: string) {
+      const q = (name: string, text: string) =>
+        handle.sql.query<Record<string, unknown>>({ name, text }, [documentId]);
+      return {
+        goals: await q(
+          'test_projection_goals',
+          `select goal_id, area_id, title, owner_id::text as owner_id, owner_name, phase_year,
+              start_date::text as start_date, due_date::text as due_date, status, confidence,
+              indicator_ids, updated_at
+            from goals where document_id = $1::uuid order by goal_id`,
+        ),
+        steps: await q(
+          'test_projection_steps',
+          `select step_id, goal_id, title, owner_id::text as owner_id, owner_name,
+              due_date::text as due_date, status, updated_at
+            from action_steps where document_id = $1::uuid order by step_id`,
+        ),
+        metrics: await q(
+          'test_projection_metrics',
+          `select metric_id, subgroup, goal_id, name, source, unit, baseline, target, current,
+              updated_at
+            from metrics where document_id = $1::uuid order by metric_id, subgroup`,
+        ),
+        state: await q(
+          'test_projection_plan_state',
+          `select projected_seq::int as projected_seq, updated_at from plan_states
+            where document_id = $1::uuid`,
+        ),
+      };
+    }
+
+    const planTimeless = (r: Awaited<ReturnType<typeof planTables>>) => ({
+      goals: r.goals.map(({ updated_at: _, ...rest }) => rest),
+      steps: r.steps.map(({ updated_at: _, ...rest }) => rest),
+      metrics: r.metrics.map(({ updated_at: _, ...rest }) => rest),
+    });
+
+    const [area1, area2] = [planTemplate.areas[0]!.id, planTemplate.areas[1]!.id];
+
+    async function planSetting() {
+      const { workspace, user: owner } = await seedWorkspace(handle);
+      const ana = await person('ana');
+      const documentId = await planDocument(workspace.id);
+      const doc = new Y.Doc();
+      createPlan(doc, planTemplate);
+      addGoal(doc, planTemplate, {
+        id: 'goal-a',
+        area: area1,
+        title: 'Coaching',
+        owners: [owner.id, 'Director of Curriculum'],
+        phase: planTemplate.phases[1]!.id,
+        startDate: '2026-09-01',
+        dueDate: '2027-06-30',
+        status: 'on-track',
+        confidence: 'medium',
+        indicators: [a, b],
+        createdAt: AT,
+      });
+      addGoal(doc, planTemplate, {
+        id: 'goal-b',
+        area: area2,
+        title: 'Devices',
+        owners: [randomUUID()],
+        createdAt: AT,
+      });
+      addActionStep(doc, 'goal-a', { id: 'step-1', title: 'Hire', owner: ana, createdAt: AT });
+      addActionStep(doc, 'goal-b', {
+        id: 'step-2',
+        title: 'Survey',
+        owner: 'Principal',
+        dueDate: '2026-10-15',
+        status: 'done',
+        createdAt: AT,
+      });
+      addMetric(doc, planTemplate, {
+        id: 'metric-1',
+        name: 'Attendance',
+        goalId: 'goal-b',
+        unit: '%',
+        baseline: { all: 21.4, 'economic-disadvantage': 26.9 },
+        target: { all: 17 },
+        createdAt: AT,
+      });
+      recordActual(doc, planTemplate, 'metric-1', { date: '2026-12-31', value: 20.2 });
+      return { workspaceId: workspace.id, owner: owner.id, ana, documentId, doc };
+    }
+
+    it('writes a plan’s goals, steps and metrics, then only what changed, and deletes what is gone', async () => {
+      const t = await planSetting();
+      const target = { documentId: t.documentId, workspaceId: t.workspaceId, headSeq: 0 };
+      expect(await writePlanProjection(handle.sql, target, planRows(t.doc, planTemplate))).toEqual({
+        goalsWritten: 2,
+        goalsDeleted: 0,
+        stepsWritten: 2,
+        stepsDeleted: 0,
+        metricsWritten: 2,
+        metricsDeleted: 0,
+      });
+      const first = await planTables(t.documentId);
+      expect(planTimeless(first)).toEqual({
+        goals: [
+          {
+            goal_id: 'goal-a',
+            area_id: area1,
+            title: 'Coaching',
+            owner_id: t.owner,
+            owner_name: 'Director of Curriculum',
+            phase_year: 2,
+            start_date: '2026-09-01',
+            due_date: '2027-06-30',
+            status: 'on-track',
+            confidence: 'medium',
+            indicator_ids: [a, b],
+          },
+          {
+            // Its owner is a user id nobody has: the goal is kept without it.
+            goal_id: 'goal-b',
+            area_id: area2,
+            title: 'Devices',
+            owner_id: null,
+            owner_name: null,
+            phase_year: null,
+            start_date: null,
+            due_date: null,
+            status: planTemplate.goalStatuses[0]!.id,
+            confidence: null,
+            indicator_ids: [],
+          },
+        ],
+        steps: [
+          {
+            step_id: 'step-1',
+            goal_id: 'goal-a',
+            title: 'Hire',
+            owner_id: t.ana,
+            owner_name: null,
+            due_date: null,
+            status: 'not-started',
+          },
+          {
+            step_id: 'step-2',
+            goal_id: 'goal-b',
+            title: 'Survey',
+            owner_id: null,
+            owner_name: 'Principal',
+            due_date: '2026-10-15',
+            status: 'done',
+          },
+        ],
+        metrics: [
+          {
+            metric_id: 'metric-1',
+            subgroup: 'all',
+            goal_id: 'goal-b',
+            name: 'Attendance',
+            source: null,
+            unit: '%',
+            baseline: 21.4,
+            target: 17,
+            current: 20.2,
+          },
+          {
+            metric_id: 'metric-1',
+            subgroup: 'economic-disadvantage',
+            goal_id: 'goal-b',
+            name: 'Attendance',
+            source: null,
+            unit: '%',
+            baseline: 26.9,
+            target: null,
+            current: null,
+          },
+        ],
+      });
+      expect(first.state).toMatchObject([{ projected_seq: 0 }]);
+
+      // The same rows again: nothing written, updated_at kept, plan_states' too.
+      const none = {
+        goalsWritten: 0,
+        goalsDeleted: 0,
+        stepsWritten: 0,
+        stepsDeleted: 0,
+        metricsWritten: 0,
+        metricsDeleted: 0,
+      };
+      expect(await writePlanProjection(handle.sql, target, planRows(t.doc, planTemplate))).toEqual(
+        none,
+      );
+      expect(await planTables(t.documentId)).toEqual(first);
+
+      // A goal's status changes; goal-b goes (its step with it, its metric stays, unlinked); a
+      // new goal and its step come in the same statement.
+      updateGoal(t.doc, planTemplate, 'goal-a', { status: 'at-risk' });
+      removeGoal(t.doc, 'goal-b');
+      addGoal(t.doc, planTemplate, { id: 'goal-c', area: area2, title: 'Funding', createdAt: AT });
+      addActionStep(t.doc, 'goal-c', { id: 'step-3', title: 'Budget line', createdAt: AT });
+      expect(
+        await writePlanProjection(
+          handle.sql,
+          { ...target, headSeq: 5 },
+          planRows(t.doc, planTemplate),
+        ),
+      ).toEqual({
+        ...none,
+        goalsWritten: 2,
+        goalsDeleted: 1,
+        stepsWritten: 1,
+        stepsDeleted: 1,
+        metricsWritten: 2,
+      });
+      const after = await planTables(t.documentId);
+      expect(after.goals.map((g) => [g.goal_id, g.status])).toEqual([
+        ['goal-a', 'at-risk'],
+        ['goal-c', planTemplate.goalStatuses[0]!.id],
+      ]);
+      expect(after.steps.map((s) => [s.step_id, s.goal_id])).toEqual([
+        ['step-1', 'goal-a'],
+        ['step-3', 'goal-c'],
+      ]);
+      expect(after.metrics.map((m) => [m.subgroup, m.goal_id])).toEqual([
+        ['all', null],
+        ['economic-disadvantage', null],
+      ]);
+      expect(after.state).toMatchObject([{ projected_seq: 5 }]);
+      // An unchanged goal's row is untouched.
+      expect(after.steps[0]).toEqual(first.steps[0]);
+
+      // Everything gone.
+      const empty = new Y.Doc();
+      createPlan(empty, planTemplate);
+      expect(await writePlanProjection(handle.sql, target, planRows(empty, planTemplate))).toEqual({
+        ...none,
+        goalsDeleted: 2,
+        stepsDeleted: 2,
+        metricsDeleted: 2,
+      });
+      expect(planTimeless(await planTables(t.documentId))).toEqual({
+        goals: [],
+        steps: [],
+        metrics: [],
+      });
+    });
+
+    it('writes no plan rows for a plan that is gone, or of another workspace', async () => {
+      const t = await planSetting();
+      const other = await seedWorkspace(handle);
+      const rowsOf = planRows(t.doc, planTemplate);
+      await writePlanProjection(
+        handle.sql,
+        { documentId: randomUUID(), workspaceId: t.workspaceId, headSeq: 0 },
+        rowsOf,
+      );
+      await writePlanProjection(
+        handle.sql,
+        { documentId: t.documentId, workspaceId: other.workspace.id, headSeq: 0 },
+        rowsOf,
+      );
+      expect(await planTables(t.documentId)).toEqual({
+        goals: [],
+        steps: [],
+        metrics: [],
+        state: [],
+      });
+    });
+
+    it('rebuilds plans from the stored documents, and catches up a plan it is behind on', async () => {
+      const t = await planSetting();
+      await store1(t.documentId, t.doc);
+      const behind = async () =>
+        (await projectionsBehind(handle.sql, 100_000)).map((d) => d.documentId);
+      expect(await behind()).toContain(t.documentId);
+      // Plan rows on an instrument are strays, and go.
+      const instrumentId = await instrument(t.workspaceId);
+      await handle.sql.query(
+        {
+          name: 'test_projection_stray_goal',
+          text: `insert into goals (workspace_id, document_id, goal_id, area_id, title)
+            values ($1::uuid, $2::uuid, 'stray', 'kw.curriculum', 'Stray')`,
+        },
+        [t.workspaceId, instrumentId],
+      );
+
+      const result = await rebuildProjections(handle.sql, store, { workspaceId: t.workspaceId });
+      expect(result).toMatchObject({ goalRows: 2, actionStepRows: 2, metricRows: 2 });
+      const built = await planTables(t.documentId);
+      expect(planTimeless(built)).toEqual(
+        planTimeless(
+          await (async () => {
+            // What the live projection writes, on a plan of its own (in a workspace of its own,
+            // out of the rebuilds below).
+            const elsewhere = (await seedWorkspace(handle)).workspace.id;
+            const twin = await planDocument(elsewhere);
+            await writePlanProjection(
+              handle.sql,
+              { documentId: twin, workspaceId: elsewhere, headSeq: 1 },
+              planRows(t.doc, planTemplate),
+            );
+            return planTables(twin);
+          })(),
+        ),
+      );
+      expect(built.state).toMatchObject([{ projected_seq: 1 }]);
+      expect(await behind()).not.toContain(t.documentId);
+      const [stray] = await handle.sql.query<{ n: number }>(
+        {
+          name: 'test_projection_stray_count',
+          text: 'select count(*)::int as n from goals where document_id = $1::uuid',
+        },
+        [instrumentId],
+      );
+      expect(stray?.n).toBe(0);
+
+      // Again: nothing changes, not even updated_at.
+      const again = await rebuildProjections(handle.sql, store, { workspaceId: t.workspaceId });
+      expect(again.changed).toBe(0);
+      expect(await planTables(t.documentId)).toEqual(built);
+
+      // From empty tables: the same rows.
+      await handle.sql.query(
+        { name: 'test_projection_clear_g', text: 'delete from goals where document_id = $1::uuid' },
+        [t.documentId],
+      );
+      await handle.sql.query(
+        {
+          name: 'test_projection_clear_m',
+          text: 'delete from metrics where document_id = $1::uuid',
+        },
+        [t.documentId],
+      );
+      await rebuildProjections(handle.sql, store, { workspaceId: t.workspaceId });
+      expect(planTimeless(await planTables(t.documentId))).toEqual(planTimeless(built));
+
+      // A change stored but not projected: behind, then caught up from the store.
+      updateGoal(t.doc, planTemplate, 'goal-a', { status: 'complete' });
+      await store1(t.documentId, t.doc);
+      expect(await behind()).toContain(t.documentId);
+      const caught = await projectStoredDocument(
+        handle.sql,
+        store,
+        (await projectedDocument(handle.sql, t.documentId))!,
+      );
+      expect(caught).toMatchObject({ kind: 'plan', write: { goalsWritten: 1 } });
+      expect(await behind()).not.toContain(t.documentId);
+      expect((await planTables(t.documentId)).state).toMatchObject([{ projected_seq: 2 }]);
+
+      // A plan whose template version this build lacks is left as it is, and stays behind.
+      const unknown = await planDocument(t.workspaceId, 999);
+      const skipped = await rebuildProjections(handle.sql, store, { workspaceId: t.workspaceId });
+      expect(skipped.skipped).toEqual(
+        expect.arrayContaining([
+          { documentId: unknown, templateId: planTemplate.id, templateVersion: 999 },
+        ]),
+      );
+      expect(await behind()).toContain(unknown);
     });
   });
 }

@@ -4,18 +4,22 @@
  * same on PGlite and PostgreSQL.
  *
  * A projection of a document is idempotent: one statement upserts the document's current rows
- * of `consensus` and `ratings` (projection-rows.ts maps the document to them), deletes the rows
- * it no longer has, and leaves a row that did not change untouched (its updated_at stays), so
- * projecting twice, or a rebuild after the live projection, changes nothing. The documents stay
- * the source of truth; any row can be rebuilt from them.
+ * (an instrument's `consensus`, `ratings` and `instrument_states`, mapped by projection-rows.ts;
+ * a plan's `goals`, `action_steps` and `metrics`, mapped by projection-plan-rows.ts), deletes
+ * the rows it no longer has, and leaves a row that did not change untouched (its updated_at
+ * stays), so projecting twice, or a rebuild after the live projection, changes nothing. Each
+ * projection records the document's head_seq it covers (instrument_states.projected_seq,
+ * plan_states.projected_seq), so what was stored but not projected is found and caught up. The
+ * documents stay the source of truth; any row can be rebuilt from them.
  *
  * What `ratings` holds: only ratings a round has revealed (the instrument's round snapshots),
  * never a rater's private ratings document, so no value is readable through the table before
  * the team has seen it (docs/ARCHITECTURE.md, "Query tables").
  */
 import { getBuiltinTemplate } from '@concord/rubric-core/templates';
-import type { LeveledTemplate } from '@concord/rubric-core';
+import type { LeveledTemplate, PlanTemplate } from '@concord/rubric-core';
 import * as Y from 'yjs';
+import { planRows, type PlanRows } from './projection-plan-rows.js';
 import { instrumentRows, type InstrumentRows, type RaterUsers } from './projection-rows.js';
 import { documentRoundRaters } from './rounds.js';
 import type { SqlSession, Statement } from './sql-runner.js';
@@ -33,9 +37,17 @@ export {
   type SectionScoreRow,
   type RaterUsers,
 } from './projection-rows.js';
+export {
+  planRows,
+  planSnapshotRows,
+  type PlanRows,
+  type GoalRow,
+  type ActionStepRow,
+  type MetricRow,
+} from './projection-plan-rows.js';
 
-/** The document kinds projected today (plans come with the plan tables). */
-export const PROJECTED_KINDS = ['prerequisites', 'assessment'] as const;
+/** The document kinds projected: the instruments, and plans. */
+export const PROJECTED_KINDS = ['prerequisites', 'assessment', 'plan'] as const;
 
 export interface ProjectedDocument {
   documentId: string;
@@ -54,6 +66,16 @@ export function instrumentTemplate(
 ): LeveledTemplate | null {
   const template = templateId ? getBuiltinTemplate(templateId) : undefined;
   if (!template || template.kind === 'plan' || template.version !== templateVersion) return null;
+  return template;
+}
+
+/** The plan template of a plan when this build has that version, else null. */
+export function planTemplate(
+  templateId: string | null,
+  templateVersion: number | null,
+): PlanTemplate | null {
+  const template = templateId ? getBuiltinTemplate(templateId) : undefined;
+  if (!template || template.kind !== 'plan' || template.version !== templateVersion) return null;
   return template;
 }
 
@@ -261,21 +283,221 @@ export async function writeProjection(
   };
 }
 
+/**
+ * A plan's rows, as PROJECT does an instrument's: goals, action steps and metrics upserted and
+ * deleted in one statement (foreign keys are checked at its end, so a new goal and its steps go
+ * in together), only while the document exists in that workspace; an owner naming a user who
+ * no longer exists is left out. plan_states records the head_seq covered, and its updated_at
+ * moves only when a row changed.
+ */
+const PROJECT_PLAN: Statement = {
+  name: 'concord_projection_plan_write',
+  text: `with
+  doc as (select 1 from documents where id = $1::uuid and workspace_id = $2::uuid),
+  g_in as (
+    select * from jsonb_to_recordset($3::jsonb) as t(
+      goal_id text, area_id text, title text, owner_id uuid, owner_name text, phase_year int,
+      start_date date, due_date date, status text, confidence text, indicator_ids text[])
+  ),
+  a_in as (
+    select * from jsonb_to_recordset($4::jsonb) as t(
+      step_id text, goal_id text, title text, owner_id uuid, owner_name text, due_date date,
+      status text)
+  ),
+  m_in as (
+    select * from jsonb_to_recordset($5::jsonb) as t(
+      metric_id text, subgroup text, goal_id text, name text, source text, unit text,
+      baseline float8, target float8, current float8)
+  ),
+  g_up as (
+    insert into goals as g (workspace_id, document_id, goal_id, area_id, title, owner_id,
+      owner_name, phase_year, start_date, due_date, status, confidence, indicator_ids)
+    select $2::uuid, $1::uuid, i.goal_id, i.area_id, i.title, u.id, i.owner_name, i.phase_year,
+      i.start_date, i.due_date, i.status, i.confidence, coalesce(i.indicator_ids, '{}')
+    from g_in i left join users u on u.id = i.owner_id
+    where exists (select 1 from doc)
+    on conflict (document_id, goal_id) do update set
+      workspace_id = excluded.workspace_id, area_id = excluded.area_id, title = excluded.title,
+      owner_id = excluded.owner_id, owner_name = excluded.owner_name,
+      phase_year = excluded.phase_year, start_date = excluded.start_date,
+      due_date = excluded.due_date, status = excluded.status, confidence = excluded.confidence,
+      indicator_ids = excluded.indicator_ids, updated_at = now()
+    where (g.workspace_id, g.area_id, g.title, g.owner_id, g.owner_name, g.phase_year,
+        g.start_date, g.due_date, g.status, g.confidence, g.indicator_ids)
+      is distinct from (excluded.workspace_id, excluded.area_id, excluded.title,
+        excluded.owner_id, excluded.owner_name, excluded.phase_year, excluded.start_date,
+        excluded.due_date, excluded.status, excluded.confidence, excluded.indicator_ids)
+    returning 1
+  ),
+  g_del as (
+    delete from goals g where g.document_id = $1::uuid
+      and not exists (select 1 from g_in i where i.goal_id = g.goal_id)
+    returning 1
+  ),
+  a_up as (
+    insert into action_steps as a (workspace_id, document_id, step_id, goal_id, title, owner_id,
+      owner_name, due_date, status)
+    select $2::uuid, $1::uuid, i.step_id, i.goal_id, i.title, u.id, i.owner_name, i.due_date,
+      i.status
+    from a_in i left join users u on u.id = i.owner_id
+    where exists (select 1 from doc)
+    on conflict (document_id, step_id) do update set
+      workspace_id = excluded.workspace_id, goal_id = excluded.goal_id, title = excluded.title,
+      owner_id = excluded.owner_id, owner_name = excluded.owner_name,
+      due_date = excluded.due_date, status = excluded.status, updated_at = now()
+    where (a.workspace_id, a.goal_id, a.title, a.owner_id, a.owner_name, a.due_date, a.status)
+      is distinct from (excluded.workspace_id, excluded.goal_id, excluded.title,
+        excluded.owner_id, excluded.owner_name, excluded.due_date, excluded.status)
+    returning 1
+  ),
+  a_del as (
+    delete from action_steps a where a.document_id = $1::uuid
+      and not exists (select 1 from a_in i where i.step_id = a.step_id)
+    returning 1
+  ),
+  m_up as (
+    insert into metrics as m (workspace_id, document_id, metric_id, subgroup, goal_id, name,
+      source, unit, baseline, target, current)
+    select $2::uuid, $1::uuid, i.metric_id, i.subgroup, i.goal_id, i.name, i.source, i.unit,
+      i.baseline, i.target, i.current
+    from m_in i
+    where exists (select 1 from doc)
+    on conflict (document_id, metric_id, subgroup) do update set
+      workspace_id = excluded.workspace_id, goal_id = excluded.goal_id, name = excluded.name,
+      source = excluded.source, unit = excluded.unit, baseline = excluded.baseline,
+      target = excluded.target, current = excluded.current, updated_at = now()
+    where (m.workspace_id, m.goal_id, m.name, m.source, m.unit, m.baseline, m.target, m.current)
+      is distinct from (excluded.workspace_id, excluded.goal_id, excluded.name, excluded.source,
+        excluded.unit, excluded.baseline, excluded.target, excluded.current)
+    returning 1
+  ),
+  m_del as (
+    delete from metrics m where m.document_id = $1::uuid
+      and not exists (
+        select 1 from m_in i where i.metric_id = m.metric_id and i.subgroup = m.subgroup)
+    returning 1
+  ),
+  counts as (
+    select (select count(*) from g_up)::int as goals_written,
+      (select count(*) from g_del)::int as goals_deleted,
+      (select count(*) from a_up)::int as steps_written,
+      (select count(*) from a_del)::int as steps_deleted,
+      (select count(*) from m_up)::int as metrics_written,
+      (select count(*) from m_del)::int as metrics_deleted
+  ),
+  s_up as (
+    insert into plan_states as s (document_id, workspace_id, projected_seq, updated_at)
+    select $1::uuid, $2::uuid, $6::bigint,
+      case when o.document_id is null or c.goals_written + c.goals_deleted + c.steps_written
+          + c.steps_deleted + c.metrics_written + c.metrics_deleted > 0
+        then now() else o.updated_at end
+    from counts c left join plan_states o on o.document_id = $1::uuid
+    where exists (select 1 from doc)
+    on conflict (document_id) do update set
+      workspace_id = excluded.workspace_id, projected_seq = excluded.projected_seq,
+      updated_at = excluded.updated_at
+    where (s.workspace_id, s.projected_seq, s.updated_at)
+      is distinct from (excluded.workspace_id, excluded.projected_seq, excluded.updated_at)
+    returning 1
+  )
+select c.*, (select count(*) from s_up)::int as state_touched from counts c`,
+};
+
+export interface PlanProjectionWrite {
+  /** Rows inserted or changed, and deleted. */
+  goalsWritten: number;
+  goalsDeleted: number;
+  stepsWritten: number;
+  stepsDeleted: number;
+  metricsWritten: number;
+  metricsDeleted: number;
+}
+
+/**
+ * Makes `goals`, `action_steps` and `metrics` hold exactly `rows` for the plan (one statement),
+ * and records `headSeq` as projected (read it before the document state, as writeProjection).
+ */
+export async function writePlanProjection(
+  sql: SqlSession,
+  target: { documentId: string; workspaceId: string; headSeq: number },
+  rows: PlanRows,
+): Promise<PlanProjectionWrite> {
+  const goals = rows.goals.map((g) => ({
+    goal_id: g.goalId,
+    area_id: g.areaId,
+    title: g.title,
+    owner_id: g.ownerId,
+    owner_name: g.ownerName,
+    phase_year: g.phaseYear,
+    start_date: g.startDate,
+    due_date: g.dueDate,
+    status: g.status,
+    confidence: g.confidence,
+    indicator_ids: g.indicatorIds,
+  }));
+  const steps = rows.actionSteps.map((a) => ({
+    step_id: a.stepId,
+    goal_id: a.goalId,
+    title: a.title,
+    owner_id: a.ownerId,
+    owner_name: a.ownerName,
+    due_date: a.dueDate,
+    status: a.status,
+  }));
+  const metrics = rows.metrics.map((m) => ({
+    metric_id: m.metricId,
+    subgroup: m.subgroup,
+    goal_id: m.goalId,
+    name: m.name,
+    source: m.source,
+    unit: m.unit,
+    baseline: m.baseline,
+    target: m.target,
+    current: m.current,
+  }));
+  const [row] = await sql.query<{
+    goals_written: number;
+    goals_deleted: number;
+    steps_written: number;
+    steps_deleted: number;
+    metrics_written: number;
+    metrics_deleted: number;
+  }>(PROJECT_PLAN, [
+    target.documentId,
+    target.workspaceId,
+    JSON.stringify(goals),
+    JSON.stringify(steps),
+    JSON.stringify(metrics),
+    target.headSeq,
+  ]);
+  return {
+    goalsWritten: Number(row?.goals_written ?? 0),
+    goalsDeleted: Number(row?.goals_deleted ?? 0),
+    stepsWritten: Number(row?.steps_written ?? 0),
+    stepsDeleted: Number(row?.steps_deleted ?? 0),
+    metricsWritten: Number(row?.metrics_written ?? 0),
+    metricsDeleted: Number(row?.metrics_deleted ?? 0),
+  };
+}
+
 const PROJECTED_DOCUMENT: Statement = {
   name: 'concord_projection_document',
   text: `select id::text as id, workspace_id::text as workspace_id, kind, template_id,
       template_version, head_seq
-    from documents where id = $1::uuid and kind in ('prerequisites', 'assessment')`,
+    from documents where id = $1::uuid and kind in ('prerequisites', 'assessment', 'plan')`,
 };
 
-/** Instruments whose stored head is ahead of their projection, or never projected. */
+/** Projected documents whose stored head is ahead of their projection, or never projected. */
 const BEHIND: Statement = {
   name: 'concord_projection_behind',
   text: `select d.id::text as id, d.workspace_id::text as workspace_id, d.kind, d.template_id,
       d.template_version, d.head_seq
-    from documents d left join instrument_states s on s.document_id = d.id
-    where d.kind in ('prerequisites', 'assessment')
-      and (s.document_id is null or d.head_seq > s.projected_seq)
+    from documents d
+      left join instrument_states s on s.document_id = d.id
+      left join plan_states p on p.document_id = d.id
+    where (d.kind in ('prerequisites', 'assessment')
+        and (s.document_id is null or d.head_seq > s.projected_seq))
+      or (d.kind = 'plan' and (p.document_id is null or d.head_seq > p.projected_seq))
     order by d.id limit $1`,
 };
 
@@ -284,7 +506,7 @@ const PROJECTED_DOCUMENTS: Statement = {
   text: `select id::text as id, workspace_id::text as workspace_id, kind, template_id,
       template_version, head_seq
     from documents
-    where kind in ('prerequisites', 'assessment')
+    where kind in ('prerequisites', 'assessment', 'plan')
       and ($1::uuid is null or workspace_id = $1::uuid)
     order by workspace_id, id`,
 };
@@ -309,7 +531,8 @@ function projected(r: DocumentRow): ProjectedDocument {
   };
 }
 
-/** The document when it is one the projection follows (a checklist or assessment), else null. */
+/** The document when it is one the projection follows (a checklist, assessment or plan), else
+ * null. */
 export async function projectedDocument(
   sql: SqlSession,
   documentId: string,
@@ -328,7 +551,7 @@ export async function projectedDocuments(
 }
 
 /**
- * Instruments the query tables are behind on (changed after their last projection: a crash
+ * Documents the query tables are behind on (changed after their last projection: a crash
  * between a document write and its projection, an import, a migration), at most `limit`.
  */
 export async function projectionsBehind(
@@ -339,7 +562,8 @@ export async function projectionsBehind(
   return rows.map(projected);
 }
 
-/** Rows of documents that are not projected (a plan, ratings, a document of no known kind). */
+/** Rows on documents whose kind that table does not project from (instrument rows on a plan,
+ * plan rows on an instrument, any on ratings or comments). */
 const DELETE_STRAYS: Statement = {
   name: 'concord_projection_strays',
   text: `with
@@ -348,16 +572,29 @@ const DELETE_STRAYS: Statement = {
       and ($1::uuid is null or t.workspace_id = $1::uuid) returning 1),
   r as (delete from ratings t using documents d
     where d.id = t.document_id and d.kind not in ('prerequisites', 'assessment')
+      and ($1::uuid is null or t.workspace_id = $1::uuid) returning 1),
+  a as (delete from action_steps t using documents d
+    where d.id = t.document_id and d.kind <> 'plan'
+      and ($1::uuid is null or t.workspace_id = $1::uuid) returning 1),
+  m as (delete from metrics t using documents d
+    where d.id = t.document_id and d.kind <> 'plan'
+      and ($1::uuid is null or t.workspace_id = $1::uuid) returning 1),
+  g as (delete from goals t using documents d
+    where d.id = t.document_id and d.kind <> 'plan'
       and ($1::uuid is null or t.workspace_id = $1::uuid) returning 1)
-select (select count(*) from c)::int + (select count(*) from r)::int as deleted`,
+select (select count(*) from c)::int + (select count(*) from r)::int
+  + (select count(*) from a)::int + (select count(*) from m)::int
+  + (select count(*) from g)::int as deleted`,
 };
 
-/** The rows of a document as the store holds it; null when its template is not known here. */
+/** The rows of an instrument as the store holds it; null when its template is not known here
+ * (or it is not an instrument). */
 export async function storedInstrumentRows(
   sql: SqlSession,
   store: Pick<DocumentStore, 'load'>,
   document: ProjectedDocument,
 ): Promise<InstrumentRows | null> {
+  if (document.kind === 'plan') return null;
   const template = instrumentTemplate(document.templateId, document.templateVersion);
   if (!template) return null;
   const [{ state }, raters] = await Promise.all([
@@ -373,15 +610,44 @@ export async function storedInstrumentRows(
   }
 }
 
+/** The rows of a plan as the store holds it; null when its template is not known here (or it
+ * is not a plan). */
+export async function storedPlanRows(
+  store: Pick<DocumentStore, 'load'>,
+  document: ProjectedDocument,
+): Promise<PlanRows | null> {
+  if (document.kind !== 'plan') return null;
+  const template = planTemplate(document.templateId, document.templateVersion);
+  if (!template) return null;
+  const { state } = await store.load(document.documentId);
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, state);
+    return planRows(doc, template);
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** What projecting one document wrote: an instrument's rows or a plan's. */
+export type StoredProjection =
+  | { kind: 'instrument'; rows: InstrumentRows; write: ProjectionWrite }
+  | { kind: 'plan'; rows: PlanRows; write: PlanProjectionWrite };
+
 /** Projects one document from its stored state; null when its template is not known here. */
 export async function projectStoredDocument(
   sql: SqlSession,
   store: Pick<DocumentStore, 'load'>,
   document: ProjectedDocument,
-): Promise<{ rows: InstrumentRows; write: ProjectionWrite } | null> {
+): Promise<StoredProjection | null> {
+  if (document.kind === 'plan') {
+    const rows = await storedPlanRows(store, document);
+    if (!rows) return null;
+    return { kind: 'plan', rows, write: await writePlanProjection(sql, document, rows) };
+  }
   const rows = await storedInstrumentRows(sql, store, document);
   if (!rows) return null;
-  return { rows, write: await writeProjection(sql, document, rows) };
+  return { kind: 'instrument', rows, write: await writeProjection(sql, document, rows) };
 }
 
 export interface RebuildResult {
@@ -391,15 +657,18 @@ export interface RebuildResult {
   skipped: { documentId: string; templateId: string | null; templateVersion: number | null }[];
   consensusRows: number;
   ratingsRows: number;
+  goalRows: number;
+  actionStepRows: number;
+  metricRows: number;
   /** Rows inserted, changed or deleted (0 when the tables were already in step). */
   changed: number;
   ms: number;
 }
 
 /**
- * Rebuilds `consensus` and `ratings` from the stored documents: every checklist and assessment
- * (of one workspace, or all) is projected as the server projects it, and rows of documents that
- * are not projected are deleted. Idempotent; safe while the server runs (a document edited
+ * Rebuilds the query tables from the stored documents: every checklist, assessment and plan (of
+ * one workspace, or all) is projected as the server projects it, and rows of documents that a
+ * table does not project from are deleted. Idempotent; safe while the server runs (a document edited
  * meanwhile is projected again by the server after the edit).
  */
 export async function rebuildProjections(
@@ -414,6 +683,9 @@ export async function rebuildProjections(
     skipped: [],
     consensusRows: 0,
     ratingsRows: 0,
+    goalRows: 0,
+    actionStepRows: 0,
+    metricRows: 0,
     changed: 0,
     ms: 0,
   };
@@ -429,15 +701,29 @@ export async function rebuildProjections(
       continue;
     }
     result.documents++;
-    result.consensusRows += done.rows.consensus.length;
-    result.ratingsRows += done.rows.ratings.length;
-    const w = done.write;
-    result.changed +=
-      w.consensusWritten +
-      w.consensusDeleted +
-      w.ratingsWritten +
-      w.ratingsDeleted +
-      w.stateWritten;
+    if (done.kind === 'plan') {
+      result.goalRows += done.rows.goals.length;
+      result.actionStepRows += done.rows.actionSteps.length;
+      result.metricRows += done.rows.metrics.length;
+      const w = done.write;
+      result.changed +=
+        w.goalsWritten +
+        w.goalsDeleted +
+        w.stepsWritten +
+        w.stepsDeleted +
+        w.metricsWritten +
+        w.metricsDeleted;
+    } else {
+      result.consensusRows += done.rows.consensus.length;
+      result.ratingsRows += done.rows.ratings.length;
+      const w = done.write;
+      result.changed +=
+        w.consensusWritten +
+        w.consensusDeleted +
+        w.ratingsWritten +
+        w.ratingsDeleted +
+        w.stateWritten;
+    }
   }
   const [strays] = await sql.query<{ deleted: number }>(DELETE_STRAYS, [
     options.workspaceId ?? null,

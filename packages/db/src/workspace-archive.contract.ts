@@ -335,6 +335,7 @@ export function workspaceArchiveContract(name: string, target: DatabaseTarget): 
           // Projections: the importing server projects the documents again.
           ratings: 0,
           instrument_states: 0,
+          plan_states: 0,
         });
         const [imported] = await dest.db
           .select()

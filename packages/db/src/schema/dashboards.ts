@@ -163,6 +163,33 @@ export const instrumentStates = pgTable(
   ],
 );
 
+/**
+ * One row per plan document that has been projected into `goals`, `action_steps` and `metrics`:
+ * how far the projection has come (projected_seq, as in instrument_states), so the projector
+ * catches up on start with a plan changed after its last projection. updated_at moves when the
+ * plan's rows last changed.
+ */
+export const planStates = pgTable(
+  'plan_states',
+  {
+    documentId: uuid('document_id').primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** The document's head_seq when it was projected. */
+    projectedSeq: bigint('projected_seq', { mode: 'number' }).notNull(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    foreignKey({
+      name: 'plan_states_document_fk',
+      columns: [t.documentId, t.workspaceId],
+      foreignColumns: [documents.id, documents.workspaceId],
+    }).onDelete('cascade'),
+    index('plan_states_workspace_idx').on(t.workspaceId),
+  ],
+);
+
 export const goals = pgTable(
   'goals',
   {

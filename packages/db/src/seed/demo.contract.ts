@@ -25,6 +25,7 @@ import * as Y from 'yjs';
 import type { DbHandle } from '../create-db.js';
 import { InvalidInputError } from '../errors.js';
 import type { Statement } from '../sql-runner.js';
+import { projectionsBehind, rebuildProjections } from '../projection.js';
 import { createDocumentStore } from '../sql-store.js';
 import { rowCounts, type DatabaseTarget } from '../test-fixtures.js';
 import {
@@ -307,6 +308,23 @@ export function seedContract(name: string, target: DatabaseTarget) {
       });
       const threads = readThreads(await load(DOCUMENT_IDS.planComments));
       expect(threads[0]!.messages).toHaveLength(2);
+    });
+
+    it('writes the query tables as the projector would: nothing behind, a rebuild changes nothing', async () => {
+      const behind = (await projectionsBehind(handle.sql, 100_000)).filter(
+        (d) => d.workspaceId === DEMO_WORKSPACE.id,
+      );
+      expect(behind).toEqual([]);
+      const rebuilt = await rebuildProjections(handle.sql, createDocumentStore(handle), {
+        workspaceId: DEMO_WORKSPACE.id,
+      });
+      expect(rebuilt).toMatchObject({
+        changed: 0,
+        skipped: [],
+        goalRows: 3,
+        actionStepRows: 3,
+        metricRows: 4,
+      });
     });
 
     it('changes nothing on a second run, and says so', async () => {

@@ -33,7 +33,6 @@ import {
   createRatings,
   indicatorEvidence,
   ratingNote,
-  readPlan,
   readRatings,
   recordActual,
   replaceRichText,
@@ -59,7 +58,9 @@ import { InvalidInputError } from '../errors.js';
 import { savepointRunner, type SqlSession, type Statement } from '../sql-runner.js';
 import {
   instrumentRows,
+  planRows,
   projectedDocument,
+  writePlanProjection,
   writeProjection,
   type RaterUsers,
 } from '../projection.js';
@@ -144,45 +145,6 @@ const TABLES = {
     title: 'text',
     owner_id: 'uuid',
     created_by: 'uuid',
-  },
-  goals: {
-    workspace_id: 'uuid',
-    document_id: 'uuid',
-    goal_id: 'text',
-    area_id: 'text',
-    title: 'text',
-    owner_id: 'uuid',
-    owner_name: 'text',
-    phase_year: 'int',
-    start_date: 'date',
-    due_date: 'date',
-    status: 'text',
-    confidence: 'text',
-    indicator_ids: 'text[]',
-  },
-  action_steps: {
-    workspace_id: 'uuid',
-    document_id: 'uuid',
-    step_id: 'text',
-    goal_id: 'text',
-    title: 'text',
-    owner_id: 'uuid',
-    owner_name: 'text',
-    due_date: 'date',
-    status: 'text',
-  },
-  metrics: {
-    workspace_id: 'uuid',
-    document_id: 'uuid',
-    metric_id: 'text',
-    subgroup: 'text',
-    goal_id: 'text',
-    name: 'text',
-    source: 'text',
-    unit: 'text',
-    baseline: 'float8',
-    target: 'float8',
-    current: 'float8',
   },
   audit_log: {
     workspace_id: 'uuid',
@@ -639,68 +601,11 @@ async function insertQueryRows(tx: SqlSession, built: BuiltDocument[]): Promise<
     );
   }
 
-  const plan = readPlan(docOf(DOCUMENT_IDS.plan), planTemplate);
-  const userIds = new Set(Object.values(PEOPLE).map((p) => p.id));
-  const owner = (owners: readonly (string | null)[]) => {
-    const ids = owners.filter((o): o is string => o !== null && userIds.has(o));
-    const names = owners.filter((o): o is string => o !== null && !userIds.has(o));
-    return { owner_id: ids[0] ?? null, owner_name: names.length > 0 ? names.join(', ') : null };
-  };
-  const base = { workspace_id: ws, document_id: DOCUMENT_IDS.plan };
-  await insert(
+  // goals, action steps and metrics as the projector writes them from the plan.
+  const plan = await projectedDocument(tx, DOCUMENT_IDS.plan);
+  await writePlanProjection(
     tx,
-    'goals',
-    plan.goals.map((g) => ({
-      ...base,
-      goal_id: g.id,
-      area_id: g.area,
-      title: g.title,
-      ...owner(g.owners),
-      phase_year: planTemplate.phases.find((p) => p.id === g.phase)?.year ?? null,
-      start_date: g.startDate,
-      due_date: g.dueDate,
-      status: g.status,
-      confidence: g.confidence,
-      indicator_ids: g.indicators,
-    })),
-  );
-  await insert(
-    tx,
-    'action_steps',
-    plan.goals.flatMap((g) =>
-      g.steps.map((s) => ({
-        ...base,
-        step_id: s.id,
-        goal_id: g.id,
-        title: s.title,
-        ...owner([s.owner]),
-        due_date: s.dueDate,
-        status: s.status,
-      })),
-    ),
-  );
-  await insert(
-    tx,
-    'metrics',
-    plan.metrics.flatMap((m) =>
-      [
-        ...new Set([
-          ...Object.keys(m.baseline),
-          ...Object.keys(m.target),
-          ...Object.keys(m.current),
-        ]),
-      ].map((subgroup) => ({
-        ...base,
-        metric_id: m.id,
-        subgroup,
-        goal_id: m.goalId,
-        name: m.name,
-        source: m.source,
-        unit: m.unit,
-        baseline: m.baseline[subgroup] ?? null,
-        target: m.target[subgroup] ?? null,
-        current: m.current[subgroup] ?? null,
-      })),
-    ),
+    plan ?? { documentId: DOCUMENT_IDS.plan, workspaceId: ws, headSeq: 0 },
+    planRows(docOf(DOCUMENT_IDS.plan), planTemplate),
   );
 }
