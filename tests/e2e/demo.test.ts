@@ -99,7 +99,7 @@ describe('the demo workspace', () => {
         await signIn(page, email);
         await expect(
           page.locator('[data-workspace-id] .counts li').allInnerTexts(),
-        ).resolves.toEqual(['3 instruments', '7 members']);
+        ).resolves.toEqual(['3 instruments', '7 members', '5 of 42 items agreed']);
         await page.getByRole('link', { name: DEMO_WORKSPACE }).first().click();
         await page.waitForURL(/\/w\/[0-9a-f-]+$/);
         await expect(page.locator('main').innerText()).resolves.not.toMatch(everyonesRatings);

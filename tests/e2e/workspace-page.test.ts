@@ -7,7 +7,7 @@
  * - "What your role can do here" lists, for every role, exactly the actions the role allows that
  *   have a working control (ACTIONS_WITH_CONTROLS), and each listed action's control is found
  *   where it lives, as that role;
- * - the strategic plan's card says in words that it is coming and links nowhere but its
+ * - the strategic plan's card links to the plan page and its template; its
  *   template; every link on the home, workspace and members pages answers 200.
  * axe-core on the pages at 1280 and 390 px.
  */
@@ -178,9 +178,11 @@ describe('numbers that are true', () => {
         await expect(page.locator('main').textContent()).resolves.not.toMatch(RATING_COUNT);
         await gotoReady(page, '/');
         const home = page.locator(`[data-workspace-id="${workspaceId}"]`);
+        // The team's decisions, from the query tables: none recorded yet.
         await expect(home.locator('.counts li').allInnerTexts()).resolves.toEqual([
           '5 instruments',
           '4 members',
+          `0 of ${ALL_ITEMS} items agreed`,
         ]);
       });
     }
@@ -284,20 +286,20 @@ describe('promise only what exists', () => {
           expect(listed, later).not.toContain(WORKSPACE_ACTION_LABELS[later]);
         }
 
-        // The plan: no way in, and says so in words; its document address is not a page.
+        // The plan opens on its own page (not the instruments' document page).
         const plan = page.locator('[data-kind="plan"]');
-        await expect(plan.textContent()).resolves.toMatch(/Coming/);
-        await expect(plan.getByTestId('not-open').textContent()).resolves.toMatch(
-          /cannot be opened/,
-        );
+        expect(await plan.textContent()).not.toMatch(/Coming/);
+        const planId = await plan.getAttribute('data-document-id');
         const planLinks = await plan
           .locator('a[href]')
           .evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
-        expect(planLinks).toEqual(['/templates/knowledgeworks-plan']);
-        const planId = await plan.getAttribute('data-document-id');
-        const planPage = await get(`/w/${workspaceId}/documents/${planId}`, person.session);
-        await planPage.arrayBuffer();
-        expect(planPage.status).toBe(404);
+        expect(planLinks).toEqual([
+          `/w/${workspaceId}/plan/${planId}`,
+          '/templates/knowledgeworks-plan',
+        ]);
+        const planAsInstrument = await get(`/w/${workspaceId}/documents/${planId}`, person.session);
+        await planAsInstrument.arrayBuffer();
+        expect(planAsInstrument.status).toBe(404);
 
         // Every link on the pages a member reaches from here answers 200.
         const links = new Set<string>();

@@ -52,6 +52,8 @@ export {
   goalText,
   addActionStep,
   updateActionStep,
+  removeActionStep,
+  stepTitle,
   addMetric,
   setMetricValues,
   recordActual,

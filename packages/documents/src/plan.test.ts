@@ -10,8 +10,10 @@ import {
   goalText,
   readPlan,
   recordActual,
+  removeActionStep,
   removeGoal,
   setMetricValues,
+  stepTitle,
   updateActionStep,
   updateGoal,
   visionText,
@@ -201,5 +203,18 @@ describe('plan document', () => {
     });
     expect(plan.metrics).toHaveLength(1);
     expect(plan.metrics[0]).toMatchObject({ baseline: {}, actuals: [], current: {} });
+  });
+
+  it('removes an action step and gives its title to an editor', () => {
+    const doc = new Y.Doc();
+    doc.clientID = 7;
+    createPlan(doc, template);
+    const goal = addGoal(doc, template, { area: template.areas[0]!.id, title: 'Goal' });
+    const step = addActionStep(doc, goal, { title: 'Hire a coach' });
+    stepTitle(doc, goal, step).insert(0, 'Now: ');
+    expect(readPlan(doc, template).goals[0]!.steps[0]!.title).toBe('Now: Hire a coach');
+    removeActionStep(doc, goal, step);
+    expect(readPlan(doc, template).goals[0]!.steps).toEqual([]);
+    expect(() => removeActionStep(doc, goal, step)).toThrow(/stepId: goal .* has no step/);
   });
 });

@@ -524,6 +524,25 @@ export function updateActionStep(
   doc.transact(() => applyStepFields(step!, fields));
 }
 
+export function removeActionStep(doc: Y.Doc, goalId: string, stepId: string): void {
+  const steps = asMap(goalMap(doc, goalId).get(GOAL.steps));
+  refuse([!steps?.has(stepId) && `stepId: goal ${goalId} has no step ${show(stepId)}`]);
+  doc.transact(() => steps!.delete(stepId));
+}
+
+/** The step's title (Y.Text: one line), for an editor to bind to; created when missing. */
+export function stepTitle(doc: Y.Doc, goalId: string, stepId: string): Y.Text {
+  const step = asMap(asMap(goalMap(doc, goalId).get(GOAL.steps))?.get(stepId));
+  refuse([!step && `stepId: goal ${goalId} has no step ${show(stepId)}`]);
+  const existing = asText(step!.get(STEP.title));
+  if (existing) return existing;
+  let text!: Y.Text;
+  doc.transact(() => {
+    text = step!.set(STEP.title, new Y.Text());
+  });
+  return text;
+}
+
 function subgroupProblems(
   values: Record<string, number> | undefined,
   field: string,

@@ -1,0 +1,43 @@
+/**
+ * The strategic plan page. The plan itself comes live from the sync server in the browser; this
+ * load gives what frames it: the plan template (areas, phases, statuses), the members who can
+ * own goals and actions, what this member may do, and a ready sync ticket (as the document page
+ * does: private, short-lived).
+ */
+import { SHARED_DOCUMENT_ACCESS } from '@concord/auth/roles';
+import { error } from '@sveltejs/kit';
+import { dev } from '$app/environment';
+import { getDb } from '$lib/server/db';
+import { listMembers } from '$lib/server/members';
+import { loadPlan } from '$lib/server/plan-documents';
+import { syncConfig } from '$lib/server/sync-config';
+import { pageTickets, type SyncTicketResponse } from '$lib/server/sync-ticket';
+import { NOT_FOUND_MESSAGE } from '$lib/server/workspace-guard';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  const { workspace, membership } = await event.parent();
+  const user = event.locals.user;
+  if (!user) error(404, NOT_FOUND_MESSAGE);
+  const db = await getDb();
+  const plan = await loadPlan(db.sql, workspace.id, event.params.document, user.id);
+  if (!plan) error(404, NOT_FOUND_MESSAGE);
+  const members = await listMembers(db.sql, workspace.id);
+  const tickets = await pageTickets(
+    db.sql,
+    syncConfig({ requireSecret: !dev }),
+    event.url,
+    { workspaceId: workspace.id, userId: user.id, name: user.name },
+    [plan.id],
+  ).catch((): Record<string, SyncTicketResponse> => ({}));
+  event.setHeaders({ 'cache-control': 'private, no-cache' });
+  return {
+    plan: { id: plan.id, title: plan.title },
+    template: plan.template,
+    /** Who can own a goal or an action. */
+    members: members.map((m) => ({ id: m.userId, name: m.name })),
+    canEdit: SHARED_DOCUMENT_ACCESS.plan[membership.role].includes('write'),
+    me: { id: user.id, name: user.name },
+    tickets,
+  };
+};
