@@ -1,14 +1,30 @@
 /**
  * The query tables kept in step with the documents (issue 39) on the real server: a decision a
  * facilitator records in the assessment (a stock client), and a round's reveal (a round command),
- * reach `consensus` and `ratings`; a rater's private ratings never do before the reveal; the
+ * reach `consensus` and `ratings`; a rater's private ratings never do before the reveal; goals
+ * and action steps a stock client adds to a plan reach `goals` and `action_steps` (issue 25); the
  * rebuild from the stored documents (`pnpm --filter @concord/db project`) gives the same rows.
  */
-import { latestRound, recordConsensus, sectionItems, setIndicatorStatus } from '@concord/documents';
+import {
+  addActionStep,
+  addGoal,
+  createPlan,
+  latestRound,
+  recordConsensus,
+  removeGoal,
+  sectionItems,
+  setIndicatorStatus,
+  updateActionStep,
+} from '@concord/documents';
+import { schema } from '@concord/db';
 import { projectedDocument, rebuildProjections } from '@concord/db/projection';
 import { outline } from '@concord/rubric-core';
-import { maPlnDistrictConditions as rubric } from '@concord/rubric-core/templates';
+import {
+  knowledgeworksPlanTemplate as planTemplate,
+  maPlnDistrictConditions as rubric,
+} from '@concord/rubric-core/templates';
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { startServer, stockClient, useSyncServer, waitFor } from './support.js';
 import { command, roundCast } from './round-cast.js';
 
@@ -210,5 +226,130 @@ describe('projection into the query tables', () => {
     } finally {
       await next.close();
     }
+  });
+
+  it('follows a plan: goals and action steps a stock client edits reach their tables within 2 s', async () => {
+    const t = await setup();
+    const sql = fx.db.handle.sql;
+    const [row] = await fx.db.handle.db
+      .insert(schema.documents)
+      .values({
+        workspaceId: t.space.workspaceId,
+        kind: 'plan',
+        title: 'Strategic plan',
+        templateId: planTemplate.id,
+        templateVersion: planTemplate.version,
+      })
+      .returning();
+    const plan = row!.id;
+    // Laid out when it is made, as the web app makes it.
+    const initial = new Y.Doc();
+    createPlan(initial, planTemplate);
+    await fx.db.store.append([{ documentId: plan, update: Y.encodeStateAsUpdate(initial) }]);
+    const planRows = async () => ({
+      goals: await sql.query<Record<string, unknown>>(
+        {
+          name: 'test_p_goals',
+          text: `select goal_id, area_id, title, owner_id::text as owner_id, owner_name,
+              phase_year, due_date::text as due_date, status, indicator_ids,
+              updated_at::text as updated_at
+            from goals where document_id = $1::uuid order by goal_id`,
+        },
+        [plan],
+      ),
+      steps: await sql.query<Record<string, unknown>>(
+        {
+          name: 'test_p_steps',
+          text: `select step_id, goal_id, title, owner_id::text as owner_id, owner_name, status,
+              updated_at::text as updated_at
+            from action_steps where document_id = $1::uuid order by step_id`,
+        },
+        [plan],
+      ),
+    });
+
+    const fac = t.client(plan, t.facilitator, 31);
+    await fac.synced();
+    const area = planTemplate.areas[0]!.id;
+    const edited = performance.now();
+    addGoal(fac.doc, planTemplate, {
+      id: 'goal-coaching',
+      area,
+      title: 'Coaching for personalized learning',
+      owners: [t.ana, 'Director of Professional Learning'],
+      phase: planTemplate.phases[0]!.id,
+      dueDate: '2027-06-30',
+      indicators: [entries[0]!.indicator.id],
+    });
+    addActionStep(fac.doc, 'goal-coaching', {
+      id: 'step-hire',
+      title: 'Hire two coaches',
+      owner: t.ben,
+    });
+    await until(
+      async () => (await planRows()).steps.length === 1,
+      'the goal and its step in the query tables',
+      2_000,
+    ).catch((e: unknown) => {
+      console.log(JSON.stringify(fx.server.logs.slice(-15), null, 1));
+      throw e;
+    });
+    expect(performance.now() - edited).toBeLessThan(2_000);
+    let now = await planRows();
+    expect(now.goals).toMatchObject([
+      {
+        goal_id: 'goal-coaching',
+        area_id: area,
+        title: 'Coaching for personalized learning',
+        owner_id: t.ana,
+        owner_name: 'Director of Professional Learning',
+        phase_year: 1,
+        due_date: '2027-06-30',
+        status: planTemplate.goalStatuses[0]!.id,
+        indicator_ids: [entries[0]!.indicator.id],
+      },
+    ]);
+    expect(now.steps).toMatchObject([
+      { step_id: 'step-hire', goal_id: 'goal-coaching', owner_id: t.ben, owner_name: null },
+    ]);
+
+    // A second goal and a step's status; then the second goal removed again.
+    addGoal(fac.doc, planTemplate, { id: 'goal-devices', area, title: 'Devices' });
+    updateActionStep(fac.doc, 'goal-coaching', 'step-hire', { status: 'in-progress' });
+    await until(
+      async () => (await planRows()).steps[0]?.status === 'in-progress',
+      'the step’s status in action_steps',
+    );
+    expect((await planRows()).goals.map((g) => g.goal_id)).toEqual([
+      'goal-coaching',
+      'goal-devices',
+    ]);
+    removeGoal(fac.doc, 'goal-devices');
+    await until(
+      async () => (await planRows()).goals.length === 1,
+      'the removed goal gone from goals',
+    );
+
+    // The rebuild from the stored document: nothing to change; from empty tables the same rows.
+    // (The last edit's rows are in; the projection of the same rows writes nothing.)
+    await fx.server.app.sync.room(plan)?.settled();
+    now = await planRows();
+    // (The first rebuild projects the workspace's assessment, never edited; the plan's rows
+    // stay as they are, updated_at too.)
+    const rebuild = () =>
+      rebuildProjections(sql, fx.db.store, { workspaceId: t.space.workspaceId });
+    expect(await rebuild()).toMatchObject({ goalRows: 1, actionStepRows: 1 });
+    expect(await planRows()).toEqual(now);
+    expect((await rebuild()).changed).toBe(0);
+    await sql.query(
+      { name: 'test_p_clear_g', text: 'delete from goals where document_id = $1::uuid' },
+      [plan],
+    );
+    await rebuildProjections(sql, fx.db.store, { workspaceId: t.space.workspaceId });
+    const timelessPlan = (r: Awaited<ReturnType<typeof planRows>>) => ({
+      goals: r.goals.map(({ updated_at: _, ...rest }) => rest),
+      steps: r.steps.map(({ updated_at: _, ...rest }) => rest),
+    });
+    expect(timelessPlan(await planRows())).toEqual(timelessPlan(now));
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Keeps the query tables (`consensus`, `ratings`; packages/db projection.ts) in step with the
- * documents (issue 39). After a client's update is applied to a checklist or assessment, or the
- * server edits one (a round revealed, progress written), the document is projected once the
+ * Keeps the query tables (packages/db projection.ts) in step with the documents (issues 39 and
+ * 25): a checklist's or assessment's `consensus`, `ratings` and `instrument_states`, a plan's
+ * `goals`, `action_steps` and `metrics`. After a client's update is applied to one of them, or
+ * the server edits one (a round revealed, progress written), the document is projected once the
  * burst settles: debounced per document (PROJECTION_DELAY_MS from the first change, not reset by
  * later ones, so steady typing still projects), one projection per document at a time (a change
  * during one queues exactly one more), rows computed from the room's live document in one turn
@@ -9,25 +10,31 @@
  * (the last rows written are remembered per document).
  *
  * What the tables hold, and why ratings come only from revealed round snapshots:
- * docs/ARCHITECTURE.md, "Query tables". Other documents (ratings, plans, comments) are not
- * projected; a document found not to be an instrument is remembered and never asked about again.
+ * docs/ARCHITECTURE.md, "Query tables". Other documents (ratings, comments) are not projected;
+ * a document found not to be projected is remembered and never asked about again. A plan's
+ * template is the built-in plan template of its id and version.
  *
  * Nothing is lost between a document write and its projection: each projection records the
  * document's head_seq it covers (read before the document state), and on start (`catchUp`) the
- * projector projects every instrument whose stored head is ahead (the server stopped or crashed
- * in between, an import, a migration), from the store when no room has it open. A projection
- * that fails (the database down) is logged and left: the next edit, the next start or a rebuild
- * (`concord-project`) brings the rows back in step.
+ * projector projects every instrument and plan whose stored head is ahead (the server stopped
+ * or crashed in between, an import, a migration), from the store when no room has it open. A
+ * projection that fails (the database down) is logged and left: the next edit, the next start
+ * or a rebuild (`concord-project`) brings the rows back in step.
  */
 import {
   instrumentRows,
   instrumentTemplate,
+  planRows,
+  planTemplate,
   projectedDocument,
   projectionsBehind,
   raterUsers,
   storedInstrumentRows,
+  storedPlanRows,
+  writePlanProjection,
   writeProjection,
   type InstrumentRows,
+  type PlanRows,
   type ProjectedDocument,
 } from '@concord/db/projection';
 import type { DocumentStore } from '@concord/db';
@@ -35,6 +42,8 @@ import type { SqlSession } from '@concord/db/rounds';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SyncHub } from '../hub.js';
 import type { ProjectionHooks, Room } from '../room.js';
+
+type DocumentRows = { kind: 'instrument'; rows: InstrumentRows } | { kind: 'plan'; rows: PlanRows };
 
 /** How long after a document's first change in a burst it is projected. */
 export const PROJECTION_DELAY_MS = 250;
@@ -58,7 +67,7 @@ export interface ProjectorOptions {
 }
 
 export class Projector implements ProjectionHooks {
-  /** Documents known not to be projected (their kind never changes). */
+  /** Documents known not to be projected (their kind and template never change). */
   private readonly ignored = new Set<string>();
   /** The rows last written per document, as JSON, so an unchanged projection writes nothing. */
   private readonly written = new Map<string, string>();
@@ -87,7 +96,7 @@ export class Projector implements ProjectionHooks {
   }
 
   /**
-   * Projects every instrument the tables are behind on (see the module comment), one at a time
+   * Projects every document the tables are behind on (see the module comment), one at a time
    * so a start with many does not crowd out live work; resolves with how many it projected.
    */
   async catchUp(): Promise<number> {
@@ -182,30 +191,61 @@ export class Projector implements ProjectionHooks {
       this.remember(this.ignored, id);
       return;
     }
+    const rows =
+      facts.kind === 'plan' ? await this.planRowsOf(facts) : await this.instrumentRowsOf(facts);
+    if (rows) await this.write(facts, rows, since);
+  }
+
+  /** The room's live document when a room has it open (or there is no store), else the store's. */
+  private live(id: string): boolean {
+    return this.hub.room(id) !== undefined || !this.options.store;
+  }
+
+  /** Its template (id and version) never changes: warned about and ignored from now on. */
+  private notKnown(facts: ProjectedDocument): null {
+    this.remember(this.ignored, facts.documentId);
+    this.options.log.warn(
+      {
+        documentId: facts.documentId,
+        templateId: facts.templateId,
+        templateVersion: facts.templateVersion,
+      },
+      'document not projected: its template is not one this server knows',
+    );
+    return null;
+  }
+
+  private async instrumentRowsOf(facts: ProjectedDocument): Promise<DocumentRows | null> {
     const template = instrumentTemplate(facts.templateId, facts.templateVersion);
-    if (!template) {
-      this.options.log.warn(
-        { documentId: id, templateId: facts.templateId, templateVersion: facts.templateVersion },
-        'document not projected: its template is not one this server knows',
-      );
-      return;
-    }
+    if (!template) return this.notKnown(facts);
+    const id = facts.documentId;
     let rows: InstrumentRows | null;
-    if (this.hub.room(id) || !this.options.store) {
+    if (this.live(id)) {
       const raters = await raterUsers(this.options.sql, id);
       rows = await this.hub.withRooms([id], ([room]) =>
         instrumentRows(room!.doc, template, raters),
       );
     } else {
-      rows = await storedInstrumentRows(this.options.sql, this.options.store, facts);
+      rows = await storedInstrumentRows(this.options.sql, this.options.store!, facts);
     }
-    if (rows) await this.write(facts, rows, since);
+    return rows && { kind: 'instrument', rows };
   }
 
-  private async write(facts: ProjectedDocument, rows: InstrumentRows, since: number) {
-    const json = JSON.stringify(rows);
+  private async planRowsOf(facts: ProjectedDocument): Promise<DocumentRows | null> {
+    const template = planTemplate(facts.templateId, facts.templateVersion);
+    if (!template) return this.notKnown(facts);
+    const id = facts.documentId;
+    const rows = this.live(id)
+      ? await this.hub.withRooms([id], ([room]) => planRows(room!.doc, template))
+      : await storedPlanRows(this.options.store!, facts);
+    return rows && { kind: 'plan', rows };
+  }
+
+  private async write(facts: ProjectedDocument, rows: DocumentRows, since: number) {
+    const json = JSON.stringify(rows.rows);
     if (this.written.get(facts.documentId) === json) return;
-    await writeProjection(this.options.sql, facts, rows);
+    if (rows.kind === 'plan') await writePlanProjection(this.options.sql, facts, rows.rows);
+    else await writeProjection(this.options.sql, facts, rows.rows);
     this.written.delete(facts.documentId);
     this.remember(this.written, facts.documentId, json);
     this.options.onProjected?.(facts.documentId, since);
