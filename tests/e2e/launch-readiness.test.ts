@@ -119,6 +119,45 @@ describe('launch readiness', () => {
         .toContain('Not ready to launch');
       await workspaceSays(overview, workspaceId, 'readiness', 'Not ready to launch: 1 barrier');
 
+      // The plan warns of the Barrier no goal addresses (from the query tables)…
+      const planLink = overview.locator('li[data-kind="plan"]').getByRole('link').first();
+      await expect
+        .poll(
+          async () => {
+            await gotoReady(overview, `/w/${workspaceId}`);
+            await planLink.click();
+            await overview.getByRole('heading', { name: 'Vision' }).waitFor();
+            return flat(await overview.getByTestId('plan-warnings').textContent());
+          },
+          { timeout: 20_000, interval: 500 },
+        )
+        .toContain(
+          '6 Funding (Prerequisites to Launch): 1 Barrier to Launch: no goal addresses it',
+        );
+      // …and the checklist makes one from it: the plan page opens with the goal, linked.
+      await O.locator('article.item-card[data-item-id="pre.funding"]')
+        .getByRole('link', { name: /Create a goal from this gap/ })
+        .click();
+      const made = O.locator('article.goal').first();
+      await made.waitFor();
+      await expect
+        .poll(() => made.getByRole('textbox', { name: 'Goal title' }).inputValue())
+        .toBe('Close the gap: Funding');
+      expect(flat(await made.getByRole('region', { name: /addresses/ }).textContent())).toContain(
+        'Barrier: 6 Funding (Prerequisites to Launch): 1 Barrier to Launch',
+      );
+      expect(O.url()).not.toContain('gap=');
+      // The other plan page sees it live; the gap is answered (a goal without an owner is left).
+      await expect
+        .poll(async () => flat(await overview.getByTestId('plan-warnings').textContent()))
+        .not.toContain('no goal addresses it');
+      expect(flat(await overview.getByTestId('plan-warnings').textContent())).toContain(
+        'Close the gap: Funding: no owner',
+      );
+      await O.goBack();
+      await O.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+      await launch.waitFor();
+
       // Funding sufficient after all: ready to launch, here and on the workspace page.
       await O.getByRole('radiogroup', { name: `Team rating for ${FUNDING}` })
         .getByRole('radio')

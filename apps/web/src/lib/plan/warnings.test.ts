@@ -75,4 +75,30 @@ describe('plan warnings', () => {
     expect(formatDay('2026-01-01')).toBe('Jan 1, 2026');
     expect(localToday(new Date(2026, 0, 5, 23, 30))).toBe('2026-01-05');
   });
+
+  it('a Barrier or low-rated item no goal addresses', () => {
+    const gap = {
+      documentId: 'd1',
+      instrument: 'Prerequisites to Launch',
+      school: null,
+      itemId: 'pre.funding',
+      label: '6',
+      title: 'Funding',
+      level: { value: 1, label: 'Barrier to Launch' },
+      gap: 'barrier' as const,
+    };
+    const ready = { ...gap, itemId: 'pre.research', gap: null };
+    expect(planWarnings(plan(goal({})), template, TODAY, [gap, ready])).toEqual([
+      {
+        kind: 'gap',
+        goalId: null,
+        stepId: null,
+        itemId: 'pre.funding',
+        text: '6 Funding (Prerequisites to Launch): 1 Barrier to Launch: no goal addresses it',
+      },
+    ]);
+    expect(
+      planWarnings(plan(goal({ indicators: ['pre.funding'] })), template, TODAY, [gap]),
+    ).toEqual([]);
+  });
 });

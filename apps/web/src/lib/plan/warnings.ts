@@ -7,18 +7,22 @@
  * - a goal still at the template's first status ("Not started") after its start date;
  * - a goal past its due date and not at the template's last status ("Complete");
  * - an action step past its due date and not done.
- * Warnings that need the instruments (a Barrier or low-rated item with no action) come with the
- * links between goals and rubric items.
+ * - a readiness gap (a team rating that is a Barrier to Launch or below the ready level, see
+ *   gaps.ts) that no goal addresses.
  */
 import type { GoalSnapshot, PlanSnapshot } from '@concord/documents';
 import type { PlanTemplate } from '@concord/rubric-core';
+import { describeItem, type RatedItem } from './gaps';
 
-export type WarningKind = 'no-owner' | 'not-started' | 'goal-overdue' | 'step-overdue';
+export type WarningKind = 'gap' | 'no-owner' | 'not-started' | 'goal-overdue' | 'step-overdue';
 
 export interface PlanWarning {
   kind: WarningKind;
-  goalId: string;
+  /** The goal it is about; null for a gap no goal addresses. */
+  goalId: string | null;
   stepId: string | null;
+  /** A gap's item id (kind `gap`). */
+  itemId?: string;
   /** One sentence: what is wrong and where. */
   text: string;
 }
@@ -41,10 +45,22 @@ export function planWarnings(
   plan: PlanSnapshot,
   template: PlanTemplate,
   today: string,
+  rated: readonly RatedItem[] = [],
 ): PlanWarning[] {
   const first = template.goalStatuses[0]?.id;
   const last = template.goalStatuses.at(-1)?.id;
   const out: PlanWarning[] = [];
+  const addressed = new Set(plan.goals.flatMap((g) => g.indicators));
+  for (const item of rated) {
+    if (item.gap === null || addressed.has(item.itemId)) continue;
+    out.push({
+      kind: 'gap',
+      goalId: null,
+      stepId: null,
+      itemId: item.itemId,
+      text: `${describeItem(item)}: no goal addresses it`,
+    });
+  }
   for (const goal of plan.goals) {
     const title = titleOf(goal);
     if (goal.owners.length === 0) {

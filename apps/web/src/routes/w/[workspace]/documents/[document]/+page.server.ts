@@ -24,7 +24,18 @@ import { syncConfig } from '$lib/server/sync-config';
 import { pageTickets, type SyncTicketResponse } from '$lib/server/sync-ticket';
 import { NOT_FOUND_MESSAGE } from '$lib/server/workspace-guard';
 import { listWorkspaceDocuments } from '$lib/server/workspaces';
+import type { Role } from '@concord/auth/roles';
 import type { PageServerLoad } from './$types';
+
+function editablePlan(
+  workspaceId: string,
+  documents: readonly { id: string; kind: string }[],
+  role: Role,
+): { workspace: string; document: string } | null {
+  const plan = documents.find((d) => d.kind === 'plan');
+  if (!plan || !SHARED_DOCUMENT_ACCESS.plan[role].includes('write')) return null;
+  return { workspace: workspaceId, document: plan.id };
+}
 
 export const load: PageServerLoad = async (event) => {
   const { workspace, membership } = await event.parent();
@@ -93,6 +104,8 @@ export const load: PageServerLoad = async (event) => {
     /** Who may lead (follow me): the members whose role runs rounds. */
     leaderIds: members.filter((m) => can(m.role, 'ratings.reveal')).map((m) => m.userId),
     canEdit: capabilities.includes('write'),
+    /** The workspace's plan, when this member may edit it (a gap's "Create a goal" goes there). */
+    plan: editablePlan(workspace.id, documents, membership.role),
     /** May run rating rounds (open, reveal, close, nudge). */
     canDecide,
     /** Round id → rater key → real name (facilitators and owners only). */

@@ -1,15 +1,16 @@
 /**
  * The strategic plan page. The plan itself comes live from the sync server in the browser; this
  * load gives what frames it: the plan template (areas, phases, statuses), the members who can
- * own goals and actions, what this member may do, and a ready sync ticket (as the document page
- * does: private, short-lived).
+ * own goals and actions, the instruments' items with a team rating (from the query tables: what
+ * goals address, and the readiness gaps), what this member may do, and a ready sync ticket (as
+ * the document page does: private, short-lived).
  */
 import { SHARED_DOCUMENT_ACCESS } from '@concord/auth/roles';
 import { error } from '@sveltejs/kit';
 import { dev } from '$app/environment';
 import { getDb } from '$lib/server/db';
 import { listMembers } from '$lib/server/members';
-import { loadPlan } from '$lib/server/plan-documents';
+import { loadPlan, workspaceRatedItems } from '$lib/server/plan-documents';
 import { syncConfig } from '$lib/server/sync-config';
 import { pageTickets, type SyncTicketResponse } from '$lib/server/sync-ticket';
 import { NOT_FOUND_MESSAGE } from '$lib/server/workspace-guard';
@@ -22,7 +23,10 @@ export const load: PageServerLoad = async (event) => {
   const db = await getDb();
   const plan = await loadPlan(db.sql, workspace.id, event.params.document, user.id);
   if (!plan) error(404, NOT_FOUND_MESSAGE);
-  const members = await listMembers(db.sql, workspace.id);
+  const [members, rated] = await Promise.all([
+    listMembers(db.sql, workspace.id),
+    workspaceRatedItems(db.sql, workspace.id),
+  ]);
   const tickets = await pageTickets(
     db.sql,
     syncConfig({ requireSecret: !dev }),
@@ -36,6 +40,8 @@ export const load: PageServerLoad = async (event) => {
     template: plan.template,
     /** Who can own a goal or an action. */
     members: members.map((m) => ({ id: m.userId, name: m.name })),
+    /** The instruments' items with a team rating: what goals link to, and the gaps. */
+    rated,
     canEdit: SHARED_DOCUMENT_ACCESS.plan[membership.role].includes('write'),
     me: { id: user.id, name: user.name },
     tickets,

@@ -83,13 +83,14 @@ export class PlanSession {
     return stepTitle(this.doc, goalId, stepId);
   }
 
-  /** Adds a goal to an area; returns its id. */
-  addGoal(area: string, title: string): string {
+  /** Adds a goal to an area (addressing some rated items); returns its id. */
+  addGoal(area: string, title: string, indicators: readonly string[] = []): string {
     return addGoal(this.doc, this.options.template, {
       area,
       title,
       createdBy: this.options.me.id,
       owners: [],
+      indicators,
     });
   }
 
