@@ -97,10 +97,54 @@ describe('the strategic plan page', () => {
         );
       const stepA = goalA.locator('li.step').first();
       await expect.poll(async () => flat(await stepA.textContent())).toContain('Overdue');
+      // The owner gives the action to Ana: it is on her My actions page, overdue first, with
+      // the goal she owns (from the query tables, in step within seconds).
+      await stepO.getByLabel('Owner').selectOption({ label: 'Ana Rater' });
+      const mine = await anaContext.newPage();
+      const overdue = mine.locator('section[data-group="overdue"]');
+      await expect
+        .poll(
+          async () => {
+            await gotoReady(mine, '/actions');
+            return flat(await overdue.textContent().catch(() => ''));
+          },
+          { timeout: 20_000, interval: 500 },
+        )
+        .toContain('Draft the pathway framework');
+      expect(flat(await overdue.textContent())).toContain('Overdue since Jan 15, 2026');
+      expect(flat(await overdue.textContent())).toContain(
+        'Action for “Personalized pathways for every student” · Plan together',
+      );
+      expect(flat(await mine.locator('section[data-group="undated"]').textContent())).toContain(
+        'Personalized pathways for every student',
+      );
+      const axeMine = (await runAxe(mine)).filter(
+        (v) => v.impact === 'serious' || v.impact === 'critical',
+      );
+      expect(axeMine).toEqual([]);
+      // Its link opens the plan at the goal.
+      await overdue.getByRole('link', { name: 'Draft the pathway framework' }).click();
+      await mine.locator('article.goal').first().waitFor();
+      await expect
+        .poll(() => mine.evaluate(() => document.activeElement?.id ?? ''))
+        .toMatch(/^goal-.+-title$/);
+      await mine.close();
       // Ana marks it done: no longer overdue anywhere.
       await stepA.getByLabel('Status').selectOption('done');
       await expect.poll(() => warningsOf(O)).toContain('Nothing needs attention');
       await expect.poll(() => saveStatus(A).first().textContent()).toContain('Saved');
+      // Done: off her list.
+      const after = await anaContext.newPage();
+      await expect
+        .poll(
+          async () => {
+            await gotoReady(after, '/actions');
+            return flat(await after.locator('main').textContent());
+          },
+          { timeout: 20_000, interval: 500 },
+        )
+        .not.toContain('Draft the pathway framework');
+      await after.close();
 
       // After a reload the plan is as the two left it (stored by the server).
       await O.reload();
