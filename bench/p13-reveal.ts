@@ -11,7 +11,8 @@
  * assessment, sending round commands (MESSAGE_ROUND) over that same socket and reading the
  * answers (MESSAGE_ROUND_RESULT), as the web app's RoundPanel does. Then REVEALS times: open a
  * round over every section (wait until every client sees it open and, from the second round on,
- * the previous round's freeze marks released), let the server's progress writes settle, send
+ * the previous round's freeze marks released and every rater's levels, which the new round
+ * cleared, rated again and counted), let the server's progress writes settle, send
  * `reveal` sections 'all' and time, per client on the assessment (the raters and the
  * facilitator), send → its copy of the assessment holds `rounds/r<N>/revealed/<section>` for
  * every section. Then check every copy holds the same snapshot and that it has every rater's
@@ -236,6 +237,27 @@ async function oneRun(db: ConcordDatabase, runNumber: number): Promise<Run> {
         () => own.every((c) => c.doc.getMap(ROOT.frozen).size === 0),
         () => `the freeze marks of r${r - 1} released`,
       );
+      if (r > 1) {
+        // The new round cleared the released ratings: every rater rates again (the same levels),
+        // and the round counts them all before the reveal.
+        own.forEach((c, j) =>
+          c.doc.transact(() => {
+            const ratings = c.doc.getMap(ROOT.ratings);
+            for (const [id, v] of Object.entries(cast.levels[j]!)) ratings.set(id, v);
+          }),
+        );
+        await until(
+          () => {
+            const now = openRound(facilitator.doc);
+            return cast.raterIds.every(
+              (id) =>
+                Object.values(now?.progress[id] ?? {}).reduce((a, b) => a + b, 0) ===
+                cast.items.length,
+            );
+          },
+          () => `every rater's ratings of ${roundId} counted`,
+        );
+      }
       await sleep(SETTLE_MS);
       const stateBefore = Y.encodeStateVector(facilitator.doc);
 
