@@ -209,4 +209,33 @@ describe('the demo workspace', () => {
       }
     }
   }, 90_000);
+
+  it('shows leadership every workspace at a glance: readiness, barriers, the plan', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await signIn(page, 'leadership@demo.concord.test');
+      await page.getByRole('link', { name: 'Leadership view' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Leadership view' }).waitFor();
+      const ws = page.getByRole('region', { name: new RegExp(DEMO_WORKSPACE) });
+      const facts = (await ws.getByTestId('instrument-fact').allInnerTexts()).map((t) =>
+        t.replace(/\s+/g, ' '),
+      );
+      expect(facts.find((f) => f.startsWith('Prerequisites'))).toContain(
+        'Not ready to launch: 1 barrier',
+      );
+      expect(facts.find((f) => f.startsWith('Prerequisites'))).toContain('5 of 8 items agreed');
+      const goals = ws.getByRole('table', { name: /^Goals of / });
+      expect(await goals.getByRole('row').count()).toBeGreaterThan(1);
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        const serious = (await runAxe(page)).filter(
+          (v) => v.impact === 'serious' || v.impact === 'critical',
+        );
+        expect(serious, `axe at ${width}px`).toEqual([]);
+      }
+    } finally {
+      await context.close();
+    }
+  });
 });

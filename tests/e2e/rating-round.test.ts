@@ -449,6 +449,27 @@ describe('a rating round, from opening to the reveal', () => {
         'Coaching is funded for one year only. Renewal is decided in March.',
       );
 
+      // The leadership view charts readiness by section from the revealed ratings (query tables).
+      const lead = await F.context.newPage();
+      const chart = lead.getByRole('figure', { name: 'Readiness by section: District Conditions' });
+      await expect
+        .poll(
+          async () => {
+            await gotoReady(lead, '/leadership');
+            return chart.count();
+          },
+          { timeout: 20_000, interval: 500 },
+        )
+        .toBe(1);
+      await expect.poll(() => chart.locator('svg rect').count()).toBeGreaterThan(0);
+      expect(await chart.textContent()).toMatch(/Strongest: .+ \(\d\.\d of \d\); weakest: /);
+      await chart.getByText('The figures as a table').click();
+      expect(await chart.getByRole('table').getByRole('row').count()).toBeGreaterThan(2);
+      expect(
+        (await runAxe(lead)).filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+      ).toEqual([]);
+      await lead.close();
+
       // Accessibility with the round revealed: the facilitator's heatmap and a rater's phone.
       await F.page.getByRole('button', { name: 'Heatmap and statistics' }).click();
       await F.page.getByTestId('heatmap').waitFor();
