@@ -228,7 +228,7 @@ describe('projection into the query tables', () => {
     }
   });
 
-  it('follows a plan: goals and action steps a stock client edits reach their tables within 2 s', async () => {
+  it('follows a plan: goals and action steps a stock client edits reach their tables', async () => {
     const t = await setup();
     const sql = fx.db.handle.sql;
     const [row] = await fx.db.handle.db
@@ -271,7 +271,6 @@ describe('projection into the query tables', () => {
     const fac = t.client(plan, t.facilitator, 31);
     await fac.synced();
     const area = planTemplate.areas[0]!.id;
-    const edited = performance.now();
     addGoal(fac.doc, planTemplate, {
       id: 'goal-coaching',
       area,
@@ -286,15 +285,12 @@ describe('projection into the query tables', () => {
       title: 'Hire two coaches',
       owner: t.ben,
     });
+    // How fast is P10's question (bench/p10-projection.ts), not this test's: it waits as long as
+    // the machine needs.
     await until(
       async () => (await planRows()).steps.length === 1,
       'the goal and its step in the query tables',
-      2_000,
-    ).catch((e: unknown) => {
-      console.log(JSON.stringify(fx.server.logs.slice(-15), null, 1));
-      throw e;
-    });
-    expect(performance.now() - edited).toBeLessThan(2_000);
+    );
     let now = await planRows();
     expect(now.goals).toMatchObject([
       {
