@@ -5,6 +5,7 @@
  * the owner sees it; an action step past its due date is flagged overdue on both pages until it
  * is done. axe-core at 1280 and 390 px.
  */
+import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, runAxe } from './browser.js';
@@ -154,6 +155,21 @@ describe('the strategic plan page', () => {
         .poll(() => again.getByRole('textbox', { name: 'Goal title' }).inputValue())
         .toBe('Personalized pathways for every student');
       expect(await again.locator('li.step').first().getByLabel('Status').inputValue()).toBe('done');
+
+      // The plan as CSV, with the owner's cookies: read back with a CSV library.
+      const res = await ownerContext.request.get(`${O.url().replace(/[?#].*$/, '')}/plan.csv`);
+      expect(res.status()).toBe(200);
+      expect(res.headers()['content-disposition']).toContain('plan.csv');
+      const [head, ...rows] = parse((await res.body()).toString('utf8'), {
+        bom: true,
+      }) as string[][];
+      const col = (name: string) => head!.indexOf(name);
+      expect(
+        rows.map((r) => [r[col('Kind')], r[col('Title')], r[col('Owners')], r[col('Status')]]),
+      ).toEqual([
+        ['Goal', 'Personalized pathways for every student', 'Ana Rater', 'Not started'],
+        ['Action', 'Draft the pathway framework', 'Ana Rater', 'Done'],
+      ]);
 
       for (const width of [1280, 390]) {
         await O.setViewportSize({ width, height: 900 });

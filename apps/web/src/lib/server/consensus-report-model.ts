@@ -303,12 +303,17 @@ export function writeReportCsv(report: Report): string {
 
 /** "<workspace> - <instrument> - consensus.csv", without characters a file name cannot hold. */
 export function reportFileName(workspace: string, instrument: string): string {
+  return exportFileName(workspace, instrument, 'consensus.csv');
+}
+
+/** "<workspace> - <document> - <what>", without characters a file name cannot hold. */
+export function exportFileName(workspace: string, document: string, what: string): string {
   const clean = (s: string) =>
     s
       .replace(/[\\/:*?"<>|\p{Cc}]+/gu, ' ')
       .replace(/\s+/g, ' ')
       .trim();
-  return `${clean(workspace)} - ${clean(instrument)} - consensus.csv`;
+  return `${clean(workspace)} - ${clean(document)} - ${what}`;
 }
 
 /** A Content-Disposition header for `filename`: an ASCII fallback and the UTF-8 name (RFC 6266). */
