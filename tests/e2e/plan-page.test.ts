@@ -12,6 +12,7 @@ import { launchChromium, runAxe } from './browser.js';
 import { saveStatus, signedInContext } from './document-page.js';
 import {
   acceptByHttp,
+  baseUrl,
   createWorkspaceByHttp,
   gotoReady,
   inviteByHttp,
@@ -123,6 +124,17 @@ describe('the strategic plan page', () => {
         (v) => v.impact === 'serious' || v.impact === 'critical',
       );
       expect(axeMine).toEqual([]);
+      // Her due dates as a calendar file; the plan's too.
+      const ics = await anaContext.request.get(`${baseUrl}/actions.ics`);
+      expect(ics.headers()['content-type']).toContain('text/calendar');
+      const icsText = await ics.text();
+      expect(icsText).toContain('SUMMARY:Due: Draft the pathway framework');
+      expect(icsText).toContain('DTSTART;VALUE=DATE:20260115');
+      const planIcs = await (
+        await ownerContext.request.get(`${O.url().replace(/[?#].*$/, '')}/plan.ics`)
+      ).text();
+      expect(planIcs).toContain('SUMMARY:Due: Draft the pathway framework');
+
       // Its link opens the plan at the goal.
       await overdue.getByRole('link', { name: 'Draft the pathway framework' }).click();
       await mine.locator('article.goal').first().waitFor();
