@@ -14,7 +14,7 @@
  *   a leading apostrophe, so opening the file never runs it (OWASP CSV injection);
  * - `reportSummary`: what the print page adds: launch readiness (the checklist), the section
  *   scores from the decisions (rubric-core's scoreTemplate: a decision where recorded, else the
- *   median of the latest revealed ratings) and the heatmap of the latest round with a reveal
+ *   median of the latest revealed ratings) and the heatmap of each item's latest reveal
  *   (raters named as in the rest of the report).
  */
 import {
@@ -38,6 +38,7 @@ import { stringify } from 'csv-stringify/sync';
 import type * as Y from 'yjs';
 import { pageSections } from '$lib/document/items';
 import { heatmapModel, NOT_RATED, type HeatmapModel } from '$lib/facilitation/heatmap';
+import { latestResults } from '$lib/facilitation/round-comparison';
 
 export const STATUS_LABELS: Record<ItemStatus, string> = {
   'not-discussed': 'Not discussed',
@@ -328,7 +329,8 @@ export interface ReportSummary {
   /** The checklist's launch readiness; null for a rubric. */
   readiness: LaunchReadiness | null;
   scores: TemplateScores;
-  /** The heatmap of the latest round with a reveal, or null before any. */
+  /** The heatmap of each item's latest reveal (round-comparison.ts latestResults), or null
+   * before any. */
   heatmap: HeatmapModel | null;
   /** Items whose decision is the lowest level of their scale (a rubric's areas of concern). */
   lowest: { id: string; label: string; title: string; level: string }[];
@@ -375,13 +377,19 @@ export function reportSummary(template: LeveledTemplate, report: Report): Report
         level: i.decision!.label,
       })),
   );
-  const withReveal = report.rounds.filter((r) => Object.keys(r.revealed).length > 0).at(-1);
+  // Each item's latest reveal (a second round's items from it, the rest from the first), named
+  // as each round names its raters (a later round's names win for a key both use).
+  const results = latestResults(report.rounds);
+  const names = Object.assign(
+    {},
+    ...report.rounds
+      .filter((r) => Object.keys(r.revealed).length > 0)
+      .map((r) => report.raterNames[r.id] ?? {}),
+  ) as Record<string, string>;
   return {
     readiness: template.kind === 'checklist' ? launchReadiness(template, input) : null,
     scores: scoreTemplate(template, input),
-    heatmap: withReveal
-      ? heatmapModel(template, withReveal, report.raterNames[withReveal.id])
-      : null,
+    heatmap: results ? heatmapModel(template, results, names) : null,
     lowest,
   };
 }
