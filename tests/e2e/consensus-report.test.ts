@@ -156,7 +156,7 @@ describe('the consensus report', () => {
       expect(text).toContain('Fay Facilitator');
       expect(text).toContain(`${rater!.name}: ${original.value} ${original.label}`);
       expect(text).toContain('Second paragraph, café.');
-      await F.page.getByRole('table', { name: /Round 1: revealed ratings/ }).waitFor();
+      await F.page.getByRole('table', { name: /^Revealed ratings by item and rater/ }).waitFor();
       expect(await runAxe(F.page)).toEqual([]);
     } finally {
       await F.context.close();

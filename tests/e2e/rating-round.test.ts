@@ -375,7 +375,12 @@ describe('a rating round, from opening to the reveal', () => {
           .getByRole('checkbox', { name: new RegExp(`^${labelOf(A)} `) })
           .isChecked(),
       ).toBe(true);
-      await second.getByRole('button', { name: 'Open round' }).click();
+      expect(
+        (await runAxe(F.page)).filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+      ).toEqual([]);
+      // Keyboard: the form submits from its button.
+      await second.getByRole('button', { name: 'Open round' }).focus();
+      await F.page.keyboard.press('Enter');
       await F.page.getByRole('heading', { name: 'Round 2: named, open, 1 item' }).waitFor();
       for (const R of [R1, R2]) {
         await R.page.getByTestId('round-items').waitFor();
