@@ -11,7 +11,14 @@ import { outline } from '@concord/rubric-core';
 import { maPlnDistrictConditions as rubric } from '@concord/rubric-core/templates';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createDocument, frameKind, useSyncServer, waitFor, type StockClient } from './support.js';
+import {
+  changeAccess,
+  createDocument,
+  frameKind,
+  useSyncServer,
+  waitFor,
+  type StockClient,
+} from './support.js';
 import { command, roundCast } from './round-cast.js';
 
 const fx = useSyncServer({
@@ -324,6 +331,33 @@ describe('rating rounds', () => {
     // Round 1's snapshot is kept as it was.
     const r1 = latestRoundsOf(shared)[0]!;
     expect(r1.revealed[s1]!.ratings[x]![anaKey]).toBe(levels[0]);
+    fac.close();
+  });
+
+  it('never gives a departed rater’s letter to a new one in a later anonymised round', async () => {
+    const t = await setup();
+    const fac = await t.commander(t.facilitator);
+    expect(
+      await command(fac, { op: 'open', sections: [s1], anonymised: true, deadline: null }),
+    ).toMatchObject({ ok: true });
+    expect(await command(fac, { op: 'close' })).toMatchObject({ ok: true });
+    const first = await roundRaters(fx.db.handle.sql, t.assessment, 'r1');
+    // Ben stops rating; Cara starts.
+    await changeAccess(fx.db.handle, t.space.workspaceId, 'membership.role-change', {
+      userId: t.ben,
+      role: 'viewer',
+    });
+    const cara = await t.space.newUser();
+    expect(
+      await command(fac, { op: 'open', sections: [s1], anonymised: true, deadline: null }),
+    ).toMatchObject({ ok: true });
+    const second = await roundRaters(fx.db.handle.sql, t.assessment, 'r2');
+    const letterOf = (list: typeof first, user: string) =>
+      list.find((k) => k.userId === user)?.raterKey;
+    expect(letterOf(second, t.ana)).toBe(letterOf(first, t.ana));
+    expect(letterOf(second, t.ben)).toBeUndefined();
+    expect(letterOf(second, cara)).toBeDefined();
+    expect(first.map((k) => k.raterKey)).not.toContain(letterOf(second, cara));
     fac.close();
   });
 

@@ -439,7 +439,13 @@ export class RoundService implements RoundHooks {
     if (key === undefined) {
       // A rater who joined after the round opened.
       const name = (await userName(this.options.sql, ratings.ownerId)) ?? 'Rater';
-      key = open.anonymised ? unusedKey(new Set(keys.map((k) => k.raterKey))) : ratings.ownerId;
+      // A letter no round of the document has used (see anonymisedKeys).
+      const all = open.anonymised
+        ? Object.values(await documentRoundRaters(this.options.sql, ratings.parentId)).flat()
+        : [];
+      key = open.anonymised
+        ? unusedKey(new Set([...keys, ...all].map((k) => k.raterKey)))
+        : ratings.ownerId;
       joined = { key, name: open.anonymised ? `Rater ${key}` : name };
       await addRoundRaters(this.options.sql, ratings.parentId, open.id, [
         { userId: ratings.ownerId, raterKey: key },
@@ -489,8 +495,10 @@ function allSectionIds(template: LeveledTemplate): string[] {
 
 /**
  * Keys of an anonymised round: a rater who had a letter in the latest earlier anonymised round
- * keeps it (so rounds compare rater by rater without saying who anyone is); the others get the
- * letters left, in a random order.
+ * keeps it (so rounds compare rater by rater without saying who anyone is); the others get
+ * letters no earlier round of the document used (a letter is never someone else's later: a new
+ * rater given a departed one's letter would be compared with them, and could read their
+ * ratings), in a random order.
  */
 function anonymisedKeys(
   raters: readonly { userId: string; name: string }[],
@@ -500,14 +508,16 @@ function anonymisedKeys(
     .filter(([, list]) => list.length > 0 && list.every((r) => /^[A-Z]+$/.test(r.raterKey)))
     .sort(([a], [b]) => Number(b.slice(1)) - Number(a.slice(1)))[0]?.[1];
   const kept = new Map((previous ?? []).map((r) => [r.userId, r.raterKey]));
-  const used = new Set<string>();
+  const used = new Set<string>(
+    Object.values(earlier)
+      .flat()
+      .map((r) => r.raterKey)
+      .filter((k) => /^[A-Z]+$/.test(k)),
+  );
   const out: { userId: string; raterKey: string; name: string }[] = [];
   for (const r of raters) {
     const key = kept.get(r.userId);
-    if (key !== undefined) {
-      used.add(key);
-      out.push({ userId: r.userId, raterKey: key, name: `Rater ${key}` });
-    }
+    if (key !== undefined) out.push({ userId: r.userId, raterKey: key, name: `Rater ${key}` });
   }
   for (const r of shuffled(raters.filter((r) => !kept.has(r.userId)))) {
     const key = unusedKey(used);

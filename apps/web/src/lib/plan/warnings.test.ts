@@ -94,11 +94,27 @@ describe('plan warnings', () => {
         goalId: null,
         stepId: null,
         itemId: 'pre.funding',
+        documentId: 'd1',
         text: '6 Funding (Prerequisites to Launch): 1 Barrier to Launch: no goal addresses it',
       },
     ]);
     expect(
       planWarnings(plan(goal({ indicators: ['pre.funding'] })), template, TODAY, [gap]),
     ).toEqual([]);
+  });
+
+  it('a gap per instrument: two schools’ copies of one item are two warnings', () => {
+    const gap = {
+      documentId: 'spt-a',
+      instrument: 'School Planning Tool: A',
+      school: 'A',
+      itemId: 'spt.c1.4',
+      label: '1.4',
+      title: 'Time',
+      level: { value: 1, label: 'Not yet' },
+      gap: 'low' as const,
+    };
+    const warnings = planWarnings(plan(), template, TODAY, [gap, { ...gap, documentId: 'spt-b' }]);
+    expect(warnings.map((w) => w.documentId)).toEqual(['spt-a', 'spt-b']);
   });
 });

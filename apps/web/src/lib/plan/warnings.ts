@@ -21,8 +21,9 @@ export interface PlanWarning {
   /** The goal it is about; null for a gap no goal addresses. */
   goalId: string | null;
   stepId: string | null;
-  /** A gap's item id (kind `gap`). */
+  /** A gap's item id and instrument (kind `gap`): a per-school tool's copies share item ids. */
   itemId?: string;
+  documentId?: string;
   /** One sentence: what is wrong and where. */
   text: string;
 }
@@ -58,6 +59,7 @@ export function planWarnings(
       goalId: null,
       stepId: null,
       itemId: item.itemId,
+      documentId: item.documentId,
       text: `${describeItem(item)}: no goal addresses it`,
     });
   }

@@ -203,7 +203,9 @@ describe('the CSV', () => {
 
   it('inert, file name and header', () => {
     expect(inert('=1+1')).toBe("'=1+1");
-    expect(inert('-3')).toBe("'-3");
+    // A plain number, negative too, stays a number; text that only starts like one does not.
+    expect(inert('-3')).toBe('-3');
+    expect(inert('-3+cmd')).toBe("'-3+cmd");
     expect(inert('fine = good')).toBe('fine = good');
     const name = reportFileName('Springfield 2026/27', 'District Conditions: "draft"');
     expect(name).toBe('Springfield 2026 27 - District Conditions draft - consensus.csv');

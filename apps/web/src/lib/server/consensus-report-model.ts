@@ -231,6 +231,9 @@ export function readReport(
 
 /** A typed text that a spreadsheet would read as a formula, made inert (see the module). */
 export function inert(text: string): string {
+  // A plain number (a negative one too) stays a number; anything else starting like a formula
+  // becomes text.
+  if (/^-?\d+(\.\d+)?$/.test(text)) return text;
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 

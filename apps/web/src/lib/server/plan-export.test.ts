@@ -34,7 +34,7 @@ describe('the plan as CSV', () => {
       unit: '%',
       source: 'State report',
       goalId: goal,
-      baseline: { all: 82, 'english-language-learners': 64 },
+      baseline: { all: 82, 'english-language-learners': -1.5 },
       target: { all: 90 },
     });
     recordActual(doc, template, metric, { date: '2026-11-01', value: 84 });
@@ -65,6 +65,8 @@ describe('the plan as CSV', () => {
       all![col('Current')],
     ]).toEqual(['All students', '82', '90', '84']);
     expect(ell![col('Subgroup')]).toBe('english-language-learners');
+    // A negative number stays a number (only text that looks like a formula is defused).
+    expect(ell![col('Baseline')]).toBe('-1.5');
     expect(ell![col('Source')]).toBe('State report');
   });
 });
