@@ -5,8 +5,8 @@
  * items the plan links its goals to.
  */
 import { readAccessFacts } from '@concord/db';
+import { planTemplate } from '@concord/db/projection';
 import type { PlanTemplate } from '@concord/rubric-core';
-import { getBuiltinTemplate } from '@concord/rubric-core/templates';
 import { ratedItems, type DecidedRow, type RatedItem } from '../plan/gaps.js';
 import { leveledTemplate } from './instrument-documents.js';
 import { statement, type SqlSession } from './sql-statement.js';
@@ -15,16 +15,6 @@ export interface PlanDocument {
   id: string;
   title: string;
   template: PlanTemplate;
-}
-
-/** The plan template a document was made from, when this build has that version. */
-export function planTemplate(
-  templateId: string | null,
-  templateVersion: number | null,
-): PlanTemplate | null {
-  const template = templateId ? getBuiltinTemplate(templateId) : undefined;
-  if (!template || template.kind !== 'plan' || template.version !== templateVersion) return null;
-  return template;
 }
 
 /** The plan, or null (not in this workspace, not a plan, or a template this build lacks). */
