@@ -14,6 +14,7 @@ import {
   resolveThread,
   ROOT,
   unreadMessages,
+  type ItemAnchorKind,
   type ThreadSnapshot,
 } from '@concord/documents';
 import type * as Y from 'yjs';
@@ -104,9 +105,15 @@ export class CommentThreads {
       .reverse(),
   );
 
-  start(itemId: string, body: string, mentions: string[]): string {
+  /** A thread on an item: an indicator or category, or a plan's goal, action step or metric. */
+  start(
+    itemId: string,
+    body: string,
+    mentions: string[],
+    kind: ItemAnchorKind = 'indicator',
+  ): string {
     return addThread(this.doc, {
-      anchor: { kind: 'indicator', id: itemId },
+      anchor: { kind, id: itemId },
       author: this.me,
       body,
       at: stamp(),

@@ -97,7 +97,8 @@ const INSERT_COMMENTS = statement(
 
 interface ChildInput {
   workspaceId: string;
-  instrument: InstrumentDocument;
+  /** The parent: an instrument, or (for comments) a plan. */
+  instrument: { id: string; title: string };
   userId: string;
 }
 
@@ -147,7 +148,7 @@ async function ensureChild(
 /** The rater's ratings document for `instrument`, made (with its layout) when missing. */
 export async function ensureRatingsDocument(
   db: Db,
-  input: ChildInput & { userName: string },
+  input: ChildInput & { instrument: InstrumentDocument; userName: string },
 ): Promise<string> {
   const { instrument } = input;
   return ensureChild(db, {
@@ -170,7 +171,10 @@ export async function ensureRatingsDocument(
   });
 }
 
-/** The instrument's comments document (one, shared by the workspace), made when missing. */
+/**
+ * The comments document of an instrument or a plan (one, shared by the workspace), made when
+ * missing.
+ */
 export async function ensureCommentsDocument(db: Db, input: ChildInput): Promise<string> {
   const { instrument } = input;
   return ensureChild(db, {

@@ -2,7 +2,8 @@
  * The strategic plan page. The plan itself comes live from the sync server in the browser; this
  * load gives what frames it: the plan template (areas, phases, statuses), the School Planning
  * Tool's outcome measures (what metrics start from), the members who can
- * own goals and actions, the instruments' items with a team rating (from the query tables: what
+ * own goals and actions (and be mentioned in comments), the plan's comments document (made by the
+ * first visitor), the instruments' items with a team rating (from the query tables: what
  * goals address, and the readiness gaps), what this member may do, and a ready sync ticket (as
  * the document page does: private, short-lived).
  */
@@ -12,6 +13,7 @@ import { error } from '@sveltejs/kit';
 import { dev } from '$app/environment';
 import { outcomeMeasures } from '$lib/plan/metrics';
 import { getDb } from '$lib/server/db';
+import { ensureCommentsDocument } from '$lib/server/instrument-documents';
 import { listMembers } from '$lib/server/members';
 import { loadPlan, workspaceRatedItems } from '$lib/server/plan-documents';
 import { syncConfig } from '$lib/server/sync-config';
@@ -26,20 +28,28 @@ export const load: PageServerLoad = async (event) => {
   const db = await getDb();
   const plan = await loadPlan(db.sql, workspace.id, event.params.document, user.id);
   if (!plan) error(404, NOT_FOUND_MESSAGE);
-  const [members, rated] = await Promise.all([
+  const [members, rated, commentsDocumentId] = await Promise.all([
     listMembers(db.sql, workspace.id),
     workspaceRatedItems(db.sql, workspace.id),
+    // Every member may comment (viewers too), so the first visitor makes it.
+    ensureCommentsDocument(db, {
+      workspaceId: workspace.id,
+      instrument: { id: plan.id, title: plan.title },
+      userId: user.id,
+    }),
   ]);
   const tickets = await pageTickets(
     db.sql,
     syncConfig({ requireSecret: !dev }),
     event.url,
     { workspaceId: workspace.id, userId: user.id, name: user.name },
-    [plan.id],
+    [plan.id, commentsDocumentId],
   ).catch((): Record<string, SyncTicketResponse> => ({}));
   event.setHeaders({ 'cache-control': 'private, no-cache' });
   return {
     plan: { id: plan.id, title: plan.title },
+    /** The plan's comments (threads on goals, action steps and metrics). */
+    commentsDocumentId,
     template: plan.template,
     /** Who can own a goal or an action. */
     members: members.map((m) => ({ id: m.userId, name: m.name })),

@@ -2,7 +2,8 @@
  * The live side of the plan page: the plan document (LiveDocument: sync, offline copy, saved
  * state, presence), its snapshot as the page shows it (readPlan, read again after every change,
  * local or remote: a plan has tens of goals, so reading it whole is cheap and keeps one source
- * of truth), and the edits people make, each a documents-package writer in one transaction.
+ * of truth), and the edits people make, each a documents-package writer in one transaction;
+ * and the plan's comments document (threads on goals, action steps and metrics).
  * The route wires it; components in $lib/components/plan show it.
  */
 import {
@@ -32,6 +33,7 @@ import {
   type StepFields,
 } from '@concord/documents';
 import type { PlanTemplate } from '@concord/rubric-core';
+import { CommentThreads } from '$lib/comments/comment-threads.svelte';
 import type * as Y from 'yjs';
 import { LiveDocument } from '$lib/sync/live-document.svelte';
 import type { PresenceUser } from '$lib/sync/presence.svelte';
@@ -40,6 +42,7 @@ import type { SyncTicket } from '$lib/sync/ticket';
 export interface PlanSessionOptions {
   workspaceId: string;
   planId: string;
+  commentsDocumentId: string;
   template: PlanTemplate;
   me: PresenceUser;
   canEdit: boolean;
@@ -50,6 +53,9 @@ const EMPTY: PlanSnapshot = { vision: '', goals: [], metrics: [] };
 
 export class PlanSession {
   readonly live: LiveDocument;
+  /** The plan's comments document and its threads (on goals, action steps and metrics). */
+  readonly talk: LiveDocument;
+  readonly comments: CommentThreads;
   /** The plan as it stands, read again after each change. */
   plan: PlanSnapshot = $state.raw(EMPTY);
   private readonly stop: () => void;
@@ -63,6 +69,15 @@ export class PlanSession {
       readOnlyReason: 'View only',
       initialTicket: options.tickets[options.planId],
     });
+    // Everyone who can open the plan may comment on it.
+    this.talk = new LiveDocument({
+      workspaceId: options.workspaceId,
+      documentId: options.commentsDocumentId,
+      me: options.me,
+      canWrite: true,
+      initialTicket: options.tickets[options.commentsDocumentId],
+    });
+    this.comments = new CommentThreads(this.talk.doc, options.me.id);
     const doc = this.live.doc;
     const read = () => {
       this.plan = readPlan(doc, options.template);
@@ -199,6 +214,8 @@ export class PlanSession {
 
   destroy(): void {
     this.stop();
+    this.comments.destroy();
+    this.talk.destroy();
     this.live.destroy();
   }
 }

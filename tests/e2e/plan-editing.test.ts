@@ -3,7 +3,8 @@
  * keyboard, the move buttons and a mouse drag, the order the same for both and kept after a
  * reload; outcome metrics started from the School Planning Tool's 13 measures, a baseline and a
  * target typed by one person and a measurement recorded by the other, progress by subgroup, a
- * mistyped number refused with the field named. axe-core at 1280 and 390 px.
+ * mistyped number refused with the field named; a comment on a goal and one on a metric, new to
+ * the other person in the header's inbox, which opens them. axe-core at 1280 and 390 px.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -227,6 +228,73 @@ describe('the plan page: order and outcome metrics', () => {
       await own.getByRole('button', { name: 'Remove metric', exact: true }).click();
       await expect.poll(() => metricsO.locator('article.metric').count()).toBe(13);
 
+      await expectNoSeriousAxe(A);
+    } finally {
+      await close();
+    }
+  });
+
+  it('talks about a goal and a metric in comments, new to the other person', async () => {
+    const { O, A, close } = await twoPeople('Plan discussed');
+    try {
+      const add = O.getByRole('textbox', { name: 'New goal in Curriculum' });
+      await add.fill('Pathways');
+      await add.press('Enter');
+      await O.getByTestId('outcome-metrics')
+        .getByRole('textbox', { name: 'Or a metric of your own' })
+        .fill('Chronic absenteeism');
+      await O.getByRole('button', { name: 'Add metric' }).click();
+
+      // The owner comments on the goal, with the keyboard.
+      await O.getByRole('button', { name: /^Comments on goal “Pathways” / }).click();
+      const box = O.getByRole('textbox', { name: 'Comment on goal “Pathways”' });
+      await box.fill('Who leads this with the counselors?');
+      await box.press('Control+Enter');
+      await expect
+        .poll(async () =>
+          flat(await O.getByRole('article', { name: 'Comment by Olive Owner' }).textContent()),
+        )
+        .toContain('Who leads this with the counselors?');
+
+      // Ana sees one new comment in the header; the inbox takes her to the goal's comments.
+      const inboxButton = A.getByRole('button', { name: /^Comments: 1 new/ });
+      await expect.poll(() => inboxButton.count()).toBe(1);
+      await expect
+        .poll(async () =>
+          flat(
+            await A.getByRole('button', { name: /^Comments on goal “Pathways” / }).textContent(),
+          ),
+        )
+        .toContain('1 new');
+      await inboxButton.click();
+      await A.getByRole('region', { name: 'Comments inbox' })
+        .getByRole('button', { name: /Olive Owner: Who leads this/ })
+        .first()
+        .click();
+      const reply = A.getByRole('article', { name: 'Comment by Olive Owner' });
+      await expect.poll(() => reply.count()).toBe(1);
+      await expect.poll(() => inboxButton.count()).toBe(0);
+
+      // Ana comments on the metric; the owner sees it on the metric's card.
+      const metricA = A.locator('article.metric').filter({ hasText: 'Chronic absenteeism' });
+      await metricA
+        .getByRole('button', { name: /^Comments on metric “Chronic absenteeism” / })
+        .click();
+      const metricBox = metricA.getByRole('textbox', {
+        name: 'Comment on metric “Chronic absenteeism”',
+      });
+      await metricBox.fill('Baseline from the October count.');
+      await metricBox.press('Control+Enter');
+      const metricO = O.locator('article.metric').filter({ hasText: 'Chronic absenteeism' });
+      await expect
+        .poll(async () =>
+          flat(
+            await metricO
+              .getByRole('button', { name: /^Comments on metric “Chronic absenteeism” / })
+              .textContent(),
+          ),
+        )
+        .toContain('1 new');
       await expectNoSeriousAxe(A);
     } finally {
       await close();
