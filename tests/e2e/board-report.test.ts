@@ -213,10 +213,8 @@ describe('the board report', () => {
       const serious = (p: Page) =>
         runAxe(p).then((v) => v.filter((x) => x.impact === 'serious' || x.impact === 'critical'));
       await expect(serious(page)).resolves.toEqual([]);
-      await page.screenshot({ path: '/tmp/board-1280.png', fullPage: true });
       await page.setViewportSize({ width: 390, height: 844 });
       await expect(serious(page)).resolves.toEqual([]);
-      await page.screenshot({ path: '/tmp/board-390.png', fullPage: true });
       await page.setViewportSize({ width: 1280, height: 900 });
 
       // Print: the site header, breadcrumb and buttons are gone; the report stays.
@@ -230,12 +228,16 @@ describe('the board report', () => {
       await expect(page.locator('main button:visible').count()).resolves.toBe(0);
       await expect(page.locator('h1').isVisible()).resolves.toBe(true);
       await expect(metric.isVisible()).resolves.toBe(true);
-      await page.screenshot({ path: '/tmp/board-print.png', fullPage: true });
       const pdf = await page.pdf({ format: 'A4', printBackground: true });
-      (await import('node:fs')).writeFileSync('/tmp/board.pdf', pdf);
       expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
       expect(pdf.byteLength).toBeGreaterThan(20_000);
       await page.emulateMedia({ media: 'screen' });
+
+      // The leadership view links to the same report.
+      await page.goto(`${host.url}/leadership`);
+      await expect(
+        page.getByRole('link', { name: `Board report of ${DEMO_WORKSPACE}` }).getAttribute('href'),
+      ).resolves.toBe(reportPath);
 
       // Not a member: the same 404 as a missing plan; so is another workspace's id in the
       // path, a document that is not a plan, and an id that is not one.
