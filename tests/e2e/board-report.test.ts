@@ -231,6 +231,9 @@ describe('the board report', () => {
       const pdf = await page.pdf({ format: 'A4', printBackground: true });
       expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
       expect(pdf.byteLength).toBeGreaterThan(20_000);
+      // The plan and the metrics each start a page: three pages at least.
+      const pages = Number(/\/Type \/Pages\b[^>]*?\/Count (\d+)/.exec(pdf.toString('latin1'))?.[1]);
+      expect(pages).toBeGreaterThanOrEqual(3);
       await page.emulateMedia({ media: 'screen' });
 
       // The leadership view links to the same report.
