@@ -5,8 +5,9 @@ export default defineConfig({
   resolve: { conditions: ['@concord/source'] },
   ssr: { resolve: { conditions: ['@concord/source'] } },
   test: {
-    // Files run one after another so they do not compete for 2 cores: a browser per e2e file,
-    // a sync server process and 20 clients per sync file.
+    // Files run one after another within a project so they do not compete for 2 cores: a browser
+    // per e2e file, a sync server process and 20 clients per sync file. `pnpm test` runs the two
+    // projects side by side (scripts/run-projects.mjs): each mostly waits on its own processes.
     fileParallelism: false,
     // expect.poll waits for the server (argon2 hashing takes a moment on 2 shared cores). This
     // and the timeouts below are budgets for a failing run to give up, not speed checks: a busy

@@ -21,6 +21,9 @@ export default defineConfig({
     // which finds its SQL migrations beside itself, and brings PGlite's WebAssembly and pg) and
     // argon2's native code (a direct dependency of this app for that reason).
     external: ['@concord/db', '@node-rs/argon2'],
+    // Bundled: their subpath entry points (…/element/adapter) are folders with a package.json,
+    // which Node's ES module loader cannot import from node_modules at run time.
+    noExternal: ['@atlaskit/pragmatic-drag-and-drop', '@atlaskit/pragmatic-drag-and-drop-hitbox'],
   },
   build: {
     // Rolldown's report of slow plugin callbacks is a profiling hint, printed at every build as a

@@ -233,11 +233,14 @@ const CONTROLS: Record<
   'ratings.rate': async (page) => {
     await openChecklist(page, workspaceId);
     const group = page.getByRole('radiogroup', { name: 'Rating for 1' });
-    expect(await group.getByRole('radio').first().isEnabled()).toBe(true);
+    // Live controls are usable once the document has synced (a moment on a busy machine).
+    await expect.poll(() => group.getByRole('radio').first().isEnabled()).toBe(true);
   },
   'ratings.reveal': async (page) => {
     await openChecklist(page, workspaceId);
-    expect(await page.getByRole('button', { name: 'Open a round' }).isEnabled()).toBe(true);
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Open a round' }).isEnabled())
+      .toBe(true);
   },
   'checklist.edit': async (page) => {
     await openChecklist(page, workspaceId);
@@ -252,7 +255,9 @@ const CONTROLS: Record<
   'comments.write': async (page) => {
     await openChecklist(page, workspaceId);
     await page.getByRole('button', { name: /^Comments on 1 / }).click();
-    expect(await page.getByRole('textbox', { name: 'Comment on 1' }).isEditable()).toBe(true);
+    await expect
+      .poll(() => page.getByRole('textbox', { name: 'Comment on 1' }).isEditable())
+      .toBe(true);
   },
 };
 

@@ -21,6 +21,8 @@ import {
   addActionStep,
   addGoal,
   addMetric,
+  moveActionStep,
+  moveGoal,
   addThread,
   createAssessment,
   createComments,
@@ -43,6 +45,7 @@ import {
   setMetricValues,
   setRating,
   updateGoal,
+  updateMetric,
   visionText,
 } from '@concord/documents';
 import {
@@ -339,7 +342,7 @@ function honestEdit(r: Random, c: Y.Doc, kind: DocumentKind, role: Role): boolea
     case 'plan': {
       const goals = [...c.getMap('goals').keys()];
       const goal = goals.length > 0 ? pick(r, goals) : null;
-      switch (Math.floor(r() * 7)) {
+      switch (Math.floor(r() * 9)) {
         case 0:
           addGoal(c, planTemplate, {
             id: `g-${n}`,
@@ -371,6 +374,22 @@ function honestEdit(r: Random, c: Y.Doc, kind: DocumentKind, role: Role): boolea
           break;
         case 5:
           lineOf(visionText(c)).insert(0, 'And ');
+          break;
+        case 6: {
+          if (!goal) return false;
+          moveGoal(c, planTemplate, goal, { index: 0 });
+          const steps = [
+            ...((
+              (c.getMap('goals').get(goal) as Y.Map<unknown> | undefined)?.get('steps') as
+                Y.Map<unknown> | undefined
+            )?.keys() ?? []),
+          ];
+          if (steps.length > 1) moveActionStep(c, planTemplate, goal, pick(r, steps), 0);
+          break;
+        }
+        case 7:
+          updateMetric(c, 'm1', { unit: '%', source: null });
+          setMetricValues(c, planTemplate, 'm1', { baseline: { all: null } });
           break;
         default:
           if (!goal) return false;

@@ -57,6 +57,11 @@ export {
   addMetric,
   setMetricValues,
   recordActual,
+  removeActual,
+  updateMetric,
+  removeMetric,
+  moveGoal,
+  moveActionStep,
   type PlanSnapshot,
   type GoalSnapshot,
   type StepSnapshot,
@@ -67,6 +72,7 @@ export {
   type StepInput,
   type StepFields,
   type MetricInput,
+  type MetricFields,
 } from './plan.js';
 export {
   createComments,

@@ -8,14 +8,19 @@ import {
   addMetric,
   createPlan,
   goalText,
+  moveActionStep,
+  moveGoal,
   readPlan,
   recordActual,
   removeActionStep,
+  removeActual,
   removeGoal,
+  removeMetric,
   setMetricValues,
   stepTitle,
   updateActionStep,
   updateGoal,
+  updateMetric,
   visionText,
 } from './plan.js';
 import { exchange, reload, twoPeers, typeInto, withHostileEdit } from './test-fixtures.js';
@@ -216,5 +221,81 @@ describe('plan document', () => {
     removeActionStep(doc, goal, step);
     expect(readPlan(doc, template).goals[0]!.steps).toEqual([]);
     expect(() => removeActionStep(doc, goal, step)).toThrow(/stepId: goal .* has no step/);
+  });
+
+  it('keeps the order people put goals and steps in, across areas, and merges two moves', () => {
+    const area = template.areas[0]!.id;
+    const other = template.areas[1]!.id;
+    const [a, b] = twoPeers((doc) => {
+      createPlan(doc, template);
+      ['g1', 'g2', 'g3'].forEach((id, i) =>
+        addGoal(doc, template, { id, area, title: id, createdAt: `2026-09-0${i + 1}T00:00:00Z` }),
+      );
+      for (const s of ['s1', 's2', 's3']) addActionStep(doc, 'g1', { id: s, title: s });
+    });
+    const order = (d: Y.Doc) => readPlan(d, template).goals.map((g) => `${g.area}/${g.id}`);
+    moveGoal(a, template, 'g3', { index: 0 });
+    expect(order(a)).toEqual([`${area}/g3`, `${area}/g1`, `${area}/g2`]);
+    // An index past the end puts it last; a goal made after a move goes after the placed ones.
+    moveGoal(a, template, 'g3', { index: 99 });
+    addGoal(a, template, { id: 'g4', area, title: 'new', createdAt: '2026-08-01T00:00:00Z' });
+    expect(order(a)).toEqual([`${area}/g1`, `${area}/g2`, `${area}/g3`, `${area}/g4`]);
+    moveGoal(a, template, 'g2', { index: 0, area: other });
+    expect(order(a)).toEqual([`${area}/g1`, `${area}/g3`, `${area}/g4`, `${other}/g2`]);
+    moveActionStep(a, template, 'g1', 's3', 0);
+    expect(readPlan(a, template).goals[0]!.steps.map((s) => s.id)).toEqual(['s3', 's1', 's2']);
+    // Concurrently: b moves g1 last while a's moves arrive; both peers end in one order.
+    moveGoal(b, template, 'g1', { index: 2 });
+    moveActionStep(b, template, 'g1', 's1', 2);
+    exchange(a, b);
+    expect(order(a)).toEqual(order(b));
+    expect(readPlan(a, template).goals[0]!.steps).toEqual(readPlan(b, template).goals[0]!.steps);
+    expect(() => moveGoal(a, template, 'g1', { index: -1 })).toThrow(/index: must be a whole/);
+    expect(() => moveGoal(a, template, 'g1', { index: 0, area: 'kw.nope' })).toThrow(
+      /area: "kw.nope" is not a plan area/,
+    );
+    expect(() => moveActionStep(a, template, 'g1', 'sx', 0)).toThrow(/has no step "sx"/);
+  });
+
+  it('edits a metric: fields, a cleared value, a measurement taken back, removal', () => {
+    const doc = new Y.Doc();
+    planWithGoal(doc);
+    addMetric(doc, template, {
+      id: 'm1',
+      name: 'Absent 10+ days',
+      outcomeMeasure: 'spt.outcomes.engagement.1',
+      source: 'MA DESE School profile',
+      baseline: { all: 20, 'ethnicity:latino': 26 },
+    });
+    updateMetric(doc, 'm1', { unit: '%', goalId: 'g1', source: null, name: 'Chronic absence' });
+    setMetricValues(doc, template, 'm1', {
+      baseline: { 'ethnicity:latino': null },
+      target: { all: 16 },
+    });
+    recordActual(doc, template, 'm1', { date: '2027-01-31', value: 18 });
+    recordActual(doc, template, 'm1', { date: '2027-01-31', value: 81 });
+    removeActual(doc, template, 'm1', { subgroup: 'all', date: '2027-01-31', value: 81 });
+    expect(readPlan(reload(doc), template).metrics[0]).toMatchObject({
+      name: 'Chronic absence',
+      unit: '%',
+      goalId: 'g1',
+      source: null,
+      outcomeMeasure: 'spt.outcomes.engagement.1',
+      baseline: { all: 20 },
+      target: { all: 16 },
+      current: { all: 18 },
+    });
+    const before = Y.encodeStateVector(doc);
+    expect(() => updateMetric(doc, 'm1', { name: ' ' })).toThrow(/name: must not be empty/);
+    expect(() => updateMetric(doc, 'm1', { goalId: 'g9' })).toThrow(/goalId: the plan has no goal/);
+    expect(() =>
+      removeActual(doc, template, 'm1', { subgroup: 'all', date: '2027-01-31', value: 5 }),
+    ).toThrow(/no such measurement/);
+    expect(() => setMetricValues(doc, template, 'm1', { target: { all: Number.NaN } })).toThrow(
+      /target.all: must be a finite number/,
+    );
+    expect(Y.encodeStateVector(doc)).toEqual(before);
+    removeMetric(doc, 'm1');
+    expect(readPlan(doc, template).metrics).toEqual([]);
   });
 });

@@ -91,6 +91,8 @@ export interface MetricSnapshot {
   unit: string | null;
   /** An indicator of the template's metric groups this metric starts from. */
   templateIndicator: string | null;
+  /** A School Planning Tool outcome measure this metric tracks. */
+  outcomeMeasure: string | null;
   baseline: Record<string, number>;
   target: Record<string, number>;
   /** Measurements in date order. */
@@ -101,8 +103,9 @@ export interface MetricSnapshot {
 
 export interface PlanSnapshot {
   vision: string;
-  /** Goals in plan-area order, then by creation time. */
+  /** Goals in plan-area order, then in the order people put them (moveGoal), then by creation. */
   goals: GoalSnapshot[];
+  /** Metrics in the order they were added. */
   metrics: MetricSnapshot[];
 }
 
@@ -146,9 +149,18 @@ export interface MetricInput {
   source?: string | undefined;
   unit?: string | undefined;
   templateIndicator?: string | undefined;
+  outcomeMeasure?: string | undefined;
   baseline?: Record<string, number> | undefined;
   target?: Record<string, number> | undefined;
   createdAt?: string | undefined;
+}
+
+/** A metric's own fields, as updateMetric changes them; `null` clears an optional one. */
+export interface MetricFields {
+  name?: string | undefined;
+  goalId?: string | null | undefined;
+  source?: string | null | undefined;
+  unit?: string | null | undefined;
 }
 
 /** Lays out a new plan document: an empty vision (or the one given), no goals, no metrics. */
@@ -200,25 +212,59 @@ function readVision(doc: Y.Doc): string {
 export function readPlan(doc: Y.Doc, template: PlanTemplate): PlanSnapshot {
   const areaOrder = new Map(template.areas.map((a, i) => [a.id, i]));
   const goals: GoalSnapshot[] = [];
+  const placed = new Map<string, Placement>();
   const goalMap = rootMap(doc, ROOT.goals);
   for (const [id, value] of goalMap?.entries() ?? []) {
-    const goal = readGoal(id, asMap(value), template);
-    if (goal) goals.push(goal);
+    const map = asMap(value);
+    const goal = readGoal(id, map, template);
+    if (!goal) continue;
+    goals.push(goal);
+    placed.set(id, placement(map!.get(GOAL.position), goal.createdAt));
   }
   goals.sort(
     (a, b) =>
       areaOrder.get(a.area)! - areaOrder.get(b.area)! ||
-      (a.createdAt ?? '').localeCompare(b.createdAt ?? '') ||
+      byPlacement(placed.get(a.id)!, placed.get(b.id)!) ||
       a.id.localeCompare(b.id),
   );
   const goalIds = new Set(goals.map((g) => g.id));
   const metrics: MetricSnapshot[] = [];
+  const added = new Map<string, string>();
   for (const [id, value] of rootMap(doc, ROOT.metrics)?.entries() ?? []) {
-    const metric = readMetric(id, asMap(value), template, goalIds);
-    if (metric) metrics.push(metric);
+    const map = asMap(value);
+    const metric = readMetric(id, map, template, goalIds);
+    if (!metric) continue;
+    metrics.push(metric);
+    added.set(id, asTimestamp(map!.get(METRIC.createdAt)) ?? '');
   }
-  metrics.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  // In the order they were added (a list seeded from a template keeps the template's order).
+  metrics.sort(
+    (a, b) =>
+      added.get(a.id)!.localeCompare(added.get(b.id)!) ||
+      a.name.localeCompare(b.name) ||
+      a.id.localeCompare(b.id),
+  );
   return { vision: readVision(doc), goals, metrics };
+}
+
+/** Where a goal or step goes among its siblings: placed ones by position, then the rest by age. */
+interface Placement {
+  position: number | undefined;
+  createdAt: string;
+}
+
+function placement(position: unknown, createdAt: string | null): Placement {
+  return { position: asNumber(position), createdAt: createdAt ?? '' };
+}
+
+function byPlacement(a: Placement, b: Placement): number {
+  if (a.position !== undefined && b.position !== undefined && a.position !== b.position) {
+    return a.position - b.position;
+  }
+  if ((a.position === undefined) !== (b.position === undefined)) {
+    return a.position === undefined ? 1 : -1;
+  }
+  return a.createdAt.localeCompare(b.createdAt);
 }
 
 /** A goal, or null when it has no valid id or area (it cannot be placed in the plan). */
@@ -230,7 +276,7 @@ function readGoal(
   const area = asString(goal?.get(GOAL.area));
   if (!goal || !asId(id) || !template.areas.some((a) => a.id === area)) return null;
   const steps: StepSnapshot[] = [];
-  const stepOrder = new Map<string, string>();
+  const stepOrder = new Map<string, Placement>();
   for (const [stepId, value] of asMap(goal.get(GOAL.steps))?.entries() ?? []) {
     const step = asMap(value);
     if (!step || !asId(stepId)) continue;
@@ -241,10 +287,13 @@ function readGoal(
       dueDate: asDate(step.get(STEP.dueDate)) ?? null,
       status: asOneOf(step.get(STEP.status), STEP_STATUSES) ?? 'not-started',
     });
-    stepOrder.set(stepId, asTimestamp(step.get(STEP.createdAt)) ?? '');
+    stepOrder.set(
+      stepId,
+      placement(step.get(STEP.position), asTimestamp(step.get(STEP.createdAt)) ?? null),
+    );
   }
   steps.sort(
-    (a, b) => stepOrder.get(a.id)!.localeCompare(stepOrder.get(b.id)!) || a.id.localeCompare(b.id),
+    (a, b) => byPlacement(stepOrder.get(a.id)!, stepOrder.get(b.id)!) || a.id.localeCompare(b.id),
   );
   const statuses = template.goalStatuses.map((s) => s.id);
   return {
@@ -296,6 +345,7 @@ function readMetric(
     source: nonBlank(metric.get(METRIC.source)),
     unit: nonBlank(metric.get(METRIC.unit)),
     templateIndicator: nonBlank(metric.get(METRIC.templateIndicator)),
+    outcomeMeasure: asId(metric.get(METRIC.outcomeMeasure)) ?? null,
     baseline: readBySubgroup(metric.get(METRIC.baseline), template),
     target: readBySubgroup(metric.get(METRIC.target), template),
     actuals,
@@ -544,14 +594,14 @@ export function stepTitle(doc: Y.Doc, goalId: string, stepId: string): Y.Text {
 }
 
 function subgroupProblems(
-  values: Record<string, number> | undefined,
+  values: Record<string, number | null> | undefined,
   field: string,
   template: PlanTemplate,
 ): (string | null)[] {
   return Object.entries(values ?? {}).map(([subgroup, value]) =>
     !asSubgroup(subgroup, template)
       ? `${field}: ${show(subgroup)} is not "all" or a subgroup of ${template.id} (${template.subgroups.map((s) => s.id).join(', ')})`
-      : asNumber(value) === undefined
+      : value !== null && asNumber(value) === undefined
         ? `${field}.${subgroup}: must be a finite number (got ${show(value)})`
         : null,
   );
@@ -573,12 +623,14 @@ export function addMetric(doc: Y.Doc, template: PlanTemplate, input: MetricInput
     input.templateIndicator !== undefined &&
       !templateIndicators.includes(input.templateIndicator) &&
       `templateIndicator: ${show(input.templateIndicator)} is not an evaluation indicator of ${template.id}`,
+    input.outcomeMeasure !== undefined && checkId(input.outcomeMeasure, 'outcomeMeasure'),
     input.createdAt !== undefined && checkTimestamp(input.createdAt, 'createdAt'),
     ...subgroupProblems(input.baseline, 'baseline', template),
     ...subgroupProblems(input.target, 'target', template),
   ]);
   doc.transact(() => {
     const metric = new Y.Map<unknown>();
+    if (input.outcomeMeasure !== undefined) metric.set(METRIC.outcomeMeasure, input.outcomeMeasure);
     metric.set(METRIC.name, input.name);
     if (input.goalId != null) metric.set(METRIC.goalId, input.goalId);
     if (input.source !== undefined) metric.set(METRIC.source, input.source);
@@ -601,12 +653,18 @@ function metricMap(doc: Y.Doc, metricId: string): Y.Map<unknown> {
   return metric!;
 }
 
-/** Sets baseline and/or target values of some subgroups (others are left as they are). */
+/**
+ * Sets baseline and/or target values of some subgroups (others are left as they are); `null`
+ * clears a subgroup's value.
+ */
 export function setMetricValues(
   doc: Y.Doc,
   template: PlanTemplate,
   metricId: string,
-  values: { baseline?: Record<string, number>; target?: Record<string, number> },
+  values: {
+    baseline?: Record<string, number | null>;
+    target?: Record<string, number | null>;
+  },
 ): void {
   const metric = metricMap(doc, metricId);
   refuse([
@@ -618,7 +676,10 @@ export function setMetricValues(
       const entries = Object.entries(values[key] ?? {});
       if (entries.length === 0) continue;
       const map = asMap(metric.get(key)) ?? metric.set(key, new Y.Map<unknown>());
-      for (const [subgroup, v] of entries) map.set(subgroup, v);
+      for (const [subgroup, v] of entries) {
+        if (v === null) map.delete(subgroup);
+        else map.set(subgroup, v);
+      }
     }
   });
 }
@@ -642,5 +703,124 @@ export function recordActual(
     const actuals =
       asArray(metric.get(METRIC.actuals)) ?? metric.set(METRIC.actuals, new Y.Array());
     actuals.push([{ subgroup, date: actual.date, value: actual.value }]);
+  });
+}
+
+/** Removes one measurement, as a reader returned it. */
+export function removeActual(
+  doc: Y.Doc,
+  template: PlanTemplate,
+  metricId: string,
+  actual: MetricActual,
+): void {
+  const metric = metricMap(doc, metricId);
+  const actuals = asArray(metric.get(METRIC.actuals));
+  // Found by value, not by position: the reader sorts by date and drops junk, so a read index
+  // is not the array's; the last equal entry goes (a duplicate typed twice leaves one).
+  const at =
+    actuals
+      ?.toArray()
+      .map((v) => asRecord(v))
+      .findLastIndex(
+        (r) =>
+          r !== undefined &&
+          asSubgroup(r.subgroup, template) === actual.subgroup &&
+          r.date === actual.date &&
+          r.value === actual.value,
+      ) ?? -1;
+  refuse([at < 0 && `actual: metric ${metricId} has no such measurement`]);
+  doc.transact(() => actuals!.delete(at, 1));
+}
+
+/** Changes a metric's name, goal, source or unit; `null` clears an optional one. */
+export function updateMetric(doc: Y.Doc, metricId: string, fields: MetricFields): void {
+  const metric = metricMap(doc, metricId);
+  refuse([
+    fields.name !== undefined && checkString(fields.name, 'name', { blank: false }),
+    fields.goalId != null &&
+      !asMap(rootMap(doc, ROOT.goals)?.get(fields.goalId)) &&
+      `goalId: the plan has no goal ${show(fields.goalId)}`,
+    fields.source != null && checkString(fields.source, 'source'),
+    fields.unit != null && checkString(fields.unit, 'unit'),
+  ]);
+  doc.transact(() => {
+    for (const [key, value] of [
+      [METRIC.name, fields.name],
+      [METRIC.goalId, fields.goalId],
+      [METRIC.source, fields.source],
+      [METRIC.unit, fields.unit],
+    ] as const) {
+      if (value === null || (key !== METRIC.name && value?.trim() === '')) metric.delete(key);
+      else if (value !== undefined) metric.set(key, value);
+    }
+  });
+}
+
+export function removeMetric(doc: Y.Doc, metricId: string): void {
+  metricMap(doc, metricId);
+  doc.transact(() => doc.getMap(ROOT.metrics).delete(metricId));
+}
+
+// ---- order ----
+
+/**
+ * Puts a goal at `index` among the goals of `area` (default: its own area; another area moves it
+ * there). The whole area is numbered again in one transaction, so the order every reader sees is
+ * the one this person chose; two people moving goals of one area at once both land, the later
+ * numbering of each goal winning (the plan stays one order for everyone).
+ */
+export function moveGoal(
+  doc: Y.Doc,
+  template: PlanTemplate,
+  goalId: string,
+  to: { index: number; area?: string | undefined },
+): void {
+  const goal = goalMap(doc, goalId);
+  const area = to.area ?? asString(goal.get(GOAL.area));
+  refuse([
+    !Number.isInteger(to.index) || to.index < 0
+      ? `index: must be a whole number from 0 (got ${show(to.index)})`
+      : null,
+    ...goalProblems({ area }, template),
+  ]);
+  const siblings = readPlan(doc, template)
+    .goals.filter((g) => g.area === area && g.id !== goalId)
+    .map((g) => g.id);
+  siblings.splice(Math.min(to.index, siblings.length), 0, goalId);
+  const goals = doc.getMap(ROOT.goals);
+  doc.transact(() => {
+    if (area !== goal.get(GOAL.area)) goal.set(GOAL.area, area);
+    siblings.forEach((id, i) => {
+      const g = asMap(goals.get(id));
+      if (g && g.get(GOAL.position) !== i) g.set(GOAL.position, i);
+    });
+  });
+}
+
+/** Puts an action step at `index` among its goal's steps (numbering them all again, as moveGoal). */
+export function moveActionStep(
+  doc: Y.Doc,
+  template: PlanTemplate,
+  goalId: string,
+  stepId: string,
+  index: number,
+): void {
+  const goal = goalMap(doc, goalId);
+  const steps = asMap(goal.get(GOAL.steps));
+  refuse([
+    !steps?.has(stepId) && `stepId: goal ${goalId} has no step ${show(stepId)}`,
+    !Number.isInteger(index) || index < 0
+      ? `index: must be a whole number from 0 (got ${show(index)})`
+      : null,
+  ]);
+  const order = (readGoal(goalId, goal, template)?.steps ?? [])
+    .map((s) => s.id)
+    .filter((id) => id !== stepId);
+  order.splice(Math.min(index, order.length), 0, stepId);
+  doc.transact(() => {
+    order.forEach((id, i) => {
+      const step = asMap(steps!.get(id));
+      if (step && step.get(STEP.position) !== i) step.set(STEP.position, i);
+    });
   });
 }

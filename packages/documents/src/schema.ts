@@ -38,12 +38,14 @@
  *   visionRich: Y.XmlFragment   the vision (v1: root `vision`, a Y.Text; emptied by migration)
  *   goals:   Y.Map<goalId, Y.Map>
  *     area, phase, status, confidence, startDate, dueDate, createdAt, createdBy: strings
+ *     position: number   place among its area's goals (moveGoal numbers the whole area 0..n-1
+ *                        in one transaction; absent = after the placed ones, by creation)
  *     title: Y.Text
  *     statement (the SMART goal): Y.XmlFragment
  *     owners, indicators: Y.Array<string>  (sets: readers drop duplicates)
- *     steps: Y.Map<stepId, Y.Map { title: Y.Text, owner, dueDate, status, createdAt }>
+ *     steps: Y.Map<stepId, Y.Map { title: Y.Text, owner, dueDate, status, createdAt, position }>
  *   metrics: Y.Map<metricId, Y.Map>
- *     name, goalId, source, unit, templateIndicator, createdAt: strings
+ *     name, goalId, source, unit, templateIndicator, outcomeMeasure, createdAt: strings
  *     baseline, target: Y.Map<subgroup, number>     subgroup "all" or "<id>" / "<id>:<value>"
  *     actuals: Y.Array<{ subgroup, date, value }>   measurements, appended
  *
@@ -121,6 +123,8 @@ export const GOAL = {
   steps: 'steps',
   createdAt: 'createdAt',
   createdBy: 'createdBy',
+  /** Place in its area (a number; absent = after the placed ones, by creation). */
+  position: 'position',
 } as const;
 
 export const STEP = {
@@ -129,6 +133,8 @@ export const STEP = {
   dueDate: 'dueDate',
   status: 'status',
   createdAt: 'createdAt',
+  /** Place in its goal (a number; absent = after the placed ones, by creation). */
+  position: 'position',
 } as const;
 
 export const METRIC = {
@@ -137,6 +143,8 @@ export const METRIC = {
   source: 'source',
   unit: 'unit',
   templateIndicator: 'templateIndicator',
+  /** An outcome measure of the School Planning Tool this metric tracks (e.g. spt.outcomes.engagement.1). */
+  outcomeMeasure: 'outcomeMeasure',
   baseline: 'baseline',
   target: 'target',
   actuals: 'actuals',

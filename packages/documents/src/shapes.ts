@@ -305,6 +305,7 @@ const STEP_SHAPE: MapShape = {
     [STEP.dueDate]: value(date, { removable: true }),
     [STEP.status]: value(oneOf(STEP_STATUSES), { removable: true }),
     [STEP.createdAt]: value(timestamp),
+    [STEP.position]: value(finite, { removable: true }),
   },
 };
 
@@ -321,6 +322,7 @@ const GOAL_SHAPE: MapShape = {
     [GOAL.dueDate]: value(date, { removable: true }),
     [GOAL.createdAt]: value(timestamp),
     [GOAL.createdBy]: value(userId),
+    [GOAL.position]: value(finite, { removable: true }),
     [GOAL.title]: line(),
     [GOAL.statement]: rich(),
     [GOAL.owners]: { type: 'list', element: userId },
@@ -347,6 +349,7 @@ const METRIC_SHAPE: MapShape = {
     [METRIC.source]: value(string(), { removable: true }),
     [METRIC.unit]: value(string(), { removable: true }),
     [METRIC.templateIndicator]: value(id, { removable: true }),
+    [METRIC.outcomeMeasure]: value(id, { removable: true }),
     [METRIC.createdAt]: value(timestamp),
     [METRIC.baseline]: BY_SUBGROUP,
     [METRIC.target]: BY_SUBGROUP,

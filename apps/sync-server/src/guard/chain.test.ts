@@ -1,23 +1,36 @@
 import type { SyncCapability } from '@concord/auth/roles';
 import {
+  addActionStep,
+  addGoal,
+  addMetric,
   categoryEvidence,
   clearConsensus,
   consensusRationale,
   createAssessment,
   createChecklist,
+  createPlan,
   createRatings,
   indicatorEvidence,
   MAX_LINE_TEXT,
   MAX_RICH_TEXT,
+  moveActionStep,
+  moveGoal,
   readAssessment,
+  readPlan,
   ratingNote,
+  recordActual,
   recordConsensus,
+  removeActual,
+  removeMetric,
   setIndicatorStatus,
+  setMetricValues,
   setRating,
   setTeamRating,
+  updateMetric,
 } from '@concord/documents';
 import { outline } from '@concord/rubric-core';
 import {
+  knowledgeworksPlanTemplate as planTemplate,
   maPlnDistrictConditions as rubric,
   schoolworksPrerequisites as checklist,
 } from '@concord/rubric-core/templates';
@@ -504,5 +517,43 @@ describe('a key set more than once in one update', () => {
     );
     const both = Y.mergeUpdates([a, b]);
     expect(refusal(server, both, planner)).toBe('metrics/m/name: cannot be removed');
+  });
+});
+
+describe('plan edits people make on the page', () => {
+  const planner = sender('plan', 'p');
+
+  it('passes reordering goals and steps and editing metrics; refuses a position that is not a number', () => {
+    const server = new Y.Doc();
+    server.clientID = 1;
+    createPlan(server, planTemplate);
+    const area = planTemplate.areas[0]!.id;
+    for (const id of ['g1', 'g2']) {
+      addGoal(server, planTemplate, { id, area, title: id, createdAt: '2026-09-01T00:00:00Z' });
+    }
+    addActionStep(server, 'g1', { id: 's1', title: 'one' });
+    addActionStep(server, 'g1', { id: 's2', title: 'two' });
+    addMetric(server, planTemplate, { id: 'm', name: 'Attendance', baseline: { all: 90 } });
+    const moves = sent(clientOf(server), (d) => {
+      moveGoal(d, planTemplate, 'g2', { index: 0 });
+      moveActionStep(d, planTemplate, 'g1', 's2', 0);
+      updateMetric(d, 'm', { unit: '%', goalId: 'g1', source: null });
+      setMetricValues(d, planTemplate, 'm', { baseline: { all: null }, target: { all: 95 } });
+      recordActual(d, planTemplate, 'm', { date: '2027-01-31', value: 92 });
+    });
+    expect(refusal(server, moves, planner)).toBeNull();
+    Y.applyUpdate(server, moves);
+    const plan = readPlan(server, planTemplate);
+    expect(plan.goals.map((g) => g.id)).toEqual(['g2', 'g1']);
+    expect(plan.goals[1]!.steps.map((s) => s.id)).toEqual(['s2', 's1']);
+    const removal = sent(clientOf(server), (d) => {
+      removeActual(d, planTemplate, 'm', { subgroup: 'all', date: '2027-01-31', value: 92 });
+      removeMetric(d, 'm');
+    });
+    expect(refusal(server, removal, planner)).toBeNull();
+    const bad = sent(clientOf(server), (d) =>
+      (d.getMap('goals').get('g1') as Y.Map<unknown>).set('position', 'first'),
+    );
+    expect(refusal(server, bad, planner)).toMatch(/^goals\/g1\/position: .*a number/);
   });
 });

@@ -7,8 +7,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import {
   boardReport,
-  formatValue,
-  subgroupLabel,
+  valueText,
   type BoardReportInput,
   type GoalInput,
   type InstrumentInput,
@@ -274,14 +273,15 @@ describe('the board report model', () => {
     });
     expect(r.metrics.map((m) => m.name)).toEqual(['Attendance', 'Chronic absenteeism']);
     const m = r.metrics[1]!;
+    // The plan page's order: all students and the School Planning Tool's categories first.
     expect(m.rows.map((x) => x.label)).toEqual([
       'All students',
-      'Ethnicity: Hispanic latino',
       'Economic disadvantage',
       'Students with disabilities',
+      'Ethnicity: Hispanic Latino',
     ]);
     expect(m.text).toBe(
-      'All students: latest 20.2% (baseline 21.4%, target 17%): moving toward the target.',
+      'All students: latest 20.2% (baseline 21.4%, target 17%): 27% of the way to the target.',
     );
     expect(r.metrics[0]!.text).toBe('All students: latest 170 days.');
   });
@@ -294,17 +294,14 @@ describe('the board report model', () => {
     );
     expect(text(21.4, 17, 16.5)).toContain(': target met.');
     expect(text(60, 80, 80)).toContain(': target met.');
-    expect(text(60, 80, 70)).toContain(': moving toward the target.');
-    expect(text(60, 80, 60)).toContain(': no change from the baseline.');
+    expect(text(60, 80, 70)).toContain(': 50% of the way to the target.');
+    expect(text(60, 80, 60)).toContain(': 0% of the way to the target.');
     expect(text(60, 80, null)).toBe('All students: no measurement yet (baseline 60%, target 80%).');
   });
 
-  it('formats values and subgroup keys in words', () => {
-    expect(formatValue(null, '%')).toBe('—');
-    expect(formatValue(1234.567, null)).toBe('1,234.57');
-    expect(formatValue(3, 'days')).toBe('3 days');
-    expect(subgroupLabel(template, 'english-language-learners')).toBe('English language learners');
-    expect(subgroupLabel(template, 'made-up')).toBe('Made up');
-    expect(subgroupLabel(template, 'ethnicity:black:african')).toBe('Ethnicity: Black:african');
+  it('writes a value with its unit, a dash for none', () => {
+    expect(valueText(null, '%')).toBe('—');
+    expect(valueText(12.345, '%')).toBe('12.35%');
+    expect(valueText(3, 'days')).toBe('3 days');
   });
 });

@@ -8,6 +8,7 @@
  */
 import type { SectionScoreRow } from '@concord/db/projection';
 import { outline, type LeveledTemplate, type PlanTemplate } from '@concord/rubric-core';
+import { describeProgress, formatValue, progressOf, SPT_SUBGROUPS, subgroupLabel } from './metrics';
 
 /** An instrument_states row with its document and template. */
 export interface InstrumentInput {
@@ -204,56 +205,37 @@ function titled(title: string, school: string | null): string {
   return school && !title.includes(school) ? `${title}, ${school}` : title;
 }
 
-/** A subgroup key of the metrics table ("all", "<id>", "<id>:<value>") in words. */
-export function subgroupLabel(template: PlanTemplate, key: string): string {
-  if (key === 'all') return 'All students';
-  const [id, value] = key.split(/:(.*)/s) as [string, string | undefined];
-  const label = template.subgroups.find((s) => s.id === id)?.label ?? words(id);
-  return value ? `${label}: ${words(value)}` : label;
-}
-
-/** A slug as words: "hispanic-latino" → "Hispanic latino". */
+/** A status id this build has no word for, as words: "in-review" → "In review". */
 function words(slug: string): string {
   const s = slug.replace(/[-_.]+/g, ' ').trim();
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-/** A metric value with its unit: "20.2%", "12 days", "3.5". */
-export function formatValue(value: number | null, unit: string | null): string {
-  if (value === null) return '—';
-  const n = value.toLocaleString('en-US', { maximumFractionDigits: 2 });
-  if (!unit) return n;
-  return unit === '%' ? `${n}%` : `${n} ${unit}`;
+/** A metric value with its unit ($lib/plan/metrics' words), or "—" when there is none. */
+export function valueText(value: number | null, unit: string | null): string {
+  return value === null ? '—' : formatValue(value, unit);
 }
 
+/** Rows in the plan page's order: all students and the School Planning Tool's categories
+ * first, then the template's subgroups, then anything else. */
 function subgroupOrder(template: PlanTemplate, key: string): number {
-  if (key === 'all') return -1;
+  const spt = SPT_SUBGROUPS.indexOf(key);
+  if (spt !== -1) return spt;
   const i = template.subgroups.findIndex((s) => s.id === key.split(':')[0]);
-  return i === -1 ? template.subgroups.length : i;
+  return SPT_SUBGROUPS.length + (i === -1 ? template.subgroups.length : i);
 }
 
 function metricSentence(row: MetricValueRow | undefined, unit: string | null): string {
   if (!row) return 'No values recorded yet.';
-  const f = (v: number | null) => formatValue(v, unit);
+  const f = (v: number | null) => valueText(v, unit);
   const parts: string[] = [];
   if (row.baseline !== null) parts.push(`baseline ${f(row.baseline)}`);
   if (row.target !== null) parts.push(`target ${f(row.target)}`);
   const context = parts.length > 0 ? ` (${parts.join(', ')})` : '';
   if (row.current === null) return `${row.label}: no measurement yet${context}.`;
-  let trend = '';
-  if (row.baseline !== null && row.target !== null && row.baseline !== row.target) {
-    const before = Math.abs(row.target - row.baseline);
-    const now = Math.abs(row.target - row.current);
-    const reached =
-      row.target > row.baseline ? row.current >= row.target : row.current <= row.target;
-    trend = reached
-      ? ': target met'
-      : now < before
-        ? ': moving toward the target'
-        : now > before
-          ? ': moving away from the target'
-          : ': no change from the baseline';
-  }
+  // The plan page's words for progress ("27% of the way to the target", "Target met").
+  const progress = describeProgress(progressOf(row.baseline, row.target, row.current));
+  const trend = progress ? `: ${progress.charAt(0).toLowerCase()}${progress.slice(1)}` : '';
   return `${row.label}: latest ${f(row.current)}${context}${trend}.`;
 }
 
@@ -408,7 +390,7 @@ export function boardReport(input: BoardReportInput): BoardReport {
     const rows = list
       .map((m) => ({
         subgroup: m.subgroup,
-        label: subgroupLabel(template, m.subgroup),
+        label: subgroupLabel(m.subgroup, template),
         baseline: m.baseline,
         target: m.target,
         current: m.current,

@@ -38,8 +38,8 @@ describe('loadBoardReport', () => {
     expect(r.metrics[0]!.rows.map((x) => [x.label, x.current])).toEqual([
       ['All students', 20.2],
       ['Economic disadvantage', null],
-      ['Students with disabilities', null],
       ['English language learners', null],
+      ['Students with disabilities', null],
     ]);
 
     const elsewhere = await loadBoardReport(

@@ -1,13 +1,16 @@
 /**
  * The strategic plan page. The plan itself comes live from the sync server in the browser; this
- * load gives what frames it: the plan template (areas, phases, statuses), the members who can
+ * load gives what frames it: the plan template (areas, phases, statuses), the School Planning
+ * Tool's outcome measures (what metrics start from), the members who can
  * own goals and actions, the instruments' items with a team rating (from the query tables: what
  * goals address, and the readiness gaps), what this member may do, and a ready sync ticket (as
  * the document page does: private, short-lived).
  */
 import { SHARED_DOCUMENT_ACCESS } from '@concord/auth/roles';
+import { maPlnSchoolPlanning } from '@concord/rubric-core/templates';
 import { error } from '@sveltejs/kit';
 import { dev } from '$app/environment';
+import { outcomeMeasures } from '$lib/plan/metrics';
 import { getDb } from '$lib/server/db';
 import { listMembers } from '$lib/server/members';
 import { loadPlan, workspaceRatedItems } from '$lib/server/plan-documents';
@@ -42,6 +45,8 @@ export const load: PageServerLoad = async (event) => {
     members: members.map((m) => ({ id: m.userId, name: m.name })),
     /** The instruments' items with a team rating: what goals link to, and the gaps. */
     rated,
+    /** The School Planning Tool's 13 outcome measures, which metrics start from. */
+    measures: outcomeMeasures(maPlnSchoolPlanning),
     canEdit: SHARED_DOCUMENT_ACCESS.plan[membership.role].includes('write'),
     me: { id: user.id, name: user.name },
     tickets,

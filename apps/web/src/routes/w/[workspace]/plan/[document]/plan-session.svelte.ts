@@ -8,15 +8,26 @@
 import {
   addActionStep,
   addGoal,
+  addMetric,
   goalText,
+  moveActionStep,
+  moveGoal,
   readPlan,
+  recordActual,
   removeActionStep,
+  removeActual,
   removeGoal,
+  removeMetric,
+  setMetricValues,
   stepTitle,
   updateActionStep,
   updateGoal,
+  updateMetric,
   visionText,
   type GoalFields,
+  type MetricActual,
+  type MetricFields,
+  type MetricInput,
   type PlanSnapshot,
   type StepFields,
 } from '@concord/documents';
@@ -112,6 +123,68 @@ export class PlanSession {
 
   removeStep(goalId: string, stepId: string): void {
     removeActionStep(this.doc, goalId, stepId);
+  }
+
+  /** Puts a goal at `index` among the goals of `area` (its own by default). */
+  moveGoal(goalId: string, index: number, area?: string): string | null {
+    return this.attempt(() => moveGoal(this.doc, this.options.template, goalId, { index, area }));
+  }
+
+  moveStep(goalId: string, stepId: string, index: number): string | null {
+    return this.attempt(() =>
+      moveActionStep(this.doc, this.options.template, goalId, stepId, index),
+    );
+  }
+
+  addMetric(input: MetricInput): string {
+    return addMetric(this.doc, this.options.template, input);
+  }
+
+  /**
+   * Adds several metrics in one change (the School Planning Tool's measures at once), a
+   * millisecond apart so they read back in the order given.
+   */
+  addMetrics(inputs: readonly MetricInput[]): void {
+    const now = Date.now();
+    this.doc.transact(() => {
+      inputs.forEach((input, i) =>
+        addMetric(this.doc, this.options.template, {
+          ...input,
+          // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp written once, not state
+          createdAt: new Date(now + i).toISOString(),
+        }),
+      );
+    });
+  }
+
+  updateMetric(metricId: string, fields: MetricFields): string | null {
+    return this.attempt(() => updateMetric(this.doc, metricId, fields));
+  }
+
+  /** Sets (or with null clears) one subgroup's baseline or target. */
+  setMetricValue(
+    metricId: string,
+    which: 'baseline' | 'target',
+    subgroup: string,
+    value: number | null,
+  ): string | null {
+    return this.attempt(() =>
+      setMetricValues(this.doc, this.options.template, metricId, {
+        [which]: { [subgroup]: value },
+      }),
+    );
+  }
+
+  recordActual(metricId: string, actual: MetricActual): string | null {
+    return this.attempt(() => recordActual(this.doc, this.options.template, metricId, actual));
+  }
+
+  removeActual(metricId: string, actual: MetricActual): string | null {
+    return this.attempt(() => removeActual(this.doc, this.options.template, metricId, actual));
+  }
+
+  removeMetric(metricId: string): void {
+    removeMetric(this.doc, metricId);
   }
 
   /** Runs a writer; its refusal (a field named, what is wrong) comes back as text. */
