@@ -272,10 +272,12 @@ export async function leadershipView(
       readiness: r.readiness,
       barriers: r.barriers === null ? null : Number(r.barriers),
       // PGlite hands jsonb back parsed; node-postgres too, but a string is read the same.
-      sections:
-        typeof r.section_scores === 'string'
-          ? (JSON.parse(r.section_scores) as SectionScoreRow[])
-          : r.section_scores,
+      // Only what the page shows (top-level sections on the template's scale): the page's data
+      // is sent along with it, for 50 workspaces.
+      sections: (typeof r.section_scores === 'string'
+        ? (JSON.parse(r.section_scores) as SectionScoreRow[])
+        : r.section_scores
+      ).filter((x) => x.depth === 0 && !x.ownScale),
       row: r,
     });
     instrumentsOf.set(r.workspace_id, list);
