@@ -14,6 +14,11 @@ import { metricTrends, type MetricTrend } from '$lib/leadership/trends';
 import { leveledTemplate } from './instrument-documents.js';
 import { statement, type SqlSession } from './sql-statement.js';
 
+/** Overdue goals and actions listed per workspace; the rest are counted (the plan lists them
+ * all): fifty workspaces' every overdue item would be a wall nobody reads, and the page's weight
+ * (P11). */
+export const OVERDUE_SHOWN = 5;
+
 function scaleMax(templateId: string | null, templateVersion: number | null): number {
   const template = leveledTemplate(templateId, templateVersion);
   return template ? Math.max(...template.scale.levels.map((l) => l.value)) : 4;
@@ -75,7 +80,10 @@ export interface WorkspaceSummary {
   instruments: InstrumentSummary[];
   goals: GoalSummary[];
   byOwner: OwnerSummary[];
+  /** The first OVERDUE_SHOWN overdue goals and actions, soonest due first. */
   overdue: OverdueAction[];
+  /** How many are overdue in all. */
+  overdueCount: number;
   metrics: MetricTrend[];
 }
 
@@ -319,8 +327,10 @@ export async function leadershipView(
         phaseYear: g.phase_year === null ? null : Number(g.phase_year),
         dueDate: g.due_date,
       })),
+    overdueCount: overdue.filter((o) => o.workspace_id === w.id).length,
     overdue: overdue
       .filter((o) => o.workspace_id === w.id)
+      .slice(0, OVERDUE_SHOWN)
       .map((o) => ({
         kind: o.kind,
         id: o.id,
