@@ -209,13 +209,13 @@ beforeAll(async () => {
     },
     [JSON.stringify(cycles)],
   );
-  // Every assessment's sections scored (1.0-3.9), as a team's decisions would.
+  // Every assessment's sections scored (1.0-2.9: within every scale), as a team's decisions would.
   await db.sql.query(
     {
       name: 'bench_p11_scores',
       text: `update instrument_states s set section_scores = coalesce((
           select jsonb_agg(e || jsonb_build_object(
-              'mean', 1 + ((t.ord + abs(hashtext(s.document_id::text))) % 30) / 10.0,
+              'mean', 1 + ((t.ord + abs(hashtext(s.document_id::text))) % 20) / 10.0,
               'basis', 'consensus', 'scored', e->'indicators') order by t.ord)
           from jsonb_array_elements(s.section_scores) with ordinality as t(e, ord)), '[]')
         from documents d
