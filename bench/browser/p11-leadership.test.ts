@@ -275,6 +275,9 @@ name) with ${STEPS} action steps (some overdue) and ${METRICS} metrics of ${SUBG
 tables; the workspaces are arranged as ${WORKSPACES / DISTRICT_CYCLES} districts of ${DISTRICT_CYCLES} school years (cycles).
 \`GET /leadership\` with their session, timed from the request to the last byte (server time plus loopback);
 one request first, not counted; ${runs(SMOKE)} runs of ${SAMPLES} requests; cell: median of the runs' medians (min–max).
+The page draws its charts in the browser (the server sends each chart's sentence; its table is made when opened),
+formats days through one \`Intl.DateTimeFormat\` (\`toLocaleDateString\` made one per goal and overdue item, which was most
+of the server time once the page held this much), and lists 5 overdue items per workspace (the rest counted, linked).
 1-minute load average ${before} before, ${after} after.
 
 | workspaces | goals | action steps | metric measurements | median ms | p95 ms (all requests) |
