@@ -147,6 +147,52 @@ describe('the demo workspace', () => {
     }
   }, 60_000);
 
+  it('shows the leadership view: goals by every owner, a metric trend with subgroups, at 1280 and 390 px', async () => {
+    for (const width of [1280, 390]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      try {
+        await signIn(page, 'leadership@demo.concord.test');
+        await page.goto(`${host.url}/leadership`);
+        await page.waitForSelector('body[data-hydrated]');
+        // Goals by owner: a goal counts for each of its owners, names typed in included.
+        const byOwner = page.getByTestId('goals-by-owner');
+        const owners = await byOwner.locator('tbody th').allInnerTexts();
+        expect(owners).toEqual(
+          expect.arrayContaining(['Chief Financial Officer', 'Director of Professional Learning']),
+        );
+        // The metric's trend: the chart (drawn in the browser), its sentence and its table.
+        const trend = page.getByRole('figure', { name: 'Chronic absenteeism' });
+        await expect.poll(() => trend.locator('svg path').count()).toBeGreaterThan(4);
+        expect(await trend.locator('.summary').innerText()).toBe(
+          'Chronic absenteeism: 21.4% at baseline, 20.2% on 2026-12-31, target 17%: 27% of the ' +
+            'way; furthest behind: English language learners (6% of the way).',
+        );
+        await trend.getByText('The figures as a table').click();
+        const table = trend.getByRole('table', { name: 'Chronic absenteeism by subgroup' });
+        expect(await table.locator('tbody th').allInnerTexts()).toEqual([
+          'All students',
+          'Economic disadvantage',
+          'English language learners',
+          'Students with disabilities',
+        ]);
+        expect(await table.locator('tbody tr').first().innerText()).toContain(
+          'Dec 31, 2026: 20.2%',
+        );
+        // Nothing wider than the screen.
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        expect(overflow, `horizontal overflow at ${width} px`).toBe(0);
+        expect(
+          (await runAxe(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+        ).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    }
+  }, 90_000);
+
   it('lists the members in compact rows that fit 390 px, "represents" for raters only', async () => {
     for (const width of [1280, 390]) {
       const context = await browser.newContext({ viewport: { width, height: 900 } });

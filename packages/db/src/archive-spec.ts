@@ -36,11 +36,21 @@ export const ARCHIVE_TABLES = [
   'document_versions',
   'consensus',
   'goals',
+  'goal_owners',
   'action_steps',
   'metrics',
+  'metric_values',
   'audit_log',
 ] as const;
 export type ArchiveTable = (typeof ARCHIVE_TABLES)[number];
+
+/** Archived tables added after format version 1 was first written (migration 0008): an archive
+ * exported before them has no count for them in its header, which reads as 0 rows, so it still
+ * imports (the importing server projects its plans again on start, which fills them). */
+export const ADDED_TABLES = [
+  'goal_owners',
+  'metric_values',
+] as const satisfies readonly ArchiveTable[];
 
 /** Tables older archives held that are no longer written: their lines are read and dropped, so
  * an archive exported before still imports. */
@@ -454,6 +464,32 @@ export const ARCHIVE_SPEC: Record<ArchiveTable, TableSpec> = {
     ],
     orderBy: 't.document_id, t.goal_id',
   },
+  goal_owners: {
+    columns: {
+      workspace_id: C.uuid,
+      document_id: C.uuid,
+      goal_id: C.text,
+      position: C.int(0, INT4_MAX),
+      user_id: nullable(C.uuid),
+      name: nullable(C.notBlank),
+      updated_at: C.timestamp,
+    },
+    key: ['document_id', 'goal_id', 'position'],
+    refs: [
+      toWorkspace,
+      toDocumentOfWorkspace,
+      ref(['document_id', 'goal_id'], 'goals', ['document_id', 'goal_id']),
+      toUser('user_id'),
+    ],
+    rules: [
+      {
+        path: 'user_id',
+        message: 'an owner is a user_id or a name, exactly one of them',
+        ok: (r) => isSet(r.user_id) !== isSet(r.name),
+      },
+    ],
+    orderBy: 't.document_id, t.goal_id, t.position',
+  },
   action_steps: {
     columns: {
       workspace_id: C.uuid,
@@ -500,6 +536,29 @@ export const ARCHIVE_SPEC: Record<ArchiveTable, TableSpec> = {
     ],
     rules: [],
     orderBy: 't.document_id, t.metric_id, t.subgroup',
+  },
+  metric_values: {
+    columns: {
+      workspace_id: C.uuid,
+      document_id: C.uuid,
+      metric_id: C.text,
+      subgroup: C.text,
+      measured_on: C.date,
+      value: C.float,
+      updated_at: C.timestamp,
+    },
+    key: ['document_id', 'metric_id', 'subgroup', 'measured_on'],
+    refs: [
+      toWorkspace,
+      toDocumentOfWorkspace,
+      ref(['document_id', 'metric_id', 'subgroup'], 'metrics', [
+        'document_id',
+        'metric_id',
+        'subgroup',
+      ]),
+    ],
+    rules: [],
+    orderBy: 't.document_id, t.metric_id, t.subgroup, t.measured_on',
   },
   audit_log: {
     columns: {

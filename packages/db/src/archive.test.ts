@@ -225,6 +225,18 @@ describe('workspace archive format', () => {
     ).toBeInstanceOf(ArchiveForeignError);
   });
 
+  it('reads an archive exported before goal_owners and metric_values: no count is 0 rows', async () => {
+    const file = (await promisify(gunzip)(await write(minimal()))).toString('utf8');
+    const [header, ...body] = file.split('\n');
+    const h = JSON.parse(header!) as { counts: Record<string, number> };
+    delete h.counts.goal_owners;
+    delete h.counts.metric_values;
+    const older = await promisify(gzip)(Buffer.from([JSON.stringify(h), ...body].join('\n')));
+    const read = await readWorkspaceArchive(older);
+    expect(read.header.counts).toMatchObject({ goal_owners: 0, metric_values: 0 });
+    expect(read.tables.documents).toHaveLength(1);
+  });
+
   it('refuses to inflate or write more than the limit (a gzip bomb)', async () => {
     const bomb = await writeWorkspaceArchive({
       workspaceId: W,

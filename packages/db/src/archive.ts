@@ -36,6 +36,7 @@ import {
 } from './archive-errors.js';
 import {
   ARCHIVE_SPEC,
+  ADDED_TABLES,
   ARCHIVE_TABLES,
   RETIRED_TABLES,
   C,
@@ -93,7 +94,12 @@ const HeaderSchema = z.strictObject({
   counts: z
     .strictObject({
       ...(Object.fromEntries(
-        ARCHIVE_TABLES.map((t) => [t, int(0, Number.MAX_SAFE_INTEGER)]),
+        ARCHIVE_TABLES.map((t) => [
+          t,
+          (ADDED_TABLES as readonly string[]).includes(t)
+            ? int(0, Number.MAX_SAFE_INTEGER).default(0)
+            : int(0, Number.MAX_SAFE_INTEGER),
+        ]),
       ) as Record<ArchiveTable, ReturnType<typeof int>>),
       ...(Object.fromEntries(
         RETIRED_TABLES.map((t) => [t, int(0, Number.MAX_SAFE_INTEGER).optional()]),

@@ -38,8 +38,10 @@ const WHERE: Record<ArchiveTable, string> = {
   document_versions: 't.document_id in (select id from documents where workspace_id = $1::uuid)',
   consensus: 't.workspace_id = $1::uuid',
   goals: 't.workspace_id = $1::uuid',
+  goal_owners: 't.workspace_id = $1::uuid',
   action_steps: 't.workspace_id = $1::uuid',
   metrics: 't.workspace_id = $1::uuid',
+  metric_values: 't.workspace_id = $1::uuid',
   audit_log: 't.workspace_id = $1::uuid',
   // $1, $2: the (template_id, template_version) pairs the documents use.
   custom_templates: '(t.id, t.version) in (select * from unnest($1::text[], $2::int[]))',
@@ -61,8 +63,10 @@ const WORKSPACE_TABLES = [
   'document_versions',
   'consensus',
   'goals',
+  'goal_owners',
   'action_steps',
   'metrics',
+  'metric_values',
   'audit_log',
 ] as const satisfies readonly ArchiveTable[];
 

@@ -29,7 +29,7 @@ describe('migrate on PostgreSQL', () => {
       'select count(distinct hash) as n from drizzle.__drizzle_migrations',
     );
     expect(rows[0]!.n).toBe(distinct[0]!.n);
-    expect(Number(tables[0]!.n)).toBe(25);
+    expect(Number(tables[0]!.n)).toBe(27);
   });
 
   it('says clearly when the server cannot be reached', async () => {

@@ -45,8 +45,9 @@ async function main(): Promise<number> {
     console.log(
       `Projected ${result.documents} document(s) in ${describeDbConfig(handle.config)}` +
         `${workspaceId ? ` (workspace ${workspaceId})` : ''}: ${result.consensusRows} consensus ` +
-        `and ${result.ratingsRows} ratings rows, ${result.goalRows} goals, ` +
-        `${result.actionStepRows} action steps and ${result.metricRows} metrics rows, ` +
+        `and ${result.ratingsRows} ratings rows, ${result.goalRows} goals ` +
+        `(${result.goalOwnerRows} owners), ${result.actionStepRows} action steps and ` +
+        `${result.metricRows} metrics rows (${result.metricValueRows} measurements), ` +
         `${result.changed} changed, in ` +
         `${Math.round(result.ms)} ms.`,
     );

@@ -156,12 +156,57 @@ describe('planRows', () => {
         current: 30,
       },
     ]);
+    // Every owner, users and names, in the goal's order.
+    expect(rows.goalOwners).toEqual([
+      { goalId: 'goal-a', position: 0, userId: null, name: 'Director of Curriculum' },
+      { goalId: 'goal-a', position: 1, userId: FAC, name: null },
+      { goalId: 'goal-a', position: 2, userId: ANA, name: null },
+      { goalId: 'goal-a', position: 3, userId: null, name: 'CFO' },
+    ]);
+    expect(rows.metricValues).toEqual([
+      { metricId: 'm1', subgroup: 'all', measuredOn: '2026-12-31', value: 20.2 },
+      {
+        metricId: 'm1',
+        subgroup: 'ethnicity:hispanic-latino',
+        measuredOn: '2027-01-31',
+        value: 30,
+      },
+    ]);
+  });
+
+  it('a measurement series per subgroup: one value a day (the later recording), in date order', () => {
+    const doc = plan();
+    addMetric(doc, template, { id: 'm1', name: 'Absence', baseline: { all: 18 }, createdAt: AT });
+    recordActual(doc, template, 'm1', { date: '2027-01-31', value: 16.1 });
+    recordActual(doc, template, 'm1', { date: '2026-10-31', value: 17.5 });
+    recordActual(doc, template, 'm1', { date: '2027-01-31', value: 16.4 });
+    recordActual(doc, template, 'm1', {
+      date: '2026-10-31',
+      value: 22,
+      subgroup: 'english-language-learners',
+    });
+    expect(planRows(doc, template).metricValues).toEqual([
+      { metricId: 'm1', subgroup: 'all', measuredOn: '2026-10-31', value: 17.5 },
+      { metricId: 'm1', subgroup: 'all', measuredOn: '2027-01-31', value: 16.4 },
+      {
+        metricId: 'm1',
+        subgroup: 'english-language-learners',
+        measuredOn: '2026-10-31',
+        value: 22,
+      },
+    ]);
   });
 
   it('an empty plan has no rows; a metric with no values has none either', () => {
     const doc = plan();
     addMetric(doc, template, { id: 'm1', name: 'Attendance', createdAt: AT });
-    expect(planRows(doc, template)).toEqual({ goals: [], actionSteps: [], metrics: [] });
+    expect(planRows(doc, template)).toEqual({
+      goals: [],
+      goalOwners: [],
+      actionSteps: [],
+      metrics: [],
+      metricValues: [],
+    });
   });
 
   it('sanitises what the tables would refuse instead of failing the plan', () => {
@@ -206,6 +251,10 @@ describe('planRows', () => {
     expect(rows.actionSteps.map((s) => [s.stepId, s.goalId, s.title, s.ownerName])).toEqual([
       ['twice', 'goal-a', 'First', null],
       ['blank', 'goal-b', 'Untitled step', 'Lone  surrogate'],
+    ]);
+    // A blank owner is no owner; a NUL is dropped from a name.
+    expect(rows.goalOwners).toEqual([
+      { goalId: 'goal-a', position: 0, userId: null, name: 'Head of school' },
     ]);
   });
 });

@@ -8,11 +8,17 @@
  *   the plan). Owners are a set of strings, each a user id or a name typed in ("Director of
  *   Curriculum"): owner_id is the first owner that is a user id (a UUID; the writer drops it when
  *   no such user exists), owner_name the owners that are not user ids, joined with ", ", or null.
- *   Further user ids among the owners are not in the row. phase_year is the year of the goal's
- *   phase in the template (1-based, ascending; Year 1 ... Year 5 in KnowledgeWorks).
+ *   Further user ids among the owners are not in the row (goal_owners has them). phase_year is
+ *   the year of the goal's phase in the template (1-based, ascending; Year 1 ... Year 5 in
+ *   KnowledgeWorks).
+ * - goal_owners: every owner of every goal, in the goal's order (position 0, 1, ...): a user id
+ *   (userId) or a name (name); the same owner twice counts once.
+
  * - action_steps: one row per step; the owner is a user id (owner_id) or a name (owner_name).
  * - metrics: one row per metric and subgroup that has a baseline, a target or a measurement
  *   ("all" for the whole population); current is the latest measurement.
+ * - metric_values: one row per metric, subgroup and day measured; a day measured twice keeps
+ *   the later recording (as current does).
  *
  * What a client could write but the tables refuse (their CHECK constraints) is sanitised here
  * rather than failing the plan's whole statement: a blank title reads "Untitled goal" / "Untitled
@@ -65,10 +71,30 @@ export interface MetricRow {
   current: number | null;
 }
 
+export interface GoalOwnerRow {
+  goalId: string;
+  /** 0-based place among the goal's owners. */
+  position: number;
+  /** A user id (lower case), or null for a name. */
+  userId: string | null;
+  /** A name typed in, or null for a user. */
+  name: string | null;
+}
+
+export interface MetricValueRow {
+  metricId: string;
+  subgroup: string;
+  /** YYYY-MM-DD. */
+  measuredOn: string;
+  value: number;
+}
+
 export interface PlanRows {
   goals: GoalRow[];
+  goalOwners: GoalOwnerRow[];
   actionSteps: ActionStepRow[];
   metrics: MetricRow[];
+  metricValues: MetricValueRow[];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -85,6 +111,7 @@ export function planRows(doc: Y.Doc, template: PlanTemplate): PlanRows {
 export function planSnapshotRows(plan: PlanSnapshot, template: PlanTemplate): PlanRows {
   const years = new Map(template.phases.map((p) => [p.id, p.year]));
   const goals: GoalRow[] = [];
+  const goalOwners: GoalOwnerRow[] = [];
   const actionSteps: ActionStepRow[] = [];
   const stepIds = new Set<string>();
   for (const g of plan.goals) {
@@ -107,6 +134,19 @@ export function planSnapshotRows(plan: PlanSnapshot, template: PlanTemplate): Pl
       confidence: g.confidence,
       indicatorIds: g.indicators.filter((i) => SLUG.test(i)),
     });
+    const seen = new Set<string>();
+    for (const o of owners) {
+      const user = UUID.test(o);
+      const key = user ? o.toLowerCase() : o;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      goalOwners.push({
+        goalId: g.id,
+        position: seen.size - 1,
+        userId: user ? key : null,
+        name: user ? null : o,
+      });
+    }
     for (const s of g.steps) {
       if (stepIds.has(s.id)) continue;
       stepIds.add(s.id);
@@ -124,6 +164,7 @@ export function planSnapshotRows(plan: PlanSnapshot, template: PlanTemplate): Pl
     }
   }
   const metrics: MetricRow[] = [];
+  const metricValues: MetricValueRow[] = [];
   for (const m of plan.metrics) {
     const subgroups = new Set([
       ...Object.keys(m.baseline),
@@ -144,8 +185,25 @@ export function planSnapshotRows(plan: PlanSnapshot, template: PlanTemplate): Pl
         current: m.current[subgroup] ?? null,
       });
     }
+    // Actuals come in date order, equal dates in the order recorded: the last of a day wins.
+    const byDay = new Map<string, MetricValueRow>();
+    for (const a of m.actuals) {
+      const day = date(a.date);
+      if (!SLUG.test(a.subgroup) || day === null || !Number.isFinite(a.value)) continue;
+      byDay.set(`${a.subgroup} ${day}`, {
+        metricId: m.id,
+        subgroup: a.subgroup,
+        measuredOn: day,
+        value: a.value,
+      });
+    }
+    metricValues.push(
+      ...[...byDay.values()].sort(
+        (x, y) => x.subgroup.localeCompare(y.subgroup) || x.measuredOn.localeCompare(y.measuredOn),
+      ),
+    );
   }
-  return { goals, actionSteps, metrics };
+  return { goals, goalOwners, actionSteps, metrics, metricValues };
 }
 
 const LONE_SURROGATE_OR_NUL =

@@ -542,6 +542,17 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
               updated_at
             from metrics where document_id = $1::uuid order by metric_id, subgroup`,
         ),
+        owners: await q(
+          'test_projection_goal_owners',
+          `select goal_id, position, user_id::text as user_id, name, updated_at
+            from goal_owners where document_id = $1::uuid order by goal_id, position`,
+        ),
+        values: await q(
+          'test_projection_metric_values',
+          `select metric_id, subgroup, measured_on::text as measured_on, value, updated_at
+            from metric_values where document_id = $1::uuid
+            order by metric_id, subgroup, measured_on`,
+        ),
         state: await q(
           'test_projection_plan_state',
           `select projected_seq::int as projected_seq, updated_at from plan_states
@@ -554,6 +565,8 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
       goals: r.goals.map(({ updated_at: _, ...rest }) => rest),
       steps: r.steps.map(({ updated_at: _, ...rest }) => rest),
       metrics: r.metrics.map(({ updated_at: _, ...rest }) => rest),
+      owners: r.owners.map(({ updated_at: _, ...rest }) => rest),
+      values: r.values.map(({ updated_at: _, ...rest }) => rest),
     });
 
     const [area1, area2] = [planTemplate.areas[0]!.id, planTemplate.areas[1]!.id];
@@ -603,6 +616,11 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
         createdAt: AT,
       });
       recordActual(doc, planTemplate, 'metric-1', { date: '2026-12-31', value: 20.2 });
+      recordActual(doc, planTemplate, 'metric-1', {
+        date: '2026-12-31',
+        value: 25.5,
+        subgroup: 'economic-disadvantage',
+      });
       return { workspaceId: workspace.id, owner: owner.id, ana, documentId, doc };
     }
 
@@ -616,6 +634,10 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
         stepsDeleted: 0,
         metricsWritten: 2,
         metricsDeleted: 0,
+        ownersWritten: 2,
+        ownersDeleted: 0,
+        valuesWritten: 2,
+        valuesDeleted: 0,
       });
       const first = await planTables(t.documentId);
       expect(planTimeless(first)).toEqual({
@@ -689,7 +711,21 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
             unit: '%',
             baseline: 26.9,
             target: null,
-            current: null,
+            current: 25.5,
+          },
+        ],
+        // Every owner; goal-b's unknown user id is left out.
+        owners: [
+          { goal_id: 'goal-a', position: 0, user_id: t.owner, name: null },
+          { goal_id: 'goal-a', position: 1, user_id: null, name: 'Director of Curriculum' },
+        ],
+        values: [
+          { metric_id: 'metric-1', subgroup: 'all', measured_on: '2026-12-31', value: 20.2 },
+          {
+            metric_id: 'metric-1',
+            subgroup: 'economic-disadvantage',
+            measured_on: '2026-12-31',
+            value: 25.5,
           },
         ],
       });
@@ -703,15 +739,24 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
         stepsDeleted: 0,
         metricsWritten: 0,
         metricsDeleted: 0,
+        ownersWritten: 0,
+        ownersDeleted: 0,
+        valuesWritten: 0,
+        valuesDeleted: 0,
       };
       expect(await writePlanProjection(handle.sql, target, planRows(t.doc, planTemplate))).toEqual(
         none,
       );
       expect(await planTables(t.documentId)).toEqual(first);
 
-      // A goal's status changes; goal-b goes (its step with it, its metric stays, unlinked); a
-      // new goal and its step come in the same statement.
-      updateGoal(t.doc, planTemplate, 'goal-a', { status: 'at-risk' });
+      // A goal's status and owners change (ana added first); goal-b goes (its step with it, its
+      // metric stays, unlinked); a new goal and its step come in the same statement; a new
+      // measurement.
+      updateGoal(t.doc, planTemplate, 'goal-a', {
+        status: 'at-risk',
+        owners: [t.ana, t.owner, 'Director of Curriculum'],
+      });
+      recordActual(t.doc, planTemplate, 'metric-1', { date: '2027-03-31', value: 19 });
       removeGoal(t.doc, 'goal-b');
       addGoal(t.doc, planTemplate, { id: 'goal-c', area: area2, title: 'Funding', createdAt: AT });
       addActionStep(t.doc, 'goal-c', { id: 'step-3', title: 'Budget line', createdAt: AT });
@@ -728,6 +773,8 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
         stepsWritten: 1,
         stepsDeleted: 1,
         metricsWritten: 2,
+        ownersWritten: 3,
+        valuesWritten: 1,
       });
       const after = await planTables(t.documentId);
       expect(after.goals.map((g) => [g.goal_id, g.status])).toEqual([
@@ -742,7 +789,29 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
         ['all', null],
         ['economic-disadvantage', null],
       ]);
+      expect(after.owners.map((o) => [o.position, o.user_id ?? o.name])).toEqual([
+        [0, t.ana],
+        [1, t.owner],
+        [2, 'Director of Curriculum'],
+      ]);
+      expect(after.values.map((v) => [v.subgroup, v.measured_on, v.value])).toEqual([
+        ['all', '2026-12-31', 20.2],
+        ['all', '2027-03-31', 19],
+        ['economic-disadvantage', '2026-12-31', 25.5],
+      ]);
       expect(after.state).toMatchObject([{ projected_seq: 5 }]);
+
+      // A user who is deleted no longer owns anything.
+      await handle.sql.query(
+        { name: 'test_projection_delete_ana', text: 'delete from users where id = $1::uuid' },
+        [t.ana],
+      );
+      expect(
+        (await planTables(t.documentId)).owners.map((o) => [o.position, o.user_id ?? o.name]),
+      ).toEqual([
+        [1, t.owner],
+        [2, 'Director of Curriculum'],
+      ]);
       // An unchanged goal's row is untouched.
       expect(after.steps[0]).toEqual(first.steps[0]);
 
@@ -754,11 +823,15 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
         goalsDeleted: 2,
         stepsDeleted: 2,
         metricsDeleted: 2,
+        ownersDeleted: 2,
+        valuesDeleted: 3,
       });
       expect(planTimeless(await planTables(t.documentId))).toEqual({
         goals: [],
         steps: [],
         metrics: [],
+        owners: [],
+        values: [],
       });
     });
 
@@ -780,6 +853,8 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
         goals: [],
         steps: [],
         metrics: [],
+        owners: [],
+        values: [],
         state: [],
       });
     });
@@ -802,7 +877,13 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
       );
 
       const result = await rebuildProjections(handle.sql, store, { workspaceId: t.workspaceId });
-      expect(result).toMatchObject({ goalRows: 2, actionStepRows: 2, metricRows: 2 });
+      expect(result).toMatchObject({
+        goalRows: 2,
+        goalOwnerRows: 3, // mapped; goal-b's unknown user is left out by the write
+        actionStepRows: 2,
+        metricRows: 2,
+        metricValueRows: 2,
+      });
       const built = await planTables(t.documentId);
       expect(planTimeless(built)).toEqual(
         planTimeless(
@@ -845,6 +926,13 @@ export function projectionContract(name: string, target: DatabaseTarget): void {
         {
           name: 'test_projection_clear_m',
           text: 'delete from metrics where document_id = $1::uuid',
+        },
+        [t.documentId],
+      );
+      await handle.sql.query(
+        {
+          name: 'test_projection_clear_o',
+          text: 'delete from goal_owners where document_id = $1::uuid',
         },
         [t.documentId],
       );

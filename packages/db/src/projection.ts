@@ -5,7 +5,8 @@
  *
  * A projection of a document is idempotent: one statement upserts the document's current rows
  * (an instrument's `consensus`, `ratings` and `instrument_states`, mapped by projection-rows.ts;
- * a plan's `goals`, `action_steps` and `metrics`, mapped by projection-plan-rows.ts), deletes
+ * a plan's `goals`, `goal_owners`, `action_steps`, `metrics` and `metric_values`, mapped by
+ * projection-plan-rows.ts), deletes
  * the rows it no longer has, and leaves a row that did not change untouched (its updated_at
  * stays), so projecting twice, or a rebuild after the live projection, changes nothing. Each
  * projection records the document's head_seq it covers (instrument_states.projected_seq,
@@ -42,8 +43,10 @@ export {
   planSnapshotRows,
   type PlanRows,
   type GoalRow,
+  type GoalOwnerRow,
   type ActionStepRow,
   type MetricRow,
+  type MetricValueRow,
 } from './projection-plan-rows.js';
 
 /** The document kinds projected: the instruments, and plans. */
@@ -284,10 +287,10 @@ export async function writeProjection(
 }
 
 /**
- * A plan's rows, as PROJECT does an instrument's: goals, action steps and metrics upserted and
- * deleted in one statement (foreign keys are checked at its end, so a new goal and its steps go
- * in together), only while the document exists in that workspace; an owner naming a user who
- * no longer exists is left out. plan_states records the head_seq covered, and its updated_at
+ * A plan's rows, as PROJECT does an instrument's: goals and their owners, action steps, metrics
+ * and their measurements upserted and deleted in one statement (foreign keys are checked at its
+ * end, so a new goal and its steps and owners go in together), only while the document exists
+ * in that workspace; an owner naming a user who no longer exists is left out. plan_states records the head_seq covered, and its updated_at
  * moves only when a row changed.
  */
 const PROJECT_PLAN: Statement = {
@@ -308,6 +311,15 @@ const PROJECT_PLAN: Statement = {
     select * from jsonb_to_recordset($5::jsonb) as t(
       metric_id text, subgroup text, goal_id text, name text, source text, unit text,
       baseline float8, target float8, current float8)
+  ),
+  o_in as (
+    select t.* from jsonb_to_recordset($7::jsonb)
+      as t(goal_id text, position int, user_id uuid, name text)
+    where t.user_id is null or exists (select 1 from users u where u.id = t.user_id)
+  ),
+  v_in as (
+    select * from jsonb_to_recordset($8::jsonb)
+      as t(metric_id text, subgroup text, measured_on date, value float8)
   ),
   g_up as (
     insert into goals as g (workspace_id, document_id, goal_id, area_id, title, owner_id,
@@ -377,19 +389,60 @@ const PROJECT_PLAN: Statement = {
         select 1 from m_in i where i.metric_id = m.metric_id and i.subgroup = m.subgroup)
     returning 1
   ),
+  o_up as (
+    insert into goal_owners as o (workspace_id, document_id, goal_id, position, user_id, name)
+    select $2::uuid, $1::uuid, i.goal_id, i.position, i.user_id, i.name
+    from o_in i
+    where exists (select 1 from doc)
+    on conflict (document_id, goal_id, position) do update set
+      workspace_id = excluded.workspace_id, user_id = excluded.user_id, name = excluded.name,
+      updated_at = now()
+    where (o.workspace_id, o.user_id, o.name)
+      is distinct from (excluded.workspace_id, excluded.user_id, excluded.name)
+    returning 1
+  ),
+  o_del as (
+    delete from goal_owners o where o.document_id = $1::uuid
+      and not exists (
+        select 1 from o_in i where i.goal_id = o.goal_id and i.position = o.position)
+    returning 1
+  ),
+  v_up as (
+    insert into metric_values as v (workspace_id, document_id, metric_id, subgroup, measured_on,
+      value)
+    select $2::uuid, $1::uuid, i.metric_id, i.subgroup, i.measured_on, i.value
+    from v_in i
+    where exists (select 1 from doc)
+    on conflict (document_id, metric_id, subgroup, measured_on) do update set
+      workspace_id = excluded.workspace_id, value = excluded.value, updated_at = now()
+    where (v.workspace_id, v.value) is distinct from (excluded.workspace_id, excluded.value)
+    returning 1
+  ),
+  v_del as (
+    delete from metric_values v where v.document_id = $1::uuid
+      and not exists (
+        select 1 from v_in i where i.metric_id = v.metric_id and i.subgroup = v.subgroup
+          and i.measured_on = v.measured_on)
+    returning 1
+  ),
   counts as (
     select (select count(*) from g_up)::int as goals_written,
       (select count(*) from g_del)::int as goals_deleted,
       (select count(*) from a_up)::int as steps_written,
       (select count(*) from a_del)::int as steps_deleted,
       (select count(*) from m_up)::int as metrics_written,
-      (select count(*) from m_del)::int as metrics_deleted
+      (select count(*) from m_del)::int as metrics_deleted,
+      (select count(*) from o_up)::int as owners_written,
+      (select count(*) from o_del)::int as owners_deleted,
+      (select count(*) from v_up)::int as values_written,
+      (select count(*) from v_del)::int as values_deleted
   ),
   s_up as (
     insert into plan_states as s (document_id, workspace_id, projected_seq, updated_at)
     select $1::uuid, $2::uuid, $6::bigint,
       case when o.document_id is null or c.goals_written + c.goals_deleted + c.steps_written
-          + c.steps_deleted + c.metrics_written + c.metrics_deleted > 0
+          + c.steps_deleted + c.metrics_written + c.metrics_deleted + c.owners_written
+          + c.owners_deleted + c.values_written + c.values_deleted > 0
         then now() else o.updated_at end
     from counts c left join plan_states o on o.document_id = $1::uuid
     where exists (select 1 from doc)
@@ -411,10 +464,15 @@ export interface PlanProjectionWrite {
   stepsDeleted: number;
   metricsWritten: number;
   metricsDeleted: number;
+  ownersWritten: number;
+  ownersDeleted: number;
+  valuesWritten: number;
+  valuesDeleted: number;
 }
 
 /**
- * Makes `goals`, `action_steps` and `metrics` hold exactly `rows` for the plan (one statement),
+ * Makes `goals`, `goal_owners`, `action_steps`, `metrics` and `metric_values` hold exactly `rows`
+ * for the plan (one statement),
  * and records `headSeq` as projected (read it before the document state, as writeProjection).
  */
 export async function writePlanProjection(
@@ -455,6 +513,18 @@ export async function writePlanProjection(
     target: m.target,
     current: m.current,
   }));
+  const owners = rows.goalOwners.map((o) => ({
+    goal_id: o.goalId,
+    position: o.position,
+    user_id: o.userId,
+    name: o.name,
+  }));
+  const values = rows.metricValues.map((v) => ({
+    metric_id: v.metricId,
+    subgroup: v.subgroup,
+    measured_on: v.measuredOn,
+    value: v.value,
+  }));
   const [row] = await sql.query<{
     goals_written: number;
     goals_deleted: number;
@@ -462,6 +532,10 @@ export async function writePlanProjection(
     steps_deleted: number;
     metrics_written: number;
     metrics_deleted: number;
+    owners_written: number;
+    owners_deleted: number;
+    values_written: number;
+    values_deleted: number;
   }>(PROJECT_PLAN, [
     target.documentId,
     target.workspaceId,
@@ -469,6 +543,8 @@ export async function writePlanProjection(
     JSON.stringify(steps),
     JSON.stringify(metrics),
     target.headSeq,
+    JSON.stringify(owners),
+    JSON.stringify(values),
   ]);
   return {
     goalsWritten: Number(row?.goals_written ?? 0),
@@ -477,6 +553,10 @@ export async function writePlanProjection(
     stepsDeleted: Number(row?.steps_deleted ?? 0),
     metricsWritten: Number(row?.metrics_written ?? 0),
     metricsDeleted: Number(row?.metrics_deleted ?? 0),
+    ownersWritten: Number(row?.owners_written ?? 0),
+    ownersDeleted: Number(row?.owners_deleted ?? 0),
+    valuesWritten: Number(row?.values_written ?? 0),
+    valuesDeleted: Number(row?.values_deleted ?? 0),
   };
 }
 
@@ -576,6 +656,12 @@ const DELETE_STRAYS: Statement = {
   a as (delete from action_steps t using documents d
     where d.id = t.document_id and d.kind <> 'plan'
       and ($1::uuid is null or t.workspace_id = $1::uuid) returning 1),
+  o as (delete from goal_owners t using documents d
+    where d.id = t.document_id and d.kind <> 'plan'
+      and ($1::uuid is null or t.workspace_id = $1::uuid) returning 1),
+  v as (delete from metric_values t using documents d
+    where d.id = t.document_id and d.kind <> 'plan'
+      and ($1::uuid is null or t.workspace_id = $1::uuid) returning 1),
   m as (delete from metrics t using documents d
     where d.id = t.document_id and d.kind <> 'plan'
       and ($1::uuid is null or t.workspace_id = $1::uuid) returning 1),
@@ -584,7 +670,8 @@ const DELETE_STRAYS: Statement = {
       and ($1::uuid is null or t.workspace_id = $1::uuid) returning 1)
 select (select count(*) from c)::int + (select count(*) from r)::int
   + (select count(*) from a)::int + (select count(*) from m)::int
-  + (select count(*) from g)::int as deleted`,
+  + (select count(*) from g)::int + (select count(*) from o)::int
+  + (select count(*) from v)::int as deleted`,
 };
 
 /** The rows of an instrument as the store holds it; null when its template is not known here
@@ -658,8 +745,10 @@ export interface RebuildResult {
   consensusRows: number;
   ratingsRows: number;
   goalRows: number;
+  goalOwnerRows: number;
   actionStepRows: number;
   metricRows: number;
+  metricValueRows: number;
   /** Rows inserted, changed or deleted (0 when the tables were already in step). */
   changed: number;
   ms: number;
@@ -684,8 +773,10 @@ export async function rebuildProjections(
     consensusRows: 0,
     ratingsRows: 0,
     goalRows: 0,
+    goalOwnerRows: 0,
     actionStepRows: 0,
     metricRows: 0,
+    metricValueRows: 0,
     changed: 0,
     ms: 0,
   };
@@ -705,6 +796,8 @@ export async function rebuildProjections(
       result.goalRows += done.rows.goals.length;
       result.actionStepRows += done.rows.actionSteps.length;
       result.metricRows += done.rows.metrics.length;
+      result.goalOwnerRows += done.rows.goalOwners.length;
+      result.metricValueRows += done.rows.metricValues.length;
       const w = done.write;
       result.changed +=
         w.goalsWritten +
@@ -712,7 +805,11 @@ export async function rebuildProjections(
         w.stepsWritten +
         w.stepsDeleted +
         w.metricsWritten +
-        w.metricsDeleted;
+        w.metricsDeleted +
+        w.ownersWritten +
+        w.ownersDeleted +
+        w.valuesWritten +
+        w.valuesDeleted;
     } else {
       result.consensusRows += done.rows.consensus.length;
       result.ratingsRows += done.rows.ratings.length;

@@ -34,9 +34,11 @@ import {
   documents,
   externalAccounts,
   goals,
+  goalOwners,
   invitations,
   memberships,
   metrics,
+  metricValues,
   passwordCredentials,
   ratings,
   schools,
@@ -129,8 +131,10 @@ export function workspaceArchiveContract(name: string, target: DatabaseTarget): 
           document_versions: 3,
           consensus: 2,
           goals: 2,
+          goal_owners: 3,
           action_steps: 2,
           metrics: 2,
+          metric_values: 2,
           audit_log: 3,
         });
         expect(read.tables.users.map((u) => u.id).sort()).toEqual([...built.userIds].sort());
@@ -607,6 +611,17 @@ async function buildWorkspace(handle: DbHandle, store: DocumentStore): Promise<S
       ownerName: 'Director of Assessment',
     },
   ]);
+  await handle.db.insert(goalOwners).values([
+    { workspaceId, documentId: plan!.id, goalId: 'g1', position: 0, userId: owner!.id },
+    { workspaceId, documentId: plan!.id, goalId: 'g1', position: 1, userId: rater!.id },
+    {
+      workspaceId,
+      documentId: plan!.id,
+      goalId: 'g2',
+      position: 0,
+      name: 'Director of Assessment',
+    },
+  ]);
   await handle.db.insert(actionSteps).values([
     { workspaceId, documentId: plan!.id, stepId: 's1', goalId: 'g1', title: 'Map', status: 'done' },
     {
@@ -638,6 +653,24 @@ async function buildWorkspace(handle: DbHandle, store: DocumentStore): Promise<S
       name: 'Proficiency',
       baseline: Number.NEGATIVE_INFINITY,
       target: 1e-300,
+    },
+  ]);
+  await handle.db.insert(metricValues).values([
+    {
+      workspaceId,
+      documentId: plan!.id,
+      metricId: 'm1',
+      subgroup: 'all',
+      measuredOn: '2026-12-31',
+      value: 0.35,
+    },
+    {
+      workspaceId,
+      documentId: plan!.id,
+      metricId: 'm1',
+      subgroup: 'ethnicity:hispanic-latino',
+      measuredOn: '2026-12-31',
+      value: 0.1 + 0.2,
     },
   ]);
   await handle.db.insert(auditLog).values([
@@ -699,6 +732,10 @@ function scope(table: ArchiveTable, s: Source): { where: string; order: string }
       return { where: ws, order: 'document_id, indicator_id' };
     case 'goals':
       return { where: ws, order: 'document_id, goal_id' };
+    case 'goal_owners':
+      return { where: ws, order: 'document_id, goal_id, position' };
+    case 'metric_values':
+      return { where: ws, order: 'document_id, metric_id, subgroup, measured_on' };
     case 'action_steps':
       return { where: ws, order: 'document_id, step_id' };
     case 'metrics':

@@ -1,7 +1,7 @@
 /**
  * Query tables for dashboards: revealed ratings (every round's), consensus, each instrument's
- * state (its latest round, decisions, readiness and section scores) and the plan (goals, action
- * steps, metrics) as plain rows, kept in step with the Yjs documents by the sync server's
+ * state (its latest round, decisions, readiness and section scores) and the plan (goals and
+ * every owner of each, action steps, metrics and their measurements over time) as plain rows, kept in step with the Yjs documents by the sync server's
  * projector (apps/sync-server/src/projection; rebuilt by `concord-project`), so a dashboard is
  * one SQL query instead of decoding documents. The documents stay the source of truth:
  * these rows can always be rebuilt from them.
@@ -237,6 +237,46 @@ export const goals = pgTable(
   ],
 );
 
+/**
+ * Every owner of every goal, in the order the goal lists them: a Concord user (user_id) or a
+ * name typed in for someone outside Concord (name), never both. `goals.owner_id` keeps only the
+ * first user; "goals by owner" and My actions read this table, so a goal counts for each of its
+ * owners. An owner naming a user who no longer exists is left out (and goes with the user).
+ */
+export const goalOwners = pgTable(
+  'goal_owners',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    documentId: uuid('document_id').notNull(),
+    goalId: text('goal_id').notNull(),
+    /** 0-based place among the goal's owners as the plan lists them. */
+    position: integer('position').notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name'),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'goal_owners_pkey', columns: [t.documentId, t.goalId, t.position] }),
+    foreignKey({
+      name: 'goal_owners_goal_fk',
+      columns: [t.documentId, t.goalId],
+      foreignColumns: [goals.documentId, goals.goalId],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'goal_owners_document_fk',
+      columns: [t.documentId, t.workspaceId],
+      foreignColumns: [documents.id, documents.workspaceId],
+    }).onDelete('cascade'),
+    check('goal_owners_user_or_name', sql`(${t.userId} is null) <> (${t.name} is null)`),
+    check('goal_owners_name_not_blank', sql`length(btrim(${t.name})) > 0`),
+    check('goal_owners_position', sql`${t.position} >= 0`),
+    index('goal_owners_workspace_idx').on(t.workspaceId),
+    index('goal_owners_user_idx').on(t.userId),
+  ],
+);
+
 export const actionSteps = pgTable(
   'action_steps',
   {
@@ -306,5 +346,43 @@ export const metrics = pgTable(
     check('metrics_subgroup_slug', sql`${t.subgroup} ~ ${sql.raw(SLUG)}`),
     check('metrics_name_not_blank', sql`length(btrim(${t.name})) > 0`),
     index('metrics_workspace_idx').on(t.workspaceId),
+  ],
+);
+
+/**
+ * The measurements of each plan metric over time, per subgroup (the plan document's `actuals`):
+ * one row per metric, subgroup and day; when a day was measured twice, the later recording
+ * wins, as it does for `metrics.current`. Baseline and target stay in `metrics`, whose row of
+ * the same subgroup every measurement hangs off (a composite foreign key).
+ */
+export const metricValues = pgTable(
+  'metric_values',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    documentId: uuid('document_id').notNull(),
+    metricId: text('metric_id').notNull(),
+    subgroup: text('subgroup').notNull(),
+    measuredOn: date('measured_on', { mode: 'string' }).notNull(),
+    value: doublePrecision('value').notNull(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'metric_values_pkey',
+      columns: [t.documentId, t.metricId, t.subgroup, t.measuredOn],
+    }),
+    foreignKey({
+      name: 'metric_values_metric_fk',
+      columns: [t.documentId, t.metricId, t.subgroup],
+      foreignColumns: [metrics.documentId, metrics.metricId, metrics.subgroup],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'metric_values_document_fk',
+      columns: [t.documentId, t.workspaceId],
+      foreignColumns: [documents.id, documents.workspaceId],
+    }).onDelete('cascade'),
+    index('metric_values_workspace_idx').on(t.workspaceId),
   ],
 );

@@ -336,7 +336,19 @@ export const PLAN = {
       'english-language-learners': 19.5,
       'students-with-disabilities': 23,
     },
-    actual: { date: '2026-12-31', value: 20.2 },
+    /** Measured so far this year, all students and each subgroup (the leadership view's trend:
+     * English language learners barely move, so the summary names them as furthest behind). */
+    actuals: [
+      { date: '2026-09-30', value: 21.3 },
+      { date: '2026-10-31', value: 20.8 },
+      { date: '2026-12-31', value: 20.2 },
+      { date: '2026-10-31', value: 26.4, subgroup: 'economic-disadvantage' },
+      { date: '2026-12-31', value: 25.6, subgroup: 'economic-disadvantage' },
+      { date: '2026-10-31', value: 24.9, subgroup: 'english-language-learners' },
+      { date: '2026-12-31', value: 24.5, subgroup: 'english-language-learners' },
+      { date: '2026-10-31', value: 28.6, subgroup: 'students-with-disabilities' },
+      { date: '2026-12-31', value: 27.4, subgroup: 'students-with-disabilities' },
+    ],
   },
   comment: {
     goalId: 'goal-devices',

@@ -282,7 +282,7 @@ export function seedContract(name: string, target: DatabaseTarget) {
       expect(plan.goals.flatMap((g) => g.steps)).toHaveLength(3);
       expect(plan.metrics[0]).toMatchObject({
         name: 'Chronic absenteeism',
-        current: { all: 20.2 },
+        current: { all: 20.2, 'english-language-learners': 24.5 },
       });
       const goals = await handle.sql.query<{
         goal_id: string;
@@ -299,9 +299,20 @@ export function seedContract(name: string, target: DatabaseTarget) {
         { goal_id: 'goal-funding', owner: 'Morgan Ellis', phase_year: 1, due_date: '2027-03-31' },
         { goal_id: 'goal-coaching', owner: 'Priya Raman', phase_year: 1, due_date: '2027-06-30' },
       ]);
+      // Every owner of every goal, users and names (goals keep only the first user).
+      const owners = await handle.sql.query<{ goal_id: string; owner: string }>(
+        q(`select o.goal_id, coalesce(u.display_name, o.name) as owner
+           from goal_owners o left join users u on u.id = o.user_id
+           where o.workspace_id = '${DEMO_WORKSPACE.id}' order by o.goal_id, o.position`),
+      );
+      expect(owners.filter((o) => o.goal_id === 'goal-funding').map((o) => o.owner)).toEqual([
+        'Morgan Ellis',
+        'Chief Financial Officer',
+      ]);
       expect(await counts()).toMatchObject({
         action_steps: 3,
         metrics: 4,
+        metric_values: 9,
         document_versions: 1,
         consensus: 8 + 34,
         ratings: 8 * 4,
@@ -324,6 +335,7 @@ export function seedContract(name: string, target: DatabaseTarget) {
         goalRows: 3,
         actionStepRows: 3,
         metricRows: 4,
+        metricValueRows: 9,
       });
     });
 

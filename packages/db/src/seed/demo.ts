@@ -539,7 +539,9 @@ function buildDocuments(): BuiltDocument[] {
       createdAt: AT.plan,
     }),
   );
-  plan.as(m.by, (d) => recordActual(d, planTemplate, m.id, m.actual));
+  for (const actual of m.actuals) {
+    plan.as(m.by, (d) => recordActual(d, planTemplate, m.id, actual));
+  }
 
   const comments = recorder(DOCUMENT_IDS.planComments);
   const c = PLAN.comment;

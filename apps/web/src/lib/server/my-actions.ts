@@ -1,8 +1,8 @@
 /**
  * "My actions" (issue 25): everything assigned to me across the workspaces I am a member of, from
  * the query tables the sync server keeps in step with the plans: the action steps I own and the
- * goals I own (as their first owner; see projection-plan-rows.ts), not done, soonest due first
- * (no due date last). Membership is checked in the query: a workspace I have left shows nothing.
+ * goals I am one of the owners of (goal_owners: a goal with three owners is on each one's
+ * list), not done, soonest due first (no due date last). Membership is checked in the query: a workspace I have left shows nothing.
  */
 import { statement, type SqlSession } from './sql-statement.js';
 
@@ -35,10 +35,11 @@ const MINE = statement(
    union all
    select 'goal', g.goal_id, g.title, null, g.goal_id, g.due_date::text, g.status,
           g.workspace_id::text, w.name, g.document_id::text
-   from goals g
+   from goal_owners o
+   join goals g on g.document_id = o.document_id and g.goal_id = o.goal_id
    join workspaces w on w.id = g.workspace_id
    join memberships m on m.workspace_id = g.workspace_id and m.user_id = $1::uuid
-   where g.owner_id = $1::uuid and g.status <> 'complete'
+   where o.user_id = $1::uuid and g.status <> 'complete'
    order by due_date nulls last, workspace_name, title`,
 );
 

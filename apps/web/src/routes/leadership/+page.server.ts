@@ -13,5 +13,6 @@ export const load: PageServerLoad = async (event) => {
   // The server's calendar day decides "overdue" here; the plan page uses the browser's.
   const today = new Date().toISOString().slice(0, 10);
   event.setHeaders({ 'cache-control': 'private, no-cache' });
-  return { workspaces: await leadershipView(db.sql, user.id, today), today };
+  const view = await leadershipView(db.sql, user.id, today);
+  return { workspaces: view.workspaces, cycles: view.cycles, today };
 };
