@@ -83,7 +83,7 @@ describe('the demo workspace', () => {
     } finally {
       await context.close();
     }
-  }, 60_000);
+  });
 
   it('claims none of the seeded ratings nobody can see; a rater sees only their own progress', async () => {
     // The seed writes everyone's ratings and the team's decisions into the query tables too;
@@ -129,7 +129,7 @@ describe('the demo workspace', () => {
     } finally {
       await context.close();
     }
-  }, 90_000);
+  });
 
   it('shows the leadership viewer the same workspace, read-only', async () => {
     const context = await browser.newContext();
@@ -145,7 +145,7 @@ describe('the demo workspace', () => {
     } finally {
       await context.close();
     }
-  }, 60_000);
+  });
 
   it('shows the leadership view: goals by every owner, a metric trend with subgroups, at 1280 and 390 px', async () => {
     for (const width of [1280, 390]) {
@@ -170,12 +170,15 @@ describe('the demo workspace', () => {
         );
         await trend.getByText('The figures as a table').click();
         const table = trend.getByRole('table', { name: 'Chronic absenteeism by subgroup' });
-        expect(await table.locator('tbody th').allInnerTexts()).toEqual([
-          'All students',
-          'Economic disadvantage',
-          'English language learners',
-          'Students with disabilities',
-        ]);
+        // The table is made when its details open: wait for it.
+        await expect
+          .poll(() => table.locator('tbody th').allInnerTexts())
+          .toEqual([
+            'All students',
+            'Economic disadvantage',
+            'English language learners',
+            'Students with disabilities',
+          ]);
         expect(await table.locator('tbody tr').first().innerText()).toContain(
           'Dec 31, 2026: 20.2%',
         );
@@ -191,7 +194,7 @@ describe('the demo workspace', () => {
         await context.close();
       }
     }
-  }, 90_000);
+  });
 
   it('lists the members in compact rows that fit 390 px, "represents" for raters only', async () => {
     for (const width of [1280, 390]) {
@@ -254,7 +257,7 @@ describe('the demo workspace', () => {
         await context.close();
       }
     }
-  }, 90_000);
+  });
 
   it('shows leadership every workspace at a glance: readiness, barriers, the plan', async () => {
     const context = await browser.newContext();

@@ -35,10 +35,8 @@ export interface GoalInput {
   goalId: string;
   areaId: string;
   title: string;
-  /** The display name of the goal's first owner that is a member (owner_id). */
-  ownerUser: string | null;
-  /** The owners typed as names, joined (owner_name). */
-  ownerName: string | null;
+  /** Every owner in the goal's order: members by display name, and names typed in (goal_owners). */
+  owners: readonly string[];
   phaseYear: number | null;
   dueDate: string | null;
   status: string;
@@ -311,7 +309,7 @@ export function boardReport(input: BoardReportInput): BoardReport {
       year: g.phaseYear ?? Number.MAX_SAFE_INTEGER,
       id: g.goalId,
       title: g.title,
-      owners: ownersOf(g.ownerUser, g.ownerName),
+      owners: g.owners.length > 0 ? g.owners.join(', ') : NO_OWNER,
       phase: phaseOf(g.phaseYear),
       status: { id: g.status, label: statusLabel(g.status) },
       dueDate: g.dueDate,

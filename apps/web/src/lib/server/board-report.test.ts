@@ -36,10 +36,11 @@ describe('loadBoardReport', () => {
     expect(r.assessments.map((a) => [a.title, a.scaleMax])).toEqual([['District Conditions', 4]]);
     expect(r.metrics).toHaveLength(1);
     expect(r.metrics[0]!.rows.map((x) => [x.label, x.current])).toEqual([
+      // The demo measures all students and three subgroups over time: the latest of each.
       ['All students', 20.2],
-      ['Economic disadvantage', null],
-      ['English language learners', null],
-      ['Students with disabilities', null],
+      ['Economic disadvantage', 25.6],
+      ['English language learners', 24.5],
+      ['Students with disabilities', 27.4],
     ]);
 
     const elsewhere = await loadBoardReport(

@@ -39,9 +39,12 @@ const DECISIONS = statement(
 
 const GOALS = statement(
   'board_report_goals',
-  `select g.goal_id, g.area_id, g.title, u.display_name as owner_user, g.owner_name,
+  `select g.goal_id, g.area_id, g.title,
+          coalesce((select array_agg(coalesce(u.display_name, o.name) order by o.position)
+                    from goal_owners o left join users u on u.id = o.user_id
+                    where o.document_id = g.document_id and o.goal_id = g.goal_id), '{}') as owners,
           g.phase_year, g.due_date::text as due_date, g.status
-   from goals g left join users u on u.id = g.owner_id
+   from goals g
    where g.document_id = $1::uuid and g.workspace_id = $2::uuid`,
 );
 
@@ -89,8 +92,7 @@ export async function loadBoardReport(
       goal_id: string;
       area_id: string;
       title: string;
-      owner_user: string | null;
-      owner_name: string | null;
+      owners: string[];
       phase_year: number | null;
       due_date: string | null;
       status: string;
@@ -143,8 +145,7 @@ export async function loadBoardReport(
       goalId: r.goal_id,
       areaId: r.area_id,
       title: r.title,
-      ownerUser: r.owner_user,
-      ownerName: r.owner_name,
+      owners: r.owners,
       phaseYear: num(r.phase_year),
       dueDate: r.due_date,
       status: r.status,
