@@ -62,6 +62,7 @@ describe('launch readiness', () => {
       const overview = await ownerContext.newPage();
       const A = await anaContext.newPage();
       await openChecklist(O, workspaceId);
+      const checklistUrl = O.url();
       await openChecklist(A, workspaceId);
       // Before any round the workspace page says so, from the first projection (the wizard's).
       await workspaceSays(overview, workspaceId, 'round', 'No rating round yet');
@@ -154,8 +155,19 @@ describe('launch readiness', () => {
       expect(flat(await overview.getByTestId('plan-warnings').textContent())).toContain(
         'Close the gap: Funding: no owner',
       );
-      await O.goBack();
-      await O.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+      // Back on the checklist, Funding names the goal that addresses it (from the goals query
+      // table: a reload once the projection has it), with a link to it.
+      const addressed = O.locator('article.item-card[data-item-id="pre.funding"] .addressed-by');
+      await expect
+        .poll(
+          async () => {
+            await O.goto(checklistUrl);
+            await O.locator('body[data-hydrated]').waitFor({ state: 'attached' });
+            return flat(await addressed.textContent({ timeout: 1000 }).catch(() => ''));
+          },
+          { timeout: 20_000, interval: 500 },
+        )
+        .toBe('Addressed in the plan by Close the gap: Funding · Not started');
       await launch.waitFor();
 
       // Funding sufficient after all: ready to launch, here and on the workspace page.

@@ -2,8 +2,8 @@
  * Issue 25, first slice, in the browser: the strategic plan co-edited live by two people. The
  * owner opens the plan from the workspace page and adds a goal; its warning ("no owner") shows
  * and clears when an owner is chosen; a rater edits the goal's title from her own browser and
- * the owner sees it; an action step past its due date is flagged overdue on both pages until it
- * is done. axe-core at 1280 and 390 px.
+ * the owner sees it; an action step past its due date is flagged overdue on both pages, in her
+ * My actions and on the leadership view until it is done. axe-core at 1280 and 390 px.
  */
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
@@ -134,6 +134,23 @@ describe('the strategic plan page', () => {
         await ownerContext.request.get(`${O.url().replace(/[?#].*$/, '')}/plan.ics`)
       ).text();
       expect(planIcs).toContain('SUMMARY:Due: Draft the pathway framework');
+
+      // The leadership view (from the query tables) lists the overdue action with its owner.
+      const lead = await ownerContext.newPage();
+      const overdueThere = lead.locator(
+        `[data-workspace-id="${workspaceId}"] [data-testid="overdue"]`,
+      );
+      await expect
+        .poll(
+          async () => {
+            await gotoReady(lead, '/leadership');
+            return flat(await overdueThere.textContent().catch(() => ''));
+          },
+          { timeout: 20_000, interval: 500 },
+        )
+        .toContain('Draft the pathway framework');
+      expect(flat(await overdueThere.textContent())).toContain('Ana Rater');
+      await lead.close();
 
       // Its link opens the plan at the goal.
       await overdue.getByRole('link', { name: 'Draft the pathway framework' }).click();

@@ -19,6 +19,15 @@ export interface DecidedRow {
   value: number;
 }
 
+/** A goal of the workspace's plan that addresses an item, as the item's card names it. */
+export interface AddressingGoal {
+  goalId: string;
+  planId: string;
+  title: string;
+  /** The plan template's word for its status ("On track"). */
+  status: string;
+}
+
 export interface RatedItem {
   documentId: string;
   instrument: string;

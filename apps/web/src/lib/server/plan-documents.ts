@@ -1,13 +1,13 @@
 /**
  * The strategic plan a plan page opens: the document (kind `plan`, top level, in this
  * workspace) with its plan template, read through @concord/db's `readAccessFacts` like the
- * instruments (the page's layout has already checked membership); and the workspace's rated
- * items the plan links its goals to.
+ * instruments (the page's layout has already checked membership); the workspace's rated
+ * items the plan links its goals to; and, the other way, the goals each item is addressed by.
  */
 import { readAccessFacts } from '@concord/db';
 import { planTemplate } from '@concord/db/projection';
 import type { PlanTemplate } from '@concord/rubric-core';
-import { ratedItems, type DecidedRow, type RatedItem } from '../plan/gaps.js';
+import { ratedItems, type AddressingGoal, type DecidedRow, type RatedItem } from '../plan/gaps.js';
 import { leveledTemplate } from './instrument-documents.js';
 import { statement, type SqlSession } from './sql-statement.js';
 
@@ -75,4 +75,44 @@ export async function workspaceRatedItems(
     });
   }
   return ratedItems(decided);
+}
+
+const ADDRESSING = statement(
+  'plan_goals_addressing_items',
+  `select g.goal_id, g.document_id::text as plan_id, g.title, g.status, g.indicator_ids,
+          d.template_id, d.template_version
+   from goals g join documents d on d.id = g.document_id
+   where g.workspace_id = $1::uuid and cardinality(g.indicator_ids) > 0
+   order by g.phase_year nulls last, g.due_date nulls last, g.title`,
+);
+
+/**
+ * The goals of the workspace's plans by the items they address (from the goals query table):
+ * an item's card shows them, so the link between a gap and the plan reads both ways.
+ */
+export async function goalsByItem(
+  db: SqlSession,
+  workspaceId: string,
+): Promise<Record<string, AddressingGoal[]>> {
+  const rows = await db.query<{
+    goal_id: string;
+    plan_id: string;
+    title: string;
+    status: string;
+    indicator_ids: string[];
+    template_id: string | null;
+    template_version: number | null;
+  }>(ADDRESSING, [workspaceId]);
+  const out: Record<string, AddressingGoal[]> = {};
+  for (const r of rows) {
+    const statuses = planTemplate(r.template_id, r.template_version)?.goalStatuses ?? [];
+    const goal: AddressingGoal = {
+      goalId: r.goal_id,
+      planId: r.plan_id,
+      title: r.title,
+      status: statuses.find((s) => s.id === r.status)?.label ?? r.status,
+    };
+    for (const item of r.indicator_ids) (out[item] ??= []).push(goal);
+  }
+  return out;
 }

@@ -19,6 +19,7 @@ import {
   loadInstrument,
 } from '$lib/server/instrument-documents';
 import { listMembers } from '$lib/server/members';
+import { goalsByItem } from '$lib/server/plan-documents';
 import { documentRoundRaters } from '@concord/db/rounds';
 import { syncConfig } from '$lib/server/sync-config';
 import { pageTickets, type SyncTicketResponse } from '$lib/server/sync-ticket';
@@ -55,9 +56,10 @@ export const load: PageServerLoad = async (event) => {
         userName: user.name,
       })
     : null;
-  const [commentsDocumentId, members] = await Promise.all([
+  const [commentsDocumentId, members, addressedBy] = await Promise.all([
     ensureCommentsDocument(db, { workspaceId: workspace.id, instrument, userId: user.id }),
     listMembers(db.sql, workspace.id),
+    goalsByItem(db.sql, workspace.id),
   ]);
   const capabilities = SHARED_DOCUMENT_ACCESS[instrument.kind][membership.role];
   const canDecide = capabilities.includes('decide');
@@ -106,6 +108,8 @@ export const load: PageServerLoad = async (event) => {
     canEdit: capabilities.includes('write'),
     /** The workspace's plan, when this member may edit it (a gap's "Create a goal" goes there). */
     plan: editablePlan(workspace.id, documents, membership.role),
+    /** Item id → the plan's goals that address it (from the goals query table). */
+    addressedBy,
     /** May run rating rounds (open, reveal, close, nudge). */
     canDecide,
     /** Round id → rater key → real name (facilitators and owners only). */
